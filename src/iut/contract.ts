@@ -1,0 +1,73 @@
+// The implementation-under-test contract (v1): one shape for the reference, for in-process
+// modules and for out-of-process programs. Scenarios and traces are plain JSON data (bytes
+// as lowercase hex) so they cross a process boundary unchanged: one round trip per test case.
+
+export const CONTRACT_VERSION = 1;
+
+export const LAYERS = ['codec', 'slip', 'nic', 'serial', 'kernel'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What an implementation declares about itself (the PICS of protocol conformance testing). */
+export interface Statement {
+  name: string;
+  version: string;
+  /** Profile the implementation claims to follow, e.g. 'seed'. */
+  profile: string;
+  /** Layers it implements; properties of other layers are reported as skipped. */
+  layers: Layer[];
+  /** Free options that reach the scenarios, e.g. { mac: '525400123456', ip: '0a000002' }. */
+  options?: Record<string, Json>;
+}
+
+/** One operation of a scenario: `op` names it, the other fields are its arguments. */
+export interface Op {
+  op: string;
+  [arg: string]: Json;
+}
+
+export interface Scenario {
+  layer: Layer;
+  ops: Op[];
+}
+
+/** An error an implementation reports as data (never an exception). */
+export interface TraceError {
+  kind: string;
+  where?: string;
+  message: string;
+}
+
+export type OpResult = { ok: true; value: Json } | { ok: false; error: TraceError };
+
+export interface Trace {
+  /** One entry per scenario op, in order. */
+  results: OpResult[];
+  /** Layer-specific observations (frames on the wire, serial line bytes, counters, snapshot). */
+  observations?: Record<string, Json>;
+}
+
+export interface Implementation {
+  statement: Statement;
+  execute(scenario: Scenario): Trace | Promise<Trace>;
+  /** Releases resources (child processes). Optional. */
+  close?(): void | Promise<void>;
+}
+
+/** Raised by adapters when an implementation misbehaves (crash, garbage, timeout). */
+export class ImplementationError extends Error {
+  constructor(
+    message: string,
+    readonly fault: 'crash' | 'timeout' | 'protocol' | 'load' = 'protocol',
+  ) {
+    super(message);
+    this.name = 'ImplementationError';
+  }
+}
+
+export function isImplementation(x: unknown): x is Implementation {
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Partial<Implementation>;
+  return typeof c.execute === 'function' && typeof c.statement === 'object' && c.statement !== null && Array.isArray(c.statement.layers);
+}

@@ -1,0 +1,38 @@
+// JUnit XML for CI dashboards: one testsuite per layer, one testcase per clause. Hazards are
+// passing testcases carrying their counterexample in system-out (they never fail a build).
+import type { ConformanceReport } from './model.ts';
+import { replayCommand } from './model.ts';
+
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+export function renderJunit(r: ConformanceReport): string {
+  const layers = [...new Set(r.clauses.map((c) => c.layer))];
+  const props = new Map(r.properties.map((p) => [p.id, p]));
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const failures = r.clauses.filter((c) => c.verdict === 'fail' || c.verdict === 'untested').length;
+  const errors = r.clauses.filter((c) => c.verdict === 'error').length;
+  out.push(`<testsuites name="r2net conformance: ${esc(r.implementation.name)}" tests="${r.clauses.length}" failures="${failures}" errors="${errors}" time="${(r.durationMs / 1000).toFixed(3)}">`);
+  for (const layer of layers) {
+    const cs = r.clauses.filter((c) => c.layer === layer);
+    const time = cs.flatMap((c) => c.properties).reduce((t, id) => t + (props.get(id)?.durationMs ?? 0), 0);
+    out.push(
+      `  <testsuite name="${layer}" tests="${cs.length}" failures="${cs.filter((c) => c.verdict === 'fail' || c.verdict === 'untested').length}" errors="${cs.filter((c) => c.verdict === 'error').length}" skipped="${cs.filter((c) => c.verdict === 'skip').length}" time="${(time / 1000).toFixed(3)}">`,
+    );
+    for (const c of cs) {
+      out.push(`    <testcase classname="${layer}.${c.kind}" name="${esc(c.id)}">`);
+      out.push(`      <properties><property name="verdict" value="${c.verdict}"/><property name="kind" value="${c.kind}"/><property name="checked-by" value="${esc(c.properties.join(' '))}"/></properties>`);
+      const cx = c.counterexample;
+      const detail = cx ? `${cx.message}\nproperty: ${cx.property}\nscenario: ${JSON.stringify(cx.scenario)}\nreplay: ${replayCommand(r, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}` : '';
+      if (c.verdict === 'fail') out.push(`      <failure message="${esc(cx?.message ?? 'failed')}">${esc(detail)}</failure>`);
+      else if (c.verdict === 'error') out.push(`      <error message="${esc(cx?.message ?? 'implementation error')}">${esc(detail)}</error>`);
+      else if (c.verdict === 'untested') out.push(`      <failure message="no property checks this clause"/>`);
+      else if (c.verdict === 'skip') out.push(`      <skipped message="layer ${layer} not declared by the implementation"/>`);
+      else if (c.verdict === 'hazard') out.push(`      <system-out>${esc(`HAZARD of profile ${r.profile}: ${c.statement}\n${detail}`)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
