@@ -1,4 +1,17 @@
 // Every property definition, from every layer. The runners take this list as it is.
 import type { PropertyDef } from '../src/runner/property.ts';
+import { checksumProperties } from './codec/checksum.ts';
+import { linkProperties } from './codec/link.ts';
+import { ipv4Properties } from './codec/ipv4.ts';
+import { transportProperties } from './codec/transport.ts';
+import { tcpStateProperties } from './codec/tcp-state.ts';
+import { slipProperties } from './slip/slip.ts';
 
-export const allProperties: PropertyDef[] = [];
+export const allProperties: PropertyDef[] = [
+  ...checksumProperties,
+  ...linkProperties,
+  ...ipv4Properties,
+  ...transportProperties,
+  ...tcpStateProperties,
+  ...slipProperties,
+];

@@ -2,7 +2,7 @@
 // Op vocabulary (arguments and results) is documented in spec/contract/README.md.
 import type { Json } from '../contract.ts';
 import { bytesArg, hex, intArg, stringArg, type Handler } from './dispatch.ts';
-import { ok, type Result } from '../../util/result.ts';
+import { err, ok, type Result } from '../../util/result.ts';
 import type { Profile } from '../../spec/profile.ts';
 import { internetChecksum, onesComplementSum } from '../../codec/checksum.ts';
 import { emitEthernet, parseEthernet } from '../../codec/ethernet.ts';
@@ -10,7 +10,7 @@ import { emitArp, parseArp } from '../../codec/arp.ts';
 import { createIpv4Packet, ipv4DefaultsFrom, parseIpv4 } from '../../codec/ipv4.ts';
 import { createEcho, parseIcmp } from '../../codec/icmp.ts';
 import { createTcpSegment, parseFlags, parseTcp, verifyTcpChecksum } from '../../codec/tcp.ts';
-import { tcpTransition, TCP_INPUTS, TCP_STATES, type TcpInput, type TcpState } from '../../codec/tcp-connection.ts';
+import { TcpConnection, tcpTransition, TCP_INPUTS, TCP_STATES, type TcpInput, type TcpState } from '../../codec/tcp-connection.ts';
 import { createUdpPacket, parseUdp, udpChecksum } from '../../codec/udp.ts';
 
 const mapOk = <T>(r: Result<T>, f: (v: T) => Json): Result<Json> => (r.ok ? ok(f(r.value)) : r);
@@ -109,9 +109,21 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
       const state = stringArg(op, 'state') as TcpState;
       const input = stringArg(op, 'input') as TcpInput;
       if (!TCP_STATES.includes(state) || !TCP_INPUTS.includes(input)) {
-        return { ok: false, error: { kind: 'invalid-argument', where: 'tcp.transition', message: `unknown state '${state}' or input '${input}'` } };
+        return err('invalid-argument', 'tcp.transition', `unknown state '${state}' or input '${input}'`);
       }
       return mapOk(tcpTransition(state, input), (t) => ({ state: t.state, send: t.send }));
+    },
+    'tcp.connection': (op) => {
+      const inputs = op.inputs;
+      if (!Array.isArray(inputs) || !inputs.every((i): i is TcpInput => typeof i === 'string' && TCP_INPUTS.includes(i as TcpInput))) {
+        return err('invalid-argument', 'tcp.connection', `'inputs' must be an array of ${TCP_INPUTS.join('|')}`);
+      }
+      const conn = new TcpConnection();
+      const steps = inputs.map((input) => {
+        const r = conn.apply(input);
+        return { ok: r.ok, state: conn.state, send: r.ok ? r.value.send : null };
+      });
+      return ok({ steps });
     },
     'udp.create': (op) => bytesOut(createUdpPacket({ srcPort: intArg(op, 'srcPort', 0, 0xffff), dstPort: intArg(op, 'dstPort', 0, 0xffff), payload: bytesArg(op, 'payload') })),
     'udp.parse': (op) =>

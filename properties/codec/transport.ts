@@ -1,0 +1,227 @@
+// ICMP echo, TCP and UDP: layouts, checksums (with the IPv4 pseudo-header for TCP/UDP),
+// flag values, data offset, truncation.
+import fc from 'fast-check';
+import { defineProperty } from '../../src/runner/property.ts';
+import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
+import { concatBytes, toHex } from '../../src/util/bytes.ts';
+import { bytes, hexBytes, ipv4Addr, port, u16, u32 } from '../arbitraries.ts';
+import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, verifies } from '../oracles.ts';
+import { checkAllTruncationsFail, truncationOps } from './truncation.ts';
+
+const ICMP_HEADER = 8; // type, code, checksum, identifier, sequence (RFC 792)
+const TCP_HEADER = 20; // without options (RFC 793)
+const UDP_HEADER = 8; // RFC 768
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+
+const u32At = (b: Uint8Array, at: number): number => ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+
+const echoArgs = () => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
+const tcpArgs = () =>
+  fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: fc.integer({ min: 0, max: 0x3f }), payload: hexBytes(0, 100) });
+
+/** A TCP segment built by the property from RFC 793's layout, with `options` after the header. */
+function buildTcp(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window: number; options: Uint8Array; payload: Uint8Array }): Uint8Array {
+  const hl = TCP_HEADER + a.options.length;
+  const s = new Uint8Array(hl + a.payload.length);
+  const w32 = (at: number, v: number) => s.set([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff], at);
+  s.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff]);
+  w32(4, a.seq);
+  w32(8, a.ack);
+  s[12] = (hl / 4) << 4;
+  s[13] = a.flags;
+  s.set([a.window >> 8, a.window & 0xff], 14);
+  s.set(a.options, 20);
+  s.set(a.payload, hl);
+  const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s));
+  s[16] = c >> 8;
+  s[17] = c & 0xff;
+  return s;
+}
+
+export const transportProperties = [
+  defineProperty({
+    id: 'codec.icmp.echo-layout-checksum',
+    title: 'an echo message is type, code 0, checksum, id, seq, payload; the checksum covers header and payload',
+    layer: 'codec',
+    clauses: ['codec.icmp.layout', 'codec.icmp.checksum'],
+    arbitrary: echoArgs,
+    scenario: (a) => [{ op: 'icmp.create', ...a }],
+    check: (a, trace) => {
+      const b = hx(field(okValue(trace, 0, 'icmp.create'), 'bytes'));
+      mustEqual([b.length, b[0], b[1], u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [ICMP_HEADER + a.payload.length / 2, a.type, 0, a.identifier, a.sequence, a.payload], 'length, type, code, id, seq, payload');
+      must(verifies(b), 'ICMP message (header + payload) does not sum to 0xFFFF');
+    },
+  }),
+  defineProperty({
+    id: 'codec.icmp.parse-roundtrip',
+    title: 'parse of an echo message gives its fields and checksumOk; a corrupted one has checksumOk = false',
+    layer: 'codec',
+    clauses: ['codec.icmp.roundtrip', 'codec.icmp.checksum'],
+    arbitrary: () => fc.tuple(echoArgs(), fc.nat(), fc.integer({ min: 1, max: 0xfe })),
+    scenario: ([a, at, x]) => {
+      const msg = hx('00'.repeat(ICMP_HEADER) + a.payload);
+      msg.set([a.type, 0, 0, 0, a.identifier >> 8, a.identifier & 0xff, a.sequence >> 8, a.sequence & 0xff]);
+      const c = rfc1071Checksum(msg);
+      msg.set([c >> 8, c & 0xff], 2);
+      const bad = Uint8Array.from(msg);
+      bad[at % bad.length] = bad[at % bad.length]! ^ x;
+      return [msg, bad].map((m) => ({ op: 'icmp.parse', bytes: toHex(m) }));
+    },
+    check: ([a], trace) => {
+      const v = okValue(trace, 0, 'icmp.parse');
+      mustEqual([field(v, 'type'), field(v, 'code'), field(v, 'identifier'), field(v, 'sequence'), field(v, 'payload'), field(v, 'checksumOk')], [a.type, 0, a.identifier, a.sequence, a.payload, true], 'parsed echo');
+      mustEqual(field(okValue(trace, 1, 'icmp.parse'), 'checksumOk'), false, 'checksumOk of a corrupted message');
+    },
+  }),
+  defineProperty({
+    id: 'codec.icmp.truncated',
+    title: 'an ICMP message shorter than its 8-byte header is a truncation error',
+    layer: 'codec',
+    clauses: ['codec.icmp.truncated', 'codec.errors.typed'],
+    arbitrary: () => bytes(ICMP_HEADER, 40),
+    scenario: (m) => truncationOps('icmp.parse', m, ICMP_HEADER),
+    check: (_m, trace) => checkAllTruncationsFail(trace, ICMP_HEADER, 'ICMP message'),
+  }),
+  defineProperty({
+    id: 'codec.tcp.create-layout-checksum',
+    title: 'a built segment has data offset 5, the documented window, the given fields, and a checksum over the pseudo-header and segment',
+    layer: 'codec',
+    clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum'],
+    arbitrary: tcpArgs,
+    scenario: (a) => [{ op: 'tcp.create', ...a }],
+    check: (a, trace, ctx) => {
+      const s = hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
+      mustEqual(
+        [s.length, u16At(s, 0), u16At(s, 2), u32At(s, 4), u32At(s, 8), s[12]! >> 4, s[13], u16At(s, 14), toHex(s.slice(20))],
+        [TCP_HEADER + a.payload.length / 2, a.srcPort, a.dstPort, a.seq, a.ack, 5, a.flags, ctx.defaults.tcpWindow, a.payload],
+        'length, ports, seq, ack, data offset, flags, window, payload',
+      );
+      must(verifies(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s)), 'segment + pseudo-header does not sum to 0xFFFF');
+    },
+  }),
+  defineProperty({
+    id: 'codec.tcp.parse-data-offset',
+    title: 'parse honours the data offset: options are the bytes between 20 and offset*4, payload after',
+    layer: 'codec',
+    clauses: ['codec.tcp.parse-offset', 'codec.tcp.roundtrip'],
+    arbitrary: () =>
+      fc.integer({ min: 0, max: 10 }).chain((words) =>
+        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60) }),
+      ),
+    scenario: ({ a, window, options, payload }) => [{ op: 'tcp.parse', bytes: toHex(buildTcp({ ...a, window, options, payload })) }],
+    check: ({ a, window, options, payload }, trace) => {
+      const v = okValue(trace, 0, 'tcp.parse');
+      const seg = buildTcp({ ...a, window, options, payload });
+      mustEqual(
+        v,
+        { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, dataOffset: 5 + options.length / 4, flags: a.flags, window, checksum: u16At(seg, 16), urgent: 0, options: toHex(options), payload: toHex(payload) },
+        'parsed segment',
+      );
+    },
+  }),
+  defineProperty({
+    id: 'codec.tcp.verify',
+    title: 'verify accepts a segment with a correct pseudo-header checksum and rejects one with any other src/dst or a changed byte',
+    layer: 'codec',
+    clauses: ['codec.tcp.checksum'],
+    arbitrary: () => fc.tuple(tcpArgs(), ipv4Addr(), fc.nat(), fc.integer({ min: 1, max: 0xfe })),
+    scenario: ([a, otherIp, at, x]) => {
+      const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
+      const bad = Uint8Array.from(seg);
+      bad[at % bad.length] = bad[at % bad.length]! ^ x;
+      return [
+        { op: 'tcp.verify', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(seg) },
+        { op: 'tcp.verify', srcIp: otherIp, dstIp: a.dstIp, bytes: toHex(seg) },
+        { op: 'tcp.verify', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(bad) },
+      ];
+    },
+    check: ([a, otherIp, at, x], trace) => {
+      mustEqual(field(okValue(trace, 0), 'valid'), true, 'a correct segment');
+      // A different source address changes the pseudo-header sum unless the words are equivalent.
+      const sum = (ip: string) => rfc1071Checksum(hx(ip));
+      if (sum(otherIp) !== sum(a.srcIp)) mustEqual(field(okValue(trace, 1), 'valid'), false, `segment verified against src ${otherIp} instead of ${a.srcIp}`);
+      const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
+      const i = at % seg.length;
+      const before = (i % 2 === 0 ? seg[i]! << 8 : seg[i]!) >>> 0;
+      const after = (i % 2 === 0 ? (seg[i]! ^ x) << 8 : seg[i]! ^ x) >>> 0;
+      if (before !== after) {
+        // Only a 0x0000 <-> 0xFFFF word swap escapes a one's complement sum.
+        const word = (b: Uint8Array) => (b[i & ~1]! << 8) | (b[(i & ~1) + 1] ?? 0);
+        const changed = Uint8Array.from(seg);
+        changed[i] = changed[i]! ^ x;
+        const w0 = word(seg);
+        const w1 = word(changed);
+        if (!((w0 === 0 && w1 === 0xffff) || (w0 === 0xffff && w1 === 0))) mustEqual(field(okValue(trace, 2), 'valid'), false, `segment with byte ${i} changed`);
+      }
+    },
+  }),
+  defineProperty({
+    id: 'codec.tcp.flags',
+    title: 'parse_flags reads FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 (PSH 0x08 ignored)',
+    layer: 'codec',
+    clauses: ['codec.tcp.flags'],
+    arbitrary: () => fc.integer({ min: 0, max: 0xff }),
+    scenario: (flags) => [{ op: 'tcp.flags', flags }],
+    check: (flags, trace) =>
+      mustEqual(okValue(trace, 0, 'tcp.flags'), { syn: (flags & TCP_FLAGS.SYN) !== 0, ack: (flags & TCP_FLAGS.ACK) !== 0, fin: (flags & TCP_FLAGS.FIN) !== 0, rst: (flags & TCP_FLAGS.RST) !== 0 }, `flags 0x${flags.toString(16)}`),
+  }),
+  defineProperty({
+    id: 'codec.tcp.truncated',
+    title: 'a segment shorter than 20 bytes or than its data offset is an error; data offset < 5 is malformed',
+    layer: 'codec',
+    clauses: ['codec.tcp.truncated', 'codec.errors.typed'],
+    arbitrary: () => fc.tuple(tcpArgs(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 4 })),
+    scenario: ([a, words, smallOffset]) => {
+      const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(words * 4), payload: new Uint8Array() });
+      const low = Uint8Array.from(seg);
+      low[12] = (smallOffset << 4) | (low[12]! & 0x0f);
+      return [...truncationOps('tcp.parse', seg), { op: 'tcp.parse', bytes: toHex(low) }];
+    },
+    check: ([_a, words], trace) => {
+      const len = TCP_HEADER + words * 4;
+      checkAllTruncationsFail(trace, len, 'TCP segment');
+      mustFail(trace, len, 'data offset < 5', ['malformed']);
+    },
+  }),
+  defineProperty({
+    id: 'codec.udp.create',
+    title: 'a built datagram has length = 8 + payload and checksum 0 (legal for IPv4)',
+    layer: 'codec',
+    clauses: ['codec.udp.layout', 'codec.udp.checksum-zero'],
+    arbitrary: () => fc.record({ srcPort: port(), dstPort: port(), payload: hexBytes(0, 120) }),
+    scenario: (a) => [{ op: 'udp.create', ...a }],
+    check: (a, trace) => {
+      const b = hx(field(okValue(trace, 0, 'udp.create'), 'bytes'));
+      const n = UDP_HEADER + a.payload.length / 2;
+      mustEqual([b.length, u16At(b, 0), u16At(b, 2), u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [n, a.srcPort, a.dstPort, n, 0, a.payload], 'length, ports, length field, checksum, payload');
+    },
+  }),
+  defineProperty({
+    id: 'codec.udp.checksum-and-parse',
+    title: 'get_checksum is the pseudo-header checksum (0 sent as 0xFFFF); parse honours the length field',
+    layer: 'codec',
+    clauses: ['codec.udp.get-checksum', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.errors.typed'],
+    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(0, 10) }),
+    scenario: (a) => {
+      const d = new Uint8Array(UDP_HEADER + a.payload.length);
+      d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, d.length >> 8, d.length & 0xff, 0, 0]);
+      d.set(a.payload, 8);
+      return [
+        { op: 'udp.checksum', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(d) },
+        { op: 'udp.parse', bytes: toHex(d) + toHex(a.pad) },
+        ...truncationOps('udp.parse', d),
+      ];
+    },
+    check: (a, trace) => {
+      const n = UDP_HEADER + a.payload.length;
+      const d = new Uint8Array(n);
+      d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, n >> 8, n & 0xff, 0, 0]);
+      d.set(a.payload, 8);
+      const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_UDP, n), d));
+      mustEqual(field(okValue(trace, 0, 'udp.checksum'), 'checksum'), c === 0 ? 0xffff : c, 'UDP checksum');
+      mustEqual(okValue(trace, 1, 'udp.parse'), { srcPort: a.srcPort, dstPort: a.dstPort, length: n, checksum: 0, payload: toHex(a.payload) }, 'parsed datagram');
+      checkAllTruncationsFail(trace, n, 'UDP datagram', 2);
+    },
+  }),
+];

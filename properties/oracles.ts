@@ -1,0 +1,63 @@
+// The RFC rules the properties check against, written from the RFC text and spec-notes —
+// deliberately independent of src/codec, so a bug there cannot hide in its own oracle.
+import { fromHex } from '../src/util/bytes.ts';
+
+/** RFC 1071: big-endian 16-bit words, odd trailing byte as the high byte, end-around carry. */
+export function rfc1071Sum(data: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 2) sum += (data[i]! << 8) + (i + 1 < data.length ? data[i + 1]! : 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+export const rfc1071Checksum = (data: Uint8Array): number => ~rfc1071Sum(data) & 0xffff;
+
+/** RFC 793 / RFC 768 pseudo-header: src, dst, zero, protocol, length. */
+export function pseudoHeader(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): Uint8Array {
+  return Uint8Array.from([...src, ...dst, 0, protocol, length >> 8, length & 0xff]);
+}
+
+/** True when `data` (which contains its own checksum field) verifies: it sums to 0xFFFF. */
+export const verifies = (data: Uint8Array): boolean => rfc1071Sum(data) === 0xffff;
+
+export const hx = (h: string): Uint8Array => {
+  const b = fromHex(h);
+  if (!b) throw new Error(`oracle: not hex: ${h}`);
+  return b;
+};
+
+export const u16At = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
+
+/** RFC 1055 framing: END, each END/ESC escaped as ESC ESC_END / ESC ESC_ESC, END. */
+export const SLIP = { END: 0xc0, ESC: 0xdb, ESC_END: 0xdc, ESC_ESC: 0xdd } as const;
+
+export function rfc1055Encode(data: Uint8Array): Uint8Array {
+  const out: number[] = [SLIP.END];
+  for (const b of data) {
+    if (b === SLIP.END) out.push(SLIP.ESC, SLIP.ESC_END);
+    else if (b === SLIP.ESC) out.push(SLIP.ESC, SLIP.ESC_ESC);
+    else out.push(b);
+  }
+  out.push(SLIP.END);
+  return Uint8Array.from(out);
+}
+
+/**
+ * RFC 793 / RFC 9293 transitions for the ten states rou2exOS implements (passive open only),
+ * with the flags of the segment sent on each, as spec-notes §4 lists them.
+ */
+export const TCP_FLAGS = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
+export const RFC793_TRANSITIONS: Record<string, Record<string, [string, number | null]>> = {
+  Closed: { 'passive-open': ['Listen', null] },
+  Listen: { 'rcv-syn': ['SynReceived', TCP_FLAGS.SYN | TCP_FLAGS.ACK], close: ['Closed', null] },
+  SynReceived: { 'rcv-ack': ['Established', null], close: ['FinWait1', TCP_FLAGS.FIN | TCP_FLAGS.ACK], 'rcv-rst': ['Listen', null] },
+  Established: { close: ['FinWait1', TCP_FLAGS.FIN | TCP_FLAGS.ACK], 'rcv-fin': ['CloseWait', TCP_FLAGS.ACK], 'rcv-rst': ['Closed', null] },
+  FinWait1: { 'rcv-ack': ['FinWait2', null], 'rcv-fin': ['Closing', TCP_FLAGS.ACK], 'rcv-fin-ack': ['TimeWait', TCP_FLAGS.ACK], 'rcv-rst': ['Closed', null] },
+  FinWait2: { 'rcv-fin': ['TimeWait', TCP_FLAGS.ACK], 'rcv-rst': ['Closed', null] },
+  Closing: { 'rcv-ack': ['TimeWait', null], 'rcv-rst': ['Closed', null] },
+  TimeWait: { timeout: ['Closed', null], 'rcv-rst': ['Closed', null] },
+  CloseWait: { close: ['LastAck', TCP_FLAGS.FIN | TCP_FLAGS.ACK], 'rcv-rst': ['Closed', null] },
+  LastAck: { 'rcv-ack': ['Closed', null], 'rcv-rst': ['Closed', null] },
+};
+export const TCP_STATE_NAMES = Object.keys(RFC793_TRANSITIONS);
+export const TCP_INPUT_NAMES = ['passive-open', 'close', 'rcv-syn', 'rcv-ack', 'rcv-fin', 'rcv-fin-ack', 'rcv-rst', 'timeout'];
