@@ -11,6 +11,10 @@ const ETHER_HEADER = 14; // Ethernet II: dst 6, src 6, EtherType 2 (IEEE 802.3 /
 const ARP_LEN = 28; // RFC 826 for Ethernet/IPv4 (spec-notes §4)
 
 const ethernetFrame = () => fc.record({ dst: mac(), src: mac(), etherType: u16(), payload: hexBytes(0, 100) });
+type Arp = { operation: number; senderMac: string; senderIp: string; targetMac: string; targetIp: string };
+/** RFC 826 layout for Ethernet/IPv4, built by the property: htype 1, ptype 0x0800, hlen 6, plen 4, op. */
+const arpHex = (p: Arp): string => '0001' + '0800' + '06' + '04' + p.operation.toString(16).padStart(4, '0') + p.senderMac + p.senderIp + p.targetMac + p.targetIp;
+
 const arpPacket = () => fc.record({ operation: fc.constantFrom(1, 2), senderMac: mac(), senderIp: ipv4Addr(), targetMac: mac(), targetIp: ipv4Addr() });
 
 export const linkProperties = [
@@ -69,7 +73,7 @@ export const linkProperties = [
     arbitrary: arpPacket,
     scenario: (p): Op[] => [
       { op: 'arp.emit', ...p },
-      { op: 'arp.parse', bytes: '0001080006040' + p.operation.toString() + p.senderMac + p.senderIp + p.targetMac + p.targetIp },
+      { op: 'arp.parse', bytes: arpHex(p) },
     ],
     check: (p, trace) => {
       okValue(trace, 0, 'arp.emit');
@@ -83,7 +87,7 @@ export const linkProperties = [
     clauses: ['codec.arp.truncated', 'codec.arp.foreign', 'codec.errors.typed'],
     arbitrary: () => fc.tuple(arpPacket(), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 255 })),
     scenario: ([p, at, x]) => {
-      const good = hx('0001080006040' + p.operation + p.senderMac + p.senderIp + p.targetMac + p.targetIp);
+      const good = hx(arpHex(p));
       const foreign = Uint8Array.from(good);
       foreign[at] = foreign[at]! ^ x;
       return [...truncationOps('arp.parse', good), { op: 'arp.parse', bytes: Buffer.from(foreign).toString('hex') }];

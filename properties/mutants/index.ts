@@ -1,4 +1,6 @@
 // Every deliberately wrong implementation, from every layer.
 import type { Mutant } from './mutant.ts';
+import { codecMutants } from './codec.ts';
+import { slipMutants } from './slip.ts';
 
-export const allMutants: Mutant[] = [];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants];
