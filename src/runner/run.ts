@@ -86,7 +86,14 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   // first one and stop probing, so shrinking does not hammer a broken adapter.
   let fault: { error: ImplementationError; scenario: Scenario; input: unknown } | undefined;
   let last: { scenario: Scenario; trace?: Trace; input: unknown } | undefined;
-  const property = fc.asyncProperty(def.arbitrary(ctx), async (input) => {
+  let arbitrary: fc.Arbitrary<unknown>;
+  try {
+    arbitrary = def.arbitrary(ctx);
+  } catch (e) {
+    // A broken definition is the suite's bug, not the implementation's: one error row, run goes on.
+    return { ...base, status: 'error', durationMs: 0, counterexample: { input: null, scenario: { layer: def.layer, ops: [] }, message: `suite: property definition failed to build its generator: ${(e as Error).message}` } };
+  }
+  const property = fc.asyncProperty(arbitrary, async (input) => {
     if (fault) return true;
     const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
     last = { scenario, input };
