@@ -1,0 +1,92 @@
+// r2net run: every selected property against one implementation; reports to --out.
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { loadImplementation } from '../../iut/load.ts';
+import { packageVersion } from '../../iut/reference.ts';
+import { allProperties } from '../../../properties/index.ts';
+import { runSuite, type PropertyResult } from '../../runner/run.ts';
+import { buildReport, replayCommand, runFailed } from '../../report/model.ts';
+import { writeReports } from '../../report/write.ts';
+import { loadClauses } from '../../spec/clauses.ts';
+import { reportsDir } from '../../spec/paths.ts';
+import { log, parseLayers, parsePositive, parseSeed, parseShard } from '../args.ts';
+
+/** argv minus one option and its value, so a report's command can pin the seed. */
+function withoutOption(argv: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === name) i++;
+    else if (!a.startsWith(`${name}=`)) out.push(a);
+  }
+  return out;
+}
+
+const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+function progressLine(r: PropertyResult, index: number, total: number): string {
+  const mark = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skip: 'skip' }[r.status];
+  const w = String(total).length;
+  return `  ${mark} [${String(index).padStart(w)}/${total}] ${r.id} (${r.status === 'skip' ? r.skipReason : `${r.numRuns} runs, ${r.durationMs} ms`})`;
+}
+
+export async function cmdRun(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      impl: { type: 'string' },
+      layers: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      property: { type: 'string', multiple: true },
+      shard: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const seed = parseSeed(values.seed);
+  const runs = parsePositive(values.runs, '--runs', 100);
+  const layers = parseLayers(values.layers);
+  const shard = parseShard(values.shard);
+  const out = resolve(values.out ?? reportsDir);
+  loadClauses(); // fail fast on a broken catalogue
+  const impl = await loadImplementation(values.impl);
+  try {
+    const s = impl.statement;
+    log(`r2net run: ${s.name} ${s.version} (profile ${s.profile}; layers ${s.layers.join(', ')}) seed ${seed}, ${runs} runs per property`);
+    const started = performance.now();
+    const outcome = await runSuite(allProperties, impl, {
+      seed,
+      runs,
+      ...(layers ? { layers } : {}),
+      ...(values.property ? { only: values.property } : {}),
+      ...(shard ? { shard } : {}),
+      onProgress: (e) => {
+        if (e.type === 'start') log(`${e.total} properties`);
+        else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') log(progressLine(e.result, e.index, e.total));
+      },
+    });
+    const command = ['r2net run', ...withoutOption(argv, '--seed').map(shellQuote), `--seed ${seed}`].join(' ');
+    const report = buildReport({ outcome, implementation: s, seed, runs, command, toolVersion: packageVersion(), durationMs: Math.round(performance.now() - started), ...(shard ? { shard } : {}) });
+    const files = writeReports(report, out);
+    const sm = report.summary;
+    log(`\nclauses: ${sm.pass} pass, ${sm.fail} fail, ${sm.error} error, ${sm.hazard} hazard, ${sm.skip} skip, ${sm.untested} untested  (${(report.durationMs / 1000).toFixed(1)} s)`);
+    for (const c of report.clauses.filter((x) => x.verdict === 'fail' || x.verdict === 'error' || x.verdict === 'untested')) {
+      log(`\n${c.verdict.toUpperCase()} ${c.id} (${c.kind}): ${c.statement}`);
+      const cx = c.counterexample;
+      if (cx) {
+        log(`  ${cx.message}`);
+        log(`  counterexample: ${JSON.stringify(cx.scenario).slice(0, 600)}`);
+        log(`  replay: ${replayCommand(report, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}`);
+      } else if (c.verdict === 'untested') log('  no property checks this clause');
+    }
+    const hz = report.clauses.filter((c) => c.verdict === 'hazard');
+    if (hz.length) log(`\n${hz.length} hazard(s) of the documented design (see ${join(out, 'conformance.md')}): ${hz.map((c) => c.id).join(', ')}`);
+    log(`reports: ${files.join(', ')}`);
+    return runFailed(report) ? 1 : 0;
+  } finally {
+    await impl.close?.();
+  }
+}
+
