@@ -21,6 +21,21 @@ describe('SLIP encode', () => {
     expect(toHex(unwrap(slipEncode(hx('dcdd'))))).toBe('c0dcddc0');
   });
 
+  it('END appears only at the ends; every ESC is followed by ESC_END or ESC_ESC (slip.encode.escaping)', () => {
+    fc.assert(
+      fc.property(datagram(), (d) => {
+        const e = unwrap(slipEncode(d));
+        expect(e[0]).toBe(SLIP_END);
+        expect(e[e.length - 1]).toBe(SLIP_END);
+        expect(e.subarray(1, -1).includes(SLIP_END)).toBe(false);
+        e.subarray(1, -1).forEach((b, i, inner) => {
+          if (b === SLIP_ESC) expect([SLIP_ESC_END, SLIP_ESC_ESC]).toContain(inner[i + 1]);
+        });
+      }),
+      FC,
+    );
+  });
+
   it('encoded size is n + specials + 2 (slip.encode.size)', () => {
     fc.assert(
       fc.property(datagram(), (d) => {
