@@ -112,7 +112,8 @@ export type SilentLossCause =
   | 'ipc-queue-full' // an IPC message's push onto a full queue failed
   | 'before-driver' // refused by the NIC before the driver enabled it, or looped with no driver
   | 'nic-reset' // in the ring when driver registration reset the NIC
-  | 'slip-too-large'; // a 0x34/0x01 datagram whose SLIP encoding exceeds the buffer
+  | 'slip-too-large' // a 0x34/0x01 datagram whose SLIP encoding exceeds the buffer
+  | 'tx-refused'; // a 0x34/0x04 frame send_frame refused (NIC not initialised)
 
 export type HazardEvent =
   | { hazard: 'netframebuf-disclosure'; readerPid: number; messageFrameId: number; disclosed: { frameId: number; dstPid: number }[] }

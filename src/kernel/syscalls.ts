@@ -141,9 +141,12 @@ export class Syscalls {
       }
     }
     const sent = this.hw.nicDriver.sendFrame(frame, len);
-    this.ledger.record(
-      sent.ok ? { type: 'tx', path: 'nic', len, ok: true } : { type: 'tx', path: 'nic', len, ok: false, detail: sent.error.message },
-    );
+    if (sent.ok) this.ledger.record({ type: 'tx', path: 'nic', len, ok: true });
+    else {
+      // e.g. no driver has initialised the NIC yet: nothing is sent and nobody is told.
+      this.ledger.record({ type: 'tx', path: 'nic', len, ok: false, detail: sent.error.message });
+      this.ledger.hazard({ hazard: 'silent-loss', cause: 'tx-refused', bytes: len });
+    }
     return RC.Okay; // r2 ignores send_frame's result
   }
 
