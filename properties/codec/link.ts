@@ -22,7 +22,7 @@ export const linkProperties = [
     id: 'codec.ethernet.layout-roundtrip',
     title: 'emit lays out dst, src, EtherType (big-endian), payload with no padding; parse gives the fields back',
     layer: 'codec',
-    clauses: ['codec.ethernet.layout', 'codec.ethernet.roundtrip', 'codec.ethernet.no-padding'],
+    clauses: ['codec.ethernet.layout', 'codec.ethernet.roundtrip', 'codec.ethernet.no-padding', 'codec.ethernet.ethertype-opaque'],
     arbitrary: ethernetFrame,
     scenario: (f) => [{ op: 'ethernet.emit', ...f }],
     check: (f, trace) => {
@@ -37,7 +37,7 @@ export const linkProperties = [
     id: 'codec.ethernet.parse-roundtrip',
     title: 'parse(emit(frame)) = frame',
     layer: 'codec',
-    clauses: ['codec.ethernet.roundtrip'],
+    clauses: ['codec.ethernet.roundtrip', 'codec.ethernet.ethertype-opaque'],
     arbitrary: ethernetFrame,
     scenario: (f) => [{ op: 'ethernet.parse', bytes: f.dst + f.src + f.etherType.toString(16).padStart(4, '0') + f.payload }],
     check: (f, trace) => mustEqual(okValue(trace, 0, 'ethernet.parse'), { dst: f.dst, src: f.src, etherType: f.etherType, payload: f.payload }, 'parsed frame'),
@@ -67,17 +67,35 @@ export const linkProperties = [
   }),
   defineProperty({
     id: 'codec.arp.roundtrip',
-    title: 'parse(emit(arp)) = arp',
+    title: 'emit gives the RFC 826 bytes, and parse of them (with any trailing bytes) gives the packet back',
     layer: 'codec',
-    clauses: ['codec.arp.roundtrip'],
-    arbitrary: arpPacket,
-    scenario: (p): Op[] => [
+    clauses: ['codec.arp.roundtrip', 'codec.arp.trailing-ignored'],
+    arbitrary: () => fc.tuple(arpPacket(), hexBytes(0, 20)),
+    scenario: ([p, trailing]): Op[] => [
       { op: 'arp.emit', ...p },
-      { op: 'arp.parse', bytes: arpHex(p) },
+      { op: 'arp.parse', bytes: arpHex(p) + trailing },
     ],
-    check: (p, trace) => {
-      okValue(trace, 0, 'arp.emit');
+    check: ([p], trace) => {
+      mustEqual(field(okValue(trace, 0, 'arp.emit'), 'bytes'), arpHex(p), 'emitted ARP');
       mustEqual(okValue(trace, 1, 'arp.parse'), p, 'parsed ARP');
+    },
+  }),
+  defineProperty({
+    id: 'codec.arp.request-reply',
+    title: 'a request asks with op 1 and a zero target MAC; the reply swaps roles with op 2 and the replier’s MAC',
+    layer: 'codec',
+    clauses: ['codec.arp.request-reply'],
+    arbitrary: () => fc.record({ senderMac: mac(), senderIp: ipv4Addr(), targetIp: ipv4Addr(), replierMac: mac() }),
+    scenario: (a): Op[] => {
+      const request = arpHex({ operation: 1, senderMac: a.senderMac, senderIp: a.senderIp, targetMac: '000000000000', targetIp: a.targetIp });
+      return [
+        { op: 'arp.request', senderMac: a.senderMac, senderIp: a.senderIp, targetIp: a.targetIp },
+        { op: 'arp.reply', request, mac: a.replierMac },
+      ];
+    },
+    check: (a, trace) => {
+      mustEqual(field(okValue(trace, 0, 'arp.request'), 'bytes'), arpHex({ operation: 1, senderMac: a.senderMac, senderIp: a.senderIp, targetMac: '000000000000', targetIp: a.targetIp }), 'request');
+      mustEqual(field(okValue(trace, 1, 'arp.reply'), 'bytes'), arpHex({ operation: 2, senderMac: a.replierMac, senderIp: a.targetIp, targetMac: a.senderMac, targetIp: a.senderIp }), 'reply');
     },
   }),
   defineProperty({

@@ -4,6 +4,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
 import { RFC793_TRANSITIONS, TCP_INPUT_NAMES, TCP_STATE_NAMES } from '../oracles.ts';
 
+const TRANSITION_CLAUSES = ['codec.tcp.state.open', 'codec.tcp.state.active-close', 'codec.tcp.state.passive-close', 'codec.tcp.state.reset'];
 const ALL_PAIRS = TCP_STATE_NAMES.flatMap((state) => TCP_INPUT_NAMES.map((input) => ({ state, input })));
 
 export const tcpStateProperties = [
@@ -11,7 +12,7 @@ export const tcpStateProperties = [
     id: 'codec.tcp.transition-table',
     title: 'every (state, input) pair follows the RFC 793 table; any other pair is refused as a protocol error',
     layer: 'codec',
-    clauses: ['codec.tcp.states', 'codec.tcp.transitions', 'codec.tcp.invalid-transition'],
+    clauses: ['codec.tcp.state.states', ...TRANSITION_CLAUSES, 'codec.tcp.state.undefined'],
     // The whole table in one scenario, in a generated order (the order must not matter).
     arbitrary: () => fc.shuffledSubarray(ALL_PAIRS, { minLength: ALL_PAIRS.length, maxLength: ALL_PAIRS.length }),
     scenario: (pairs) => pairs.map((p) => ({ op: 'tcp.transition', ...p })),
@@ -29,7 +30,7 @@ export const tcpStateProperties = [
     id: 'codec.tcp.connection-walk',
     title: 'a connection fed any input sequence from Closed moves as the table says and stays put on a refused input',
     layer: 'codec',
-    clauses: ['codec.tcp.transitions', 'codec.tcp.invalid-transition'],
+    clauses: [...TRANSITION_CLAUSES, 'codec.tcp.state.undefined'],
     arbitrary: () => fc.array(fc.constantFrom(...TCP_INPUT_NAMES), { maxLength: 30 }),
     scenario: (inputs) => [{ op: 'tcp.connection', inputs }],
     check: (inputs, trace) => {

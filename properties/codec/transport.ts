@@ -1,10 +1,11 @@
 // ICMP echo, TCP and UDP: layouts, checksums (with the IPv4 pseudo-header for TCP/UDP),
 // flag values, data offset, truncation.
 import fc from 'fast-check';
+import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
-import { bytes, hexBytes, ipv4Addr, port, u16, u32 } from '../arbitraries.ts';
+import { bytes, hexBytes, ipv4Addr, port, u16, u32, u8 } from '../arbitraries.ts';
 import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, verifies } from '../oracles.ts';
 import { checkAllTruncationsFail, truncationOps } from './truncation.ts';
 
@@ -38,6 +39,19 @@ function buildTcp(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: n
   s[17] = c & 0xff;
   return s;
 }
+
+/** An ICMP echo-shaped message built by the property from RFC 792's layout, checksum filled. */
+function echoMessage(type: number, code: number, identifier: number, sequence: number, payload: Uint8Array): Uint8Array {
+  const m = new Uint8Array(ICMP_HEADER + payload.length);
+  m.set([type, code, 0, 0, identifier >> 8, identifier & 0xff, sequence >> 8, sequence & 0xff]);
+  m.set(payload, ICMP_HEADER);
+  const c = rfc1071Checksum(m);
+  m.set([c >> 8, c & 0xff], 2);
+  return m;
+}
+
+/** RFC 791: total_length is 16 bits, so a transport message is at most 65535 - 20 bytes. */
+const MAX_TRANSPORT = 0xffff - 20;
 
 export const transportProperties = [
   defineProperty({
@@ -75,6 +89,32 @@ export const transportProperties = [
     },
   }),
   defineProperty({
+    id: 'codec.icmp.echo-reply',
+    title: 'the reply to an echo request is type 0, code 0, same id, seq and data, with a fresh checksum',
+    layer: 'codec',
+    clauses: ['codec.icmp.echo-reply'],
+    arbitrary: () => fc.record({ identifier: u16(), sequence: u16(), payload: bytes(0, 100) }),
+    scenario: (a) => [{ op: 'icmp.reply', request: toHex(echoMessage(8, 0, a.identifier, a.sequence, a.payload)) }],
+    check: (a, trace) => mustEqual(field(okValue(trace, 0, 'icmp.reply'), 'bytes'), toHex(echoMessage(0, 0, a.identifier, a.sequence, a.payload)), 'echo reply'),
+  }),
+  defineProperty({
+    id: 'codec.icmp.parse-any-type',
+    title: 'parse accepts any type and code, reads bytes 4..7 as id and seq, and flags a wrong checksum instead of failing',
+    layer: 'codec',
+    clauses: ['codec.icmp.lenient'],
+    arbitrary: () => fc.record({ type: u8(), code: u8(), checksum: u16(), identifier: u16(), sequence: u16(), payload: bytes(0, 40) }),
+    scenario: (m) => {
+      const b = echoMessage(m.type, m.code, m.identifier, m.sequence, m.payload);
+      b.set([m.checksum >> 8, m.checksum & 0xff], 2);
+      return [{ op: 'icmp.parse', bytes: toHex(b) }];
+    },
+    check: (m, trace) => {
+      const b = echoMessage(m.type, m.code, m.identifier, m.sequence, m.payload);
+      b.set([m.checksum >> 8, m.checksum & 0xff], 2);
+      mustEqual(okValue(trace, 0, 'icmp.parse'), { type: m.type, code: m.code, checksum: m.checksum, identifier: m.identifier, sequence: m.sequence, payload: toHex(m.payload), checksumOk: verifies(b) }, 'parsed message');
+    },
+  }),
+  defineProperty({
     id: 'codec.icmp.truncated',
     title: 'an ICMP message shorter than its 8-byte header is a truncation error',
     layer: 'codec',
@@ -87,15 +127,15 @@ export const transportProperties = [
     id: 'codec.tcp.create-layout-checksum',
     title: 'a built segment has data offset 5, the documented window, the given fields, and a checksum over the pseudo-header and segment',
     layer: 'codec',
-    clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum'],
+    clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum', 'codec.checksum.pseudo-header', 'codec.tcp.reserved-bits'],
     arbitrary: tcpArgs,
     scenario: (a) => [{ op: 'tcp.create', ...a }],
     check: (a, trace, ctx) => {
       const s = hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
       mustEqual(
-        [s.length, u16At(s, 0), u16At(s, 2), u32At(s, 4), u32At(s, 8), s[12]! >> 4, s[13], u16At(s, 14), toHex(s.slice(20))],
-        [TCP_HEADER + a.payload.length / 2, a.srcPort, a.dstPort, a.seq, a.ack, 5, a.flags, ctx.defaults.tcpWindow, a.payload],
-        'length, ports, seq, ack, data offset, flags, window, payload',
+        [s.length, u16At(s, 0), u16At(s, 2), u32At(s, 4), u32At(s, 8), s[12]! >> 4, s[12]! & 0x0f, s[13], u16At(s, 14), u16At(s, 18), toHex(s.slice(20))],
+        [TCP_HEADER + a.payload.length / 2, a.srcPort, a.dstPort, a.seq, a.ack, 5, 0, a.flags, ctx.defaults.tcpWindow, 0, a.payload],
+        'length, ports, seq, ack, data offset, reserved bits, flags, window, urgent, payload',
       );
       must(verifies(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s)), 'segment + pseudo-header does not sum to 0xFFFF');
     },
@@ -104,15 +144,20 @@ export const transportProperties = [
     id: 'codec.tcp.parse-data-offset',
     title: 'parse honours the data offset: options are the bytes between 20 and offset*4, payload after',
     layer: 'codec',
-    clauses: ['codec.tcp.parse-offset', 'codec.tcp.roundtrip'],
+    clauses: ['codec.tcp.parse-offset', 'codec.tcp.roundtrip', 'codec.tcp.reserved-bits'],
     arbitrary: () =>
       fc.integer({ min: 0, max: 10 }).chain((words) =>
-        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60) }),
+        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60), reserved: fc.integer({ min: 0, max: 15 }) }),
       ),
-    scenario: ({ a, window, options, payload }) => [{ op: 'tcp.parse', bytes: toHex(buildTcp({ ...a, window, options, payload })) }],
-    check: ({ a, window, options, payload }, trace) => {
+    scenario: ({ a, window, options, payload, reserved }) => {
+      const seg = buildTcp({ ...a, window, options, payload });
+      seg[12] = seg[12]! | reserved; // reserved bits are outside the checksum's concern here: parse must ignore them
+      return [{ op: 'tcp.parse', bytes: toHex(seg) }];
+    },
+    check: ({ a, window, options, payload, reserved }, trace) => {
       const v = okValue(trace, 0, 'tcp.parse');
       const seg = buildTcp({ ...a, window, options, payload });
+      seg[12] = seg[12]! | reserved;
       mustEqual(
         v,
         { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, dataOffset: 5 + options.length / 4, flags: a.flags, window, checksum: u16At(seg, 16), urgent: 0, options: toHex(options), payload: toHex(payload) },
@@ -201,8 +246,8 @@ export const transportProperties = [
     id: 'codec.udp.checksum-and-parse',
     title: 'get_checksum is the pseudo-header checksum (0 sent as 0xFFFF); parse honours the length field',
     layer: 'codec',
-    clauses: ['codec.udp.get-checksum', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.errors.typed'],
-    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(0, 10) }),
+    clauses: ['codec.udp.get-checksum', 'codec.checksum.pseudo-header', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.udp.length', 'codec.errors.typed'],
+    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(0, 10), shortLength: fc.integer({ min: 0, max: UDP_HEADER - 1 }) }),
     scenario: (a) => {
       const d = new Uint8Array(UDP_HEADER + a.payload.length);
       d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, d.length >> 8, d.length & 0xff, 0, 0]);
@@ -210,6 +255,7 @@ export const transportProperties = [
       return [
         { op: 'udp.checksum', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(d) },
         { op: 'udp.parse', bytes: toHex(d) + toHex(a.pad) },
+        { op: 'udp.parse', bytes: toHex(Uint8Array.from([...d.slice(0, 4), 0, a.shortLength, ...d.slice(6)])) },
         ...truncationOps('udp.parse', d),
       ];
     },
@@ -221,7 +267,32 @@ export const transportProperties = [
       const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_UDP, n), d));
       mustEqual(field(okValue(trace, 0, 'udp.checksum'), 'checksum'), c === 0 ? 0xffff : c, 'UDP checksum');
       mustEqual(okValue(trace, 1, 'udp.parse'), { srcPort: a.srcPort, dstPort: a.dstPort, length: n, checksum: 0, payload: toHex(a.payload) }, 'parsed datagram');
-      checkAllTruncationsFail(trace, n, 'UDP datagram', 2);
+      mustFail(trace, 2, `UDP length field ${a.shortLength} (< 8)`, ['malformed']);
+      checkAllTruncationsFail(trace, n, 'UDP datagram', 3);
     },
+  }),
+  defineProperty({
+    id: 'codec.transport.max-size',
+    title: 'ICMP, TCP and UDP messages up to 65515 bytes are built; one byte more is refused as too large',
+    layer: 'codec',
+    clauses: ['codec.transport.max-size'],
+    // Large buffers: a couple of runs suffice, and shrinking them would only cost time.
+    arbitrary: () => fc.noShrink(fc.record({ fill: u8(), srcIp: ipv4Addr(), dstIp: ipv4Addr() })),
+    scenario: ({ fill, srcIp, dstIp }) => {
+      const payload = (headerLen: number, extra: number) => Buffer.alloc(MAX_TRANSPORT - headerLen + extra, fill).toString('hex');
+      const tcp = { srcIp, dstIp, srcPort: 1, dstPort: 2, seq: 0, ack: 0, flags: 0 };
+      return [0, 1].flatMap((extra): Op[] => [
+        { op: 'icmp.create', type: 8, identifier: 1, sequence: 1, payload: payload(ICMP_HEADER, extra) },
+        { op: 'tcp.create', ...tcp, payload: payload(TCP_HEADER, extra) },
+        { op: 'udp.create', srcPort: 1, dstPort: 2, payload: payload(UDP_HEADER, extra) },
+      ]);
+    },
+    check: (_a, trace) => {
+      ['ICMP', 'TCP', 'UDP'].forEach((what, i) => {
+        mustEqual(hx(field(okValue(trace, i, `${what} message of ${MAX_TRANSPORT} bytes`), 'bytes')).length, MAX_TRANSPORT, `${what} message length`);
+        mustFail(trace, i + 3, `${what} message of ${MAX_TRANSPORT + 1} bytes`, ['too-large']);
+      });
+    },
+    runsFactor: 0.02,
   }),
 ];

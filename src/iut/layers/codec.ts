@@ -6,9 +6,9 @@ import { err, ok, type Result } from '../../util/result.ts';
 import type { Profile } from '../../spec/profile.ts';
 import { internetChecksum, onesComplementSum } from '../../codec/checksum.ts';
 import { emitEthernet, parseEthernet } from '../../codec/ethernet.ts';
-import { emitArp, parseArp } from '../../codec/arp.ts';
+import { arpReply, arpRequest, emitArp, parseArp } from '../../codec/arp.ts';
 import { createIpv4Packet, ipv4DefaultsFrom, parseIpv4 } from '../../codec/ipv4.ts';
-import { createEcho, parseIcmp } from '../../codec/icmp.ts';
+import { createEcho, echoReplyFor, emitIcmp, parseIcmp } from '../../codec/icmp.ts';
 import { createTcpSegment, parseFlags, parseTcp, verifyTcpChecksum } from '../../codec/tcp.ts';
 import { TcpConnection, tcpTransition, TCP_INPUTS, TCP_STATES, type TcpInput, type TcpState } from '../../codec/tcp-connection.ts';
 import { createUdpPacket, parseUdp, udpChecksum } from '../../codec/udp.ts';
@@ -45,6 +45,11 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
         targetMac: hex(p.targetMac),
         targetIp: hex(p.targetIp),
       })),
+    'arp.request': (op) => bytesOut(emitArp(arpRequest(bytesArg(op, 'senderMac'), bytesArg(op, 'senderIp'), bytesArg(op, 'targetIp')))),
+    'arp.reply': (op) => {
+      const request = parseArp(bytesArg(op, 'request'));
+      return request.ok ? bytesOut(emitArp(arpReply(request.value, bytesArg(op, 'mac')))) : request;
+    },
     'ipv4.create': (op) =>
       bytesOut(createIpv4Packet({ src: bytesArg(op, 'src'), dst: bytesArg(op, 'dst'), protocol: intArg(op, 'protocol', 0, 255), payload: bytesArg(op, 'payload') }, ipDefaults)),
     'ipv4.parse': (op) =>
@@ -65,6 +70,10 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
       })),
     'icmp.create': (op) =>
       bytesOut(createEcho({ type: intArg(op, 'type', 0, 255), identifier: intArg(op, 'identifier', 0, 0xffff), sequence: intArg(op, 'sequence', 0, 0xffff), payload: bytesArg(op, 'payload') })),
+    'icmp.reply': (op) => {
+      const request = parseIcmp(bytesArg(op, 'request'));
+      return request.ok ? bytesOut(emitIcmp(echoReplyFor(request.value))) : request;
+    },
     'icmp.parse': (op) =>
       mapOk(parseIcmp(bytesArg(op, 'bytes')), (m) => ({
         type: m.type,
