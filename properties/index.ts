@@ -6,6 +6,7 @@ import { ipv4Properties } from './codec/ipv4.ts';
 import { transportProperties } from './codec/transport.ts';
 import { tcpStateProperties } from './codec/tcp-state.ts';
 import { slipProperties } from './slip/slip.ts';
+import { slipVectorProperties, vectorProperties } from './codec/vectors.ts';
 
 export const allProperties: PropertyDef[] = [
   ...checksumProperties,
@@ -14,4 +15,6 @@ export const allProperties: PropertyDef[] = [
   ...transportProperties,
   ...tcpStateProperties,
   ...slipProperties,
+  ...vectorProperties,
+  ...slipVectorProperties,
 ];

@@ -10,7 +10,7 @@ import { createEcho, emitIcmp, parseIcmp } from '../../src/codec/icmp.ts';
 import { emitTcp, parseTcp, tcpChecksum, verifyTcpChecksum } from '../../src/codec/tcp.ts';
 import { emitUdp, parseUdp, udpChecksum, verifyUdpChecksum } from '../../src/codec/udp.ts';
 import { slipDecodeAll, slipEncode, slipEncodedSize } from '../../src/codec/slip.ts';
-import { ARP_REPLY_VECTOR, CHECKSUM_VECTORS, IPV4_HEADER_CHECKSUM_VECTORS, PACKET_VECTORS, SLIP_VECTORS } from './vectors.ts';
+import { ARP_REPLY_VECTOR, CHECKSUM_VECTORS, IPV4_HEADER_CHECKSUM_VECTORS, PACKET_VECTORS, SLIP_VECTORS } from '../../properties/vectors.ts';
 import { hx, mac, toHex, unwrap } from './helpers.ts';
 
 describe('public vectors: checksum', () => {
