@@ -2,6 +2,7 @@
 import type { Json, OpResult } from '../../src/iut/contract.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 import { patchResults, type Mutant } from './mutant.ts';
+import { rfc1071Checksum } from '../oracles.ts';
 
 type Obj = { [k: string]: Json };
 
@@ -20,12 +21,6 @@ function oddLowChecksum(d: Uint8Array): number {
   return ~s & 0xffff;
 }
 
-function correctChecksum(d: Uint8Array): number {
-  let s = 0;
-  for (let i = 0; i < d.length; i += 2) s += (d[i]! << 8) | (d[i + 1] ?? 0);
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
 
 /** Sets IPv4 header bytes and refreshes the header checksum, so only the named field is wrong. */
 const ipv4Field = (at: number, values: number[]) =>
@@ -34,7 +29,7 @@ const ipv4Field = (at: number, values: number[]) =>
     o.set(values, at);
     o[10] = 0;
     o[11] = 0;
-    const c = correctChecksum(o.slice(0, 20));
+    const c = rfc1071Checksum(o.slice(0, 20));
     o[10] = c >> 8;
     o[11] = c & 0xff;
     return o;
@@ -77,7 +72,7 @@ export const codecMutants: Mutant[] = [
         const o = Uint8Array.from(b.slice(0, 20));
         o.set([0, 0], 2);
         o.set([0, 0], 10);
-        const c = correctChecksum(o);
+        const c = rfc1071Checksum(o);
         const out = Uint8Array.from(b);
         out[10] = c >> 8;
         out[11] = c & 0xff;
@@ -136,7 +131,7 @@ export const codecMutants: Mutant[] = [
       onBytes((b) => {
         const o = Uint8Array.from(b);
         o.set([0, 0], 16);
-        const c = correctChecksum(o);
+        const c = rfc1071Checksum(o);
         o.set([c >> 8, c & 0xff], 16);
         return o;
       }),
@@ -190,7 +185,7 @@ export const codecMutants: Mutant[] = [
       onBytes((b) => {
         const o = Uint8Array.from(b);
         o.set([0, 0], 2);
-        const c = correctChecksum(o.slice(0, 8));
+        const c = rfc1071Checksum(o.slice(0, 8));
         o.set([c >> 8, c & 0xff], 2);
         return o;
       }),
