@@ -175,6 +175,8 @@ export interface LedgerSnapshot {
   /** The frame whose message is queued and still readable, if any. */
   unreadFrameId: number | null;
   unreadIpcId: number | null;
+  /** Every hazard event so far (up to the event limit), oldest first; takeEvents() does not clear it. */
+  hazardLog: ({ seq: number; tick: number } & HazardEvent)[];
   eventsDropped: number;
 }
 
@@ -217,6 +219,7 @@ export class Ledger {
   private unreadIpc: number | null = null;
   private ipcContent: { id: number; sender: number; target: number } | null = null;
   private events: KernelEvent[] = [];
+  private readonly hazardLog: ({ seq: number; tick: number } & HazardEvent)[] = [];
   private seq = 0;
   private eventsDropped = 0;
 
@@ -243,6 +246,7 @@ export class Ledger {
   hazard(h: HazardEvent): void {
     this.hazards[h.hazard]++;
     this.record({ type: 'hazard', clause: hazardClause(h.hazard), event: h });
+    if (this.hazardLog.length < this.eventLimit) this.hazardLog.push({ seq: this.seq, tick: this.tick, ...h });
   }
 
   // --- wire side ------------------------------------------------------------------------------
@@ -432,6 +436,7 @@ export class Ledger {
         .map((o) => ({ ...o })),
       unreadFrameId: this.unreadFrame,
       unreadIpcId: this.unreadIpc,
+      hazardLog: this.hazardLog.map((h) => ({ ...h })),
       eventsDropped: this.eventsDropped,
     };
   }

@@ -174,6 +174,27 @@ describe('machine over the real hardware', () => {
     expect(m.snapshot().hazards['silent-loss']).toBe(1);
   });
 
+  it('the serial line: fed SLIP bytes come back as datagrams; the kernel boots COM1', () => {
+    const m = createMachine();
+    expect(m.hw.uart.registers()).toMatchObject({ divisor: L.serialDivisor });
+    m.feedSerial(Uint8Array.of(0xc0, 0x45, 0xdb, 0xdc, 0x01, 0xc0));
+    expect(m.serialReceive()).toEqual([Uint8Array.of(0x45, 0xc0, 0x01)]);
+    expect(m.serialReceive()).toEqual([]);
+  });
+
+  it('hazard events reach the journal and the snapshot hazard log', () => {
+    const { m, drv } = driverMachine();
+    const b = m.spawn();
+    m.syscall(b, 0x37, 80, 0);
+    m.syscall(drv, 0x37, 80, 0); // the driver takes b's port
+    const events = m.takeEvents();
+    expect(events.some((e) => e.type === 'hazard' && e.clause === 'kernel.hazard.port-hijack')).toBe(true);
+    expect(m.takeEvents()).toEqual([]);
+    expect(m.snapshot().hazardLog).toEqual([
+      expect.objectContaining({ hazard: 'port-hijack', how: 'handover', port: 80, previousPid: b, newPid: drv }),
+    ]);
+  });
+
   it('poke/peek cover the window and the guard, nothing else', () => {
     const m = createMachine();
     const p = m.spawn();
