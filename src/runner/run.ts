@@ -47,7 +47,27 @@ export interface RunOptions {
   replay?: { seed: number; path: string };
   /** Shard i of n (1-based): properties are dealt round-robin in id order. */
   shard?: { index: number; count: number };
+  /** Whole-run time limit in ms (runSuite): properties not started by then are 'error' rows "not run: time limit". */
+  timeLimitMs?: number;
+  /** Absolute deadline on the performance.now() clock; runSuite derives it from timeLimitMs. */
+  deadline?: number;
   onProgress?(event: ProgressEvent): void;
+}
+
+/** The message of a property the whole-run time limit left unrun. */
+export const NOT_RUN_TIME_LIMIT = 'not run: time limit';
+
+class TimeLimitReached extends Error {}
+
+/** Races an execute against the run's deadline; a late settlement of `p` is absorbed, never unhandled. */
+function beforeDeadline<T>(p: T | Promise<T>, deadline: number | undefined): T | Promise<T> {
+  if (deadline === undefined || !(p instanceof Promise)) return p;
+  p.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeLimitReached()), Math.max(0, deadline - performance.now()));
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }
 
 export type ProgressEvent =
@@ -82,10 +102,15 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   if (!impl.statement.layers.includes(def.layer)) {
     return { ...base, status: 'skip', skipReason: `implementation does not declare layer '${def.layer}'`, durationMs: 0 };
   }
+  if (opts.deadline !== undefined && performance.now() >= opts.deadline) {
+    return { ...base, status: 'error', durationMs: 0, counterexample: { input: null, scenario: { layer: def.layer, ops: [] }, message: NOT_RUN_TIME_LIMIT } };
+  }
   // An implementation fault (crash, hang, garbage) is not a conformance failure: remember the
   // first one and stop probing, so shrinking does not hammer a broken adapter.
   let fault: { error: ImplementationError; scenario: Scenario; input: unknown } | undefined;
   let last: { scenario: Scenario; trace?: Trace; input: unknown } | undefined;
+  let outOfTime: { scenario: Scenario; input: unknown; runs: number } | undefined;
+  let runsDone = 0;
   let arbitrary: fc.Arbitrary<unknown>;
   try {
     arbitrary = def.arbitrary(ctx);
@@ -94,13 +119,18 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
     return { ...base, status: 'error', durationMs: 0, counterexample: { input: null, scenario: { layer: def.layer, ops: [] }, message: `suite: property definition failed to build its generator: ${(e as Error).message}` } };
   }
   const property = fc.asyncProperty(arbitrary, async (input) => {
-    if (fault) return true;
+    if (fault || outOfTime) return true;
     const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
     last = { scenario, input };
     let trace: Trace;
     try {
-      trace = await impl.execute(scenario);
+      trace = await beforeDeadline(impl.execute(scenario), opts.deadline);
+      runsDone++;
     } catch (e) {
+      if (e instanceof TimeLimitReached) {
+        outOfTime = { scenario, input, runs: runsDone };
+        return true;
+      }
       if (e instanceof ImplementationError) {
         fault = { error: e, scenario, input };
         return true;
@@ -115,6 +145,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   const params: fc.Parameters<[unknown]> = opts.replay
     ? { seed, path: opts.replay.path, numRuns: 1, endOnFailure: true }
     : { seed, numRuns };
+  if (opts.deadline !== undefined) params.interruptAfterTimeLimit = Math.max(1, Math.ceil(opts.deadline - performance.now()));
   const details = await fc.check(property, params);
   const durationMs = Math.round(performance.now() - started);
   if (fault) {
@@ -125,13 +156,17 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       counterexample: { input: fault.input, scenario: fault.scenario, message: `${fault.error.fault}: ${fault.error.message}` },
     };
   }
+  if (!details.failed && (outOfTime || details.interrupted)) {
+    const what = outOfTime ?? { scenario: last?.scenario ?? { layer: def.layer, ops: [] }, input: last?.input ?? null, runs: runsDone };
+    return { ...base, status: 'error', durationMs, counterexample: { input: what.input, scenario: what.scenario, message: `time limit: the run's time limit expired during this property, after ${what.runs} of ${numRuns} runs without a failure` } };
+  }
   if (!details.failed) return { ...base, status: 'pass', durationMs };
   // Re-run the shrunk input once to capture its scenario and trace for the report.
   const input = details.counterexample?.[0];
   const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
   let trace: Trace | undefined;
   try {
-    trace = await impl.execute(scenario);
+    trace = await beforeDeadline(impl.execute(scenario), opts.deadline);
   } catch {
     trace = last?.trace;
   }
@@ -161,7 +196,7 @@ export interface ClauseResult {
 }
 
 /** Folds property results into clause verdicts. A hazard clause whose property fails is 'hazard'. */
-export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, Clause>, layers?: Layer[]): ClauseResult[] {
+export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, Clause>, layers?: Layer[], declared?: Layer[]): ClauseResult[] {
   const out: ClauseResult[] = [];
   for (const clause of clauses.values()) {
     if (layers?.length && !layers.includes(clause.layer)) continue;
@@ -177,7 +212,8 @@ export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, C
       properties: mine.map((r) => r.id),
     };
     const bad = mine.find((r) => r.status === 'error') ?? mine.find((r) => r.status === 'fail');
-    if (mine.length === 0) row.verdict = 'untested';
+    if (declared && !declared.includes(clause.layer)) row.verdict = 'skip';
+    else if (mine.length === 0) row.verdict = 'untested';
     else if (mine.every((r) => r.status === 'skip')) row.verdict = 'skip';
     else if (bad?.status === 'error') row.verdict = 'error';
     else if (bad) row.verdict = clause.kind === 'hazard' ? 'hazard' : 'fail';
@@ -195,6 +231,7 @@ export interface RunOutcome {
 
 export async function runSuite(defs: PropertyDef[], impl: Implementation, opts: RunOptions): Promise<RunOutcome> {
   const ctx = contextFor(impl);
+  if (opts.timeLimitMs !== undefined && opts.deadline === undefined) opts = { ...opts, deadline: performance.now() + opts.timeLimitMs };
   const selected = selectProperties(defs, opts);
   opts.onProgress?.({ type: 'start', total: selected.length });
   const results: PropertyResult[] = [];
@@ -207,6 +244,6 @@ export async function runSuite(defs: PropertyDef[], impl: Implementation, opts: 
   // With a filter or a shard, only clauses some selected property checks are reported.
   const partial = Boolean(opts.only?.length || opts.shard);
   const checked = new Set(selected.flatMap((d) => d.clauses));
-  const verdicts = clauseVerdicts(results, clauses, opts.layers).filter((c) => !partial || checked.has(c.id));
+  const verdicts = clauseVerdicts(results, clauses, opts.layers, impl.statement.layers).filter((c) => !partial || checked.has(c.id));
   return { properties: results, clauses: verdicts };
 }
