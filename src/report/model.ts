@@ -61,8 +61,9 @@ export function runFailed(report: ConformanceReport): boolean {
 /** The command that replays one property's counterexample exactly. */
 export function replayCommand(report: Pick<ConformanceReport, 'command'>, p: { id: string; seed: number; path?: string }): string {
   const impl = /--impl(?:=|\s+)("[^"]*"|'[^']*'|\S+)/.exec(report.command)?.[1];
-  const parts = ['npx r2net replay', `--property ${p.id}`, `--seed ${p.seed}`];
-  if (p.path) parts.push(`--path ${p.path}`);
+  // `--seed=N` form: seeds are often negative, and `--seed -5` would read as an option.
+  const parts = ['npx r2net replay', `--property ${p.id}`, `--seed=${p.seed}`];
+  if (p.path) parts.push(`--path=${p.path}`);
   if (impl) parts.push(`--impl ${impl}`);
   return parts.join(' ');
 }

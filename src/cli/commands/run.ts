@@ -67,7 +67,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
         else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') log(progressLine(e.result, e.index, e.total));
       },
     });
-    const command = ['r2net run', ...withoutOption(argv, '--seed').map(shellQuote), `--seed ${seed}`].join(' ');
+    const command = ['r2net run', ...withoutOption(argv, '--seed').map(shellQuote), `--seed=${seed}`].join(' ');
     const report = buildReport({ outcome, implementation: s, seed, runs, command, toolVersion: packageVersion(), durationMs: Math.round(performance.now() - started), ...(shard ? { shard } : {}) });
     const files = writeReports(report, out);
     const sm = report.summary;
