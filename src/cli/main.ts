@@ -4,6 +4,7 @@ import { log, UsageError } from './args.ts';
 import { cmdRun } from './commands/run.ts';
 import { cmdReplay } from './commands/replay.ts';
 import { cmdList } from './commands/list.ts';
+import { cmdServe } from './commands/serve.ts';
 
 const USAGE = `r2net — conformance suites for the rou2exOS network stack
 
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   run: cmdRun,
   replay: cmdReplay,
   list: cmdList,
+  serve: cmdServe,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,17 +1,60 @@
-// Resolves `--impl` to an Implementation: the built-in reference, or a module exporting one
-// (default export, `implementation`, or a `createImplementation()` factory).
-import { existsSync } from 'node:fs';
+// Resolves `--impl` to an Implementation:
+//   - 'reference' (or nothing): the built-in reference;
+//   - an existing .ts/.mts/.js/.mjs/.cjs file: a module exporting one (default export,
+//     `implementation`, or a `createImplementation()` factory), run in this process;
+//   - anything else, or any value starting with 'cmd:': a command line, started as a child
+//     process speaking the JSON-lines protocol (spec/contract/protocol.md). It is split into
+//     words without a shell (src/iut/process/argv.ts): "python3 impl.py --fast".
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ImplementationError, isImplementation, type Implementation } from './contract.ts';
+import { ImplementationError, isImplementation, type Implementation, type Scenario, type Trace } from './contract.ts';
 import { createReference } from './reference.ts';
+import { CommandLineError, splitCommandLine } from './process/argv.ts';
+import { DEFAULT_TIMEOUT_MS, startProcessImplementation, type ProcessOptions } from './process/adapter.ts';
 
-export async function loadImplementation(spec: string | undefined): Promise<Implementation> {
-  if (!spec || spec === 'reference') return createReference();
+export interface LoadOptions {
+  /** Per-request timeout in ms (default 10 s): out-of-process requests, and async in-process executes. */
+  timeoutMs?: number;
+  /** Passed to the process adapter (stderr tail, grace period, environment...). */
+  process?: Omit<ProcessOptions, 'timeoutMs'>;
+}
+
+const MODULE_EXT = /\.(?:[mc]?js|[mc]?ts)$/;
+
+export type ImplSpec = { kind: 'reference' } | { kind: 'module'; path: string } | { kind: 'command'; argv: string[] };
+
+/** Decides what an `--impl` value names, without starting or importing anything. */
+export function classifyImpl(spec: string | undefined): ImplSpec {
+  if (!spec || spec === 'reference') return { kind: 'reference' };
+  if (spec.startsWith('cmd:')) return { kind: 'command', argv: splitWords(spec.slice(4)) };
   const path = resolve(spec);
-  if (!existsSync(path)) {
-    throw new ImplementationError(`--impl ${spec}: no such module file (${path})`, 'load');
+  if (MODULE_EXT.test(spec) && existsSync(path) && statSync(path).isFile()) return { kind: 'module', path };
+  // One word that looks like a module path but is not there: say so rather than try to run it.
+  if (MODULE_EXT.test(spec) && !/\s/.test(spec.trim())) {
+    throw new ImplementationError(`--impl ${spec}: no such module file (${path}); to run a command, write --impl "cmd:${spec}"`, 'load');
   }
+  return { kind: 'command', argv: splitWords(spec) };
+}
+
+function splitWords(line: string): string[] {
+  try {
+    return splitCommandLine(line);
+  } catch (e) {
+    if (e instanceof CommandLineError) throw new ImplementationError(`--impl: ${e.message}`, 'load');
+    throw e;
+  }
+}
+
+export async function loadImplementation(spec: string | undefined, opts: LoadOptions = {}): Promise<Implementation> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const what = classifyImpl(spec);
+  if (what.kind === 'reference') return createReference();
+  if (what.kind === 'command') return startProcessImplementation(what.argv, { ...opts.process, timeoutMs });
+  return withTimeout(await loadModule(spec!, what.path), timeoutMs);
+}
+
+async function loadModule(spec: string, path: string): Promise<Implementation> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -29,4 +72,27 @@ export async function loadImplementation(spec: string | undefined): Promise<Impl
     `--impl ${spec}: the module exports no implementation. Export { statement, execute } as default or 'implementation', or a createImplementation() factory (see README "Plug in an implementation").`,
     'load',
   );
+}
+
+/**
+ * An in-process implementation whose execute() returns a promise gets the same per-request
+ * timeout as a process (a synchronous loop cannot be interrupted in-process: run such code
+ * out of process). A thrown error stays the implementation's own (the runner reports it).
+ */
+export function withTimeout(impl: Implementation, timeoutMs: number): Implementation {
+  return {
+    get statement() {
+      return impl.statement;
+    },
+    execute(scenario: Scenario): Trace | Promise<Trace> {
+      const r = impl.execute(scenario);
+      if (typeof (r as { then?: unknown }).then !== 'function') return r as Trace;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ImplementationError(`no trace within ${timeoutMs / 1000} s (in-process execute did not settle)`, 'timeout')), timeoutMs);
+      });
+      return Promise.race([r, expired]).finally(() => clearTimeout(timer));
+    },
+    ...(impl.close ? { close: () => impl.close!() } : {}),
+  };
 }

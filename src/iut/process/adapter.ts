@@ -1,0 +1,420 @@
+// The out-of-process adapter: an Implementation backed by a child process that speaks the
+// JSON-lines protocol (spec/contract/protocol.md) on its stdin/stdout.
+//
+// Fault policy (every fault is an ImplementationError, which the runner turns into an 'error'
+// row for the property at hand and then moves on):
+//   - no reply within the request timeout          -> 'timeout', child killed
+//   - the child exits or closes stdout mid-request -> 'crash', child reaped
+//   - a line that is not the expected reply        -> 'protocol', child killed (the stream
+//     can no longer be trusted: a late reply would be taken for the next one)
+//   - output or an exit while no request is pending -> the NEXT request fails with that
+//     fault without being sent, so nothing the child did goes unreported
+//   - a well-formed error reply {id, error}         -> 'protocol', child kept (it is in sync)
+// A killed or exited child is started again (hello included) for the next request, so a
+// crash costs one property, not the run. After `maxFailedStarts` starts in a row fail, the
+// adapter stops trying and fails every request at once. stderr is drained continuously (a
+// chatty child never blocks), kept as a tail of recent lines, and attached to every error.
+// close() asks the child to shut down, then kills its whole process group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { CONTRACT_VERSION, ImplementationError, type Implementation, type Scenario, type Statement, type Trace } from '../contract.ts';
+import {
+  PROTOCOL_VERSION,
+  checkReplyLine,
+  checkStatement,
+  checkTraceEnvelope,
+  excerpt,
+  type Request,
+} from './protocol.ts';
+
+export interface ProcessOptions {
+  /** Per-request timeout in ms, hello included (default 10 000). */
+  timeoutMs?: number;
+  /** How many of the last stderr lines are kept and attached to errors (default 20). */
+  stderrLines?: number;
+  /** How long the child may take to exit after shutdown before it is killed (default 1 000 ms). */
+  shutdownGraceMs?: number;
+  /** Largest stdout line accepted, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Consecutive failed starts after which the adapter gives up (default 3). */
+  maxFailedStarts?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Sees every stderr line as it arrives (e.g. to pass it through). */
+  onStderr?(line: string): void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+type Fault = ImplementationError['fault'];
+type ReplyField = 'statement' | 'trace' | 'ok';
+type Reply = Record<string, unknown> & { id: number | null };
+
+const fail = (message: string, fault: Fault): ImplementationError => new ImplementationError(message, fault);
+
+const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
+
+// Children still running when this process exits are killed with it (no orphans even when a
+// caller forgets close() or the run ends by an exception).
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function killGroup(proc: ChildProcess): void {
+  if (proc.pid === undefined) return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL'); // the child and anything it started (detached => own group)
+  } catch {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const p of live) killGroup(p);
+  });
+}
+
+interface Waiter {
+  id: number;
+  method: string;
+  field: ReplyField;
+  resolve(r: Reply): void;
+  reject(e: ImplementationError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** One running child process and the line discipline on its pipes. */
+class Child {
+  readonly proc: ChildProcess;
+  readonly started = performance.now();
+  nextId = 0;
+  answered = 0;
+  #waiter: Waiter | undefined;
+  #stdout: Buffer[] = [];
+  #stdoutBytes = 0;
+  #stderrTail: string[] = [];
+  #stderrPartial = '';
+  #stderrCount = 0;
+  /** What went wrong while no request was pending; the next request fails with it. */
+  #idleFault: ImplementationError | undefined;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #spawnError: Error | undefined;
+  readonly closed: Promise<void>;
+
+  constructor(
+    readonly argv: string[],
+    readonly opts: Required<Pick<ProcessOptions, 'stderrLines' | 'maxLineBytes'>> & ProcessOptions,
+  ) {
+    this.proc = spawn(argv[0]!, argv.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+    live.add(this.proc);
+    installExitHook();
+    this.proc.stdout!.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    this.proc.stderr!.setEncoding('utf8');
+    this.proc.stderr!.on('data', (s: string) => this.#onStderr(s));
+    this.proc.stdin!.on('error', () => {
+      /* EPIPE when the child is gone: reported through 'close' */
+    });
+    this.closed = new Promise((resolve) => {
+      this.proc.on('error', (e) => {
+        this.#spawnError = e;
+        // A spawn failure emits no 'close' on some platforms; settle here too.
+        if (this.proc.pid === undefined) this.#onClose(null, null, resolve);
+      });
+      this.proc.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.#onClose(code, signal, resolve));
+    });
+  }
+
+  get alive(): boolean {
+    return this.#exit === undefined && this.#spawnError === undefined;
+  }
+
+  get busy(): boolean {
+    return this.#waiter !== undefined;
+  }
+
+  /** The last stderr lines, ready to append to a message ('' when there were none). */
+  stderrNote(): string {
+    const lines = [...this.#stderrTail, ...(this.#stderrPartial ? [this.#stderrPartial] : [])];
+    if (lines.length === 0) return '';
+    const total = this.#stderrCount + (this.#stderrPartial ? 1 : 0);
+    const head = total > lines.length ? `last ${lines.length} of ${total} stderr lines` : `stderr`;
+    return `\n  ${head}:\n${lines.map((l) => `    | ${l}`).join('\n')}`;
+  }
+
+  stderrLines(): string[] {
+    return [...this.#stderrTail];
+  }
+
+  /** Sends one request and waits for its reply (or a fault). */
+  request(req: Request, field: ReplyField, timeoutMs: number): Promise<Reply> {
+    if (this.#idleFault) return Promise.reject(this.#idleFault);
+    if (!this.alive) return Promise.reject(this.#deadFault(req));
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const partial = this.#stdoutBytes > 0 ? ` (it wrote an unfinished line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))})` : '';
+        this.#settle(fail(`no reply to request #${req.id} (${req.method}) within ${seconds(timeoutMs)}${partial}${this.stderrNote()}`, 'timeout'));
+      }, timeoutMs);
+      this.#waiter = { id: req.id, method: req.method, field, resolve, reject, timer };
+      this.proc.stdin!.write(JSON.stringify(req) + '\n');
+    });
+  }
+
+  /** Closes stdin (EOF means shutdown too), waits up to `graceMs`, then kills the group. */
+  async stop(graceMs: number, shutdown?: Request): Promise<void> {
+    if (this.#waiter) this.#settle(fail('the adapter was closed while a request was pending', 'crash'));
+    if (this.alive && graceMs > 0) {
+      if (shutdown) this.proc.stdin!.write(JSON.stringify(shutdown) + '\n');
+      this.proc.stdin!.end();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    }
+    this.kill();
+    await Promise.race([this.closed, new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+  }
+
+  kill(): void {
+    killGroup(this.proc);
+  }
+
+  #settle(outcome: Reply | ImplementationError): void {
+    const w = this.#waiter;
+    if (!w) return;
+    this.#waiter = undefined;
+    clearTimeout(w.timer);
+    if (outcome instanceof ImplementationError) w.reject(outcome);
+    else {
+      this.answered++;
+      w.resolve(outcome);
+    }
+  }
+
+  #onStdout(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      this.#stdout.push(chunk.subarray(start, nl));
+      const line = Buffer.concat(this.#stdout).toString('utf8').replace(/\r$/, '');
+      this.#stdout = [];
+      this.#stdoutBytes = 0;
+      start = nl + 1;
+      this.#onLine(line);
+    }
+    if (start < chunk.length) {
+      this.#stdout.push(chunk.subarray(start));
+      this.#stdoutBytes += chunk.length - start;
+      if (this.#stdoutBytes > this.opts.maxLineBytes) {
+        const f = fail(`stdout line longer than ${this.opts.maxLineBytes} bytes without a newline${this.stderrNote()}`, 'protocol');
+        this.#stdout = [];
+        this.#stdoutBytes = 0;
+        if (this.#waiter) this.#settle(f);
+        else this.#idleFault ??= f;
+        this.kill();
+      }
+    }
+  }
+
+  #onLine(line: string): void {
+    if (line.trim() === '') return; // blank lines carry nothing; tolerated
+    const w = this.#waiter;
+    if (!w) {
+      // Output nobody asked for: the stream is no longer trustworthy. The next request fails.
+      this.#idleFault ??= fail(`the implementation wrote to stdout while no request was pending (after ${this.answered} replies): ${excerpt(line)}${this.stderrNote()}`, 'protocol');
+      return;
+    }
+    const r = checkReplyLine(line, { id: w.id, field: w.field });
+    if (!r.ok) {
+      this.#settle(fail(`bad reply to request #${w.id} (${w.method}): ${r.problem}${this.stderrNote()}`, 'protocol'));
+      return;
+    }
+    this.#settle(r.reply);
+  }
+
+  #onStderr(s: string): void {
+    const parts = (this.#stderrPartial + s).split('\n');
+    this.#stderrPartial = parts.pop()!.slice(-2000);
+    for (const raw of parts) {
+      const line = raw.replace(/\r$/, '');
+      this.#stderrCount++;
+      this.opts.onStderr?.(line);
+      this.#stderrTail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      if (this.#stderrTail.length > this.opts.stderrLines) this.#stderrTail.shift();
+    }
+  }
+
+  #onClose(code: number | null, signal: NodeJS.Signals | null, resolve: () => void): void {
+    if (this.#exit) return;
+    this.#exit = { code, signal };
+    live.delete(this.proc);
+    const unfinished = this.#stdoutBytes > 0 ? `; its last, unfinished stdout line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))}` : '';
+    const w = this.#waiter;
+    if (w) this.#settle(fail(`${this.#exitText()} while executing request #${w.id} (${w.method}), after ${this.answered} replies${unfinished}${this.stderrNote()}`, 'crash'));
+    else this.#idleFault ??= fail(`${this.#exitText()} while no request was pending, after ${this.answered} replies${unfinished}${this.stderrNote()}`, 'crash');
+    resolve();
+  }
+
+  #exitText(): string {
+    if (this.#spawnError) return `the implementation could not be started (${this.#spawnError.message})`;
+    const e = this.#exit!;
+    return e.signal ? `the implementation was killed by ${e.signal}` : `the implementation exited with code ${e.code}`;
+  }
+
+  #deadFault(req: Request): ImplementationError {
+    return fail(`${this.#exitText()} before request #${req.id} (${req.method})${this.stderrNote()}`, 'crash');
+  }
+}
+
+/** An implementation in another process. Start one with startProcessImplementation(). */
+export class ProcessImplementation implements Implementation {
+  #statement!: Statement;
+  #child: Child | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #failedStarts = 0;
+  #starts = 0;
+  readonly timeoutMs: number;
+  readonly #opts: Required<Pick<ProcessOptions, 'stderrLines' | 'maxLineBytes' | 'shutdownGraceMs' | 'maxFailedStarts'>> & ProcessOptions;
+
+  constructor(
+    readonly argv: string[],
+    opts: ProcessOptions = {},
+  ) {
+    if (argv.length === 0 || !argv[0]) throw new TypeError('ProcessImplementation: empty command');
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new TypeError(`ProcessImplementation: timeoutMs must be positive, got ${this.timeoutMs}`);
+    this.#opts = { stderrLines: 20, maxLineBytes: 64 * 1024 * 1024, shutdownGraceMs: 1000, maxFailedStarts: 3, ...opts };
+  }
+
+  get statement(): Statement {
+    return this.#statement;
+  }
+
+  /** How many processes were started (1 + restarts). */
+  get starts(): number {
+    return this.#starts;
+  }
+
+  /** Process id of the running child, if any (for tests that check nothing is left behind). */
+  get pid(): number | undefined {
+    return this.#child?.alive ? this.#child.proc.pid : undefined;
+  }
+
+  /** The last stderr lines of the current child. */
+  stderrTail(): string[] {
+    return this.#child?.stderrLines() ?? [];
+  }
+
+  /** Starts the first child and reads its statement. Throws ImplementationError('load'). */
+  async start(): Promise<this> {
+    try {
+      const { child, statement } = await this.#spawn();
+      this.#child = child;
+      this.#statement = statement;
+    } catch (e) {
+      const err = e as ImplementationError;
+      throw fail(`${this.#commandText()}: ${err.fault === 'load' ? '' : `${err.fault}: `}${err.message}`, 'load');
+    }
+    return this;
+  }
+
+  execute(scenario: Scenario): Promise<Trace> {
+    const run = this.#queue.then(() => this.#execute(scenario));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const c = this.#child;
+    this.#child = undefined;
+    if (!c) return;
+    await c.stop(c.busy ? 0 : this.#opts.shutdownGraceMs, { id: c.nextId++, method: 'shutdown' });
+  }
+
+  async #execute(scenario: Scenario): Promise<Trace> {
+    if (this.#closed) throw fail('the process adapter is closed', 'crash');
+    // A child that died or wrote garbage while idle is kept until this request has reported
+    // that (request() rejects with it); only a missing child is (re)started here.
+    let child = this.#child;
+    if (!child) {
+      if (this.#failedStarts >= this.#opts.maxFailedStarts) {
+        throw fail(`gave up restarting the implementation after ${this.#failedStarts} failed starts in a row`, 'crash');
+      }
+      try {
+        const started = await this.#spawn();
+        if (JSON.stringify(started.statement) !== JSON.stringify(this.#statement)) {
+          this.#failedStarts++;
+          await started.child.stop(0);
+          throw fail(`the restarted implementation declared a different statement: ${excerpt(JSON.stringify(started.statement))} (first: ${excerpt(JSON.stringify(this.#statement))})`, 'protocol');
+        }
+        child = started.child;
+        this.#child = child;
+      } catch (e) {
+        const err = e as ImplementationError;
+        throw fail(`restarting the implementation (start #${this.#starts}) failed: ${err.message}`, err.fault);
+      }
+    }
+    const id = child.nextId++;
+    let reply: Reply;
+    try {
+      reply = await child.request({ id, method: 'execute', scenario }, 'trace', this.timeoutMs);
+    } catch (e) {
+      // Crash, timeout, garbage: the child is not trusted again; the next request starts a new one.
+      this.#child = undefined;
+      await child.stop(0);
+      throw e;
+    }
+    if ('error' in reply) {
+      const e = reply.error as { kind: string; message: string };
+      throw fail(`the implementation answered request #${id} with an error reply: ${e.kind}: ${e.message}${child.stderrNote()}`, 'protocol');
+    }
+    const t = checkTraceEnvelope(reply.trace);
+    if (!t.ok) {
+      this.#child = undefined;
+      await child.stop(0);
+      throw fail(`bad reply to request #${id} (execute): ${t.problem}: ${excerpt(JSON.stringify(reply.trace) ?? 'undefined')}${child.stderrNote()}`, 'protocol');
+    }
+    return t.trace;
+  }
+
+  async #spawn(): Promise<{ child: Child; statement: Statement }> {
+    this.#starts++;
+    const child = new Child(this.argv, this.#opts);
+    try {
+      const id = child.nextId++;
+      const reply = await child.request({ id, method: 'hello', protocol: PROTOCOL_VERSION, contract: CONTRACT_VERSION }, 'statement', this.timeoutMs);
+      if ('error' in reply) {
+        const e = reply.error as { kind: string; message: string };
+        throw fail(`the implementation refused hello: ${e.kind}: ${e.message}${child.stderrNote()}`, 'protocol');
+      }
+      if (reply.protocol !== PROTOCOL_VERSION) {
+        throw fail(`the implementation speaks protocol ${JSON.stringify(reply.protocol)}; this runner speaks ${PROTOCOL_VERSION}${child.stderrNote()}`, 'protocol');
+      }
+      const s = checkStatement(reply.statement);
+      if (!s.ok) throw fail(`bad hello reply: ${s.problem}${child.stderrNote()}`, 'protocol');
+      this.#failedStarts = 0;
+      return { child, statement: s.statement };
+    } catch (e) {
+      this.#failedStarts++;
+      await child.stop(0);
+      throw e;
+    }
+  }
+
+  #commandText(): string {
+    return `--impl ${JSON.stringify(this.argv.join(' '))}`;
+  }
+}
+
+/** Starts the command and reads its statement; the caller must close() it. */
+export async function startProcessImplementation(argv: string[], opts: ProcessOptions = {}): Promise<ProcessImplementation> {
+  return new ProcessImplementation(argv, opts).start();
+}
