@@ -2,6 +2,7 @@
 // rendered from it (so a merged or sharded run renders the same way as a single one).
 import type { Statement } from '../iut/contract.ts';
 import type { ClauseResult, ClauseVerdict, PropertyResult, RunOutcome } from '../runner/run.ts';
+import type { DifferentialResult } from '../runner/differential.ts';
 
 export const REPORT_FORMAT = 'r2net-conformance-report/1';
 
@@ -19,6 +20,8 @@ export interface ConformanceReport {
   clauses: ClauseResult[];
   properties: PropertyResult[];
   summary: Record<ClauseVerdict, number>;
+  /** Differential mode (`r2net run --diff`): per property, whether the traces equal the reference's; never affects verdicts. */
+  differential?: DifferentialResult[];
 }
 
 export function summarize(clauses: ClauseResult[]): Record<ClauseVerdict, number> {

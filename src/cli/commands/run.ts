@@ -5,11 +5,22 @@ import { loadImplementation } from '../../iut/load.ts';
 import { packageVersion } from '../../iut/reference.ts';
 import { allProperties } from '../../../properties/index.ts';
 import { runSuite, type PropertyResult } from '../../runner/run.ts';
+import { runDifferential, type DifferentialResult } from '../../runner/differential.ts';
 import { buildReport, replayCommand, runFailed } from '../../report/model.ts';
 import { writeReports } from '../../report/write.ts';
 import { loadClauses } from '../../spec/clauses.ts';
 import { reportsDir } from '../../spec/paths.ts';
-import { log, parseLayers, parsePositive, parseSeed, parseShard } from '../args.ts';
+import { log, parseLayers, parsePositive, parseSeed, parseShard, UsageError } from '../args.ts';
+
+/** A positive number of seconds (decimals allowed), returned in ms. */
+function parseSeconds(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} takes a positive number of seconds, got '${v}'`);
+  return Math.round(n * 1000);
+}
+
+const showJson = (v: unknown): string => (v === undefined ? '(nothing)' : JSON.stringify(v).slice(0, 200));
 
 /** argv minus one option and its value, so a report's command can pin the seed. */
 function withoutOption(argv: string[], name: string): string[] {
@@ -42,6 +53,9 @@ export async function cmdRun(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'time-limit': { type: 'string' },
+      diff: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -51,12 +65,16 @@ export async function cmdRun(argv: string[]): Promise<number> {
   const shard = parseShard(values.shard);
   const out = resolve(values.out ?? reportsDir);
   loadClauses(); // fail fast on a broken catalogue
-  const impl = await loadImplementation(values.impl);
+  const timeoutMs = parseSeconds(values.timeout, '--timeout');
+  const timeLimitMs = parseSeconds(values['time-limit'], '--time-limit');
+  const impl = await loadImplementation(values.impl, timeoutMs !== undefined ? { timeoutMs } : {});
   try {
     const s = impl.statement;
     log(`r2net run: ${s.name} ${s.version} (profile ${s.profile}; layers ${s.layers.join(', ')}) seed ${seed}, ${runs} runs per property`);
     const started = performance.now();
+    const deadline = timeLimitMs !== undefined ? started + timeLimitMs : undefined;
     const outcome = await runSuite(allProperties, impl, {
+      ...(deadline !== undefined ? { deadline } : {}),
       seed,
       runs,
       ...(layers ? { layers } : {}),
@@ -64,11 +82,34 @@ export async function cmdRun(argv: string[]): Promise<number> {
       ...(shard ? { shard } : {}),
       onProgress: (e) => {
         if (e.type === 'start') log(`${e.total} properties`);
-        else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') log(progressLine(e.result, e.index, e.total));
+        else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') {
+          log(progressLine(e.result, e.index, e.total));
+          if (e.result.status === 'error' && e.result.counterexample) log(`         ${e.result.counterexample.message.split('\n')[0]}`);
+        }
       },
     });
+    let differential: DifferentialResult[] | undefined;
+    if (values.diff) {
+      log('differential: the same scenarios against the reference');
+      differential = await runDifferential(allProperties, impl, {
+        seed,
+        runs,
+        ...(deadline !== undefined ? { deadline } : {}),
+        ...(layers ? { layers } : {}),
+        ...(values.property ? { only: values.property } : {}),
+        ...(shard ? { shard } : {}),
+        onResult: (r, i, total) => {
+          if (values.quiet && r.status !== 'diverge' && r.status !== 'error') return;
+          const mark = { agree: 'same', diverge: 'DIFF', skip: 'skip', error: 'ERR ' }[r.status];
+          log(`  ${mark} [${i}/${total}] ${r.property}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`);
+          const d = r.divergence;
+          if (d) log(`         first divergence at ${d.path}${d.opIndex !== null ? ` (op #${d.opIndex} ${d.scenario.ops[d.opIndex]?.op ?? ''})` : ''}${d.byteOffset !== undefined ? `, byte ${d.byteOffset}` : ''}: implementation ${showJson(d.implementation)}, reference ${showJson(d.reference)}`);
+        },
+      });
+    }
     const command = ['r2net run', ...withoutOption(argv, '--seed').map(shellQuote), `--seed=${seed}`].join(' ');
-    const report = buildReport({ outcome, implementation: s, seed, runs, command, toolVersion: packageVersion(), durationMs: Math.round(performance.now() - started), ...(shard ? { shard } : {}) });
+    const built = buildReport({ outcome, implementation: s, seed, runs, command, toolVersion: packageVersion(), durationMs: Math.round(performance.now() - started), ...(shard ? { shard } : {}) });
+    const report = differential ? { ...built, differential } : built;
     const files = writeReports(report, out);
     const sm = report.summary;
     log(`\nclauses: ${sm.pass} pass, ${sm.fail} fail, ${sm.error} error, ${sm.hazard} hazard, ${sm.skip} skip, ${sm.untested} untested  (${(report.durationMs / 1000).toFixed(1)} s)`);
@@ -83,6 +124,10 @@ export async function cmdRun(argv: string[]): Promise<number> {
     }
     const hz = report.clauses.filter((c) => c.verdict === 'hazard');
     if (hz.length) log(`\n${hz.length} hazard(s) of the documented design (see ${join(out, 'conformance.md')}): ${hz.map((c) => c.id).join(', ')}`);
+    if (differential) {
+      const n = (s: DifferentialResult['status']) => differential!.filter((r) => r.status === s).length;
+      log(`differential (never changes verdicts): ${n('agree')} same as the reference, ${n('diverge')} diverge, ${n('error')} error, ${n('skip')} skip`);
+    }
     log(`reports: ${files.join(', ')}`);
     return runFailed(report) ? 1 : 0;
   } finally {
