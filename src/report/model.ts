@@ -22,6 +22,8 @@ export interface ConformanceReport {
   summary: Record<ClauseVerdict, number>;
   /** Differential mode (`r2net run --diff`): per property, whether the traces equal the reference's; never affects verdicts. */
   differential?: DifferentialResult[];
+  /** Set by `r2net report --merge` on a report folded from shards: the shard reports it came from. */
+  mergedFrom?: Array<{ shard?: { index: number; count: number }; command: string; durationMs: number; tool: { name: string; version: string } }>;
 }
 
 export function summarize(clauses: ClauseResult[]): Record<ClauseVerdict, number> {
