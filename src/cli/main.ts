@@ -4,6 +4,7 @@ import { log, UsageError } from './args.ts';
 import { cmdRun } from './commands/run.ts';
 import { cmdReplay } from './commands/replay.ts';
 import { cmdList } from './commands/list.ts';
+import { cmdReport } from './commands/report.ts';
 import { cmdServe } from './commands/serve.ts';
 
 const USAGE = `r2net — conformance suites for the rou2exOS network stack
@@ -12,13 +13,19 @@ Usage:
   r2net run     [--impl MODULE] [--layers codec,slip,...] [--runs N] [--seed N|random]
                 [--property ID-OR-PREFIX]... [--shard I/N] [--out DIR] [--quiet]
   r2net replay  --property ID --seed N [--path P] [--impl MODULE]
+  r2net replay  --from REPORT.json [--clause ID | --property ID] [--impl MODULE]
+  r2net report  [REPORT.json] [--out DIR]
+  r2net report  --merge A.json B.json ... [--out DIR] [--partial]
   r2net list    [--layers ...]
   r2net help
 
   --impl     the implementation under test: 'reference' (default) or a JS/TS module exporting one
   --runs     generated cases per property (default 100; heavy properties scale it down)
   --seed     base seed (default 1); 'random' picks one and prints it
-  --out      report directory (default reports/)
+  --out      report directory (default reports/; for report --merge, reports/merged/)
+  --from     replay the failures of a JSON report exactly (its seeds, paths and --impl)
+  --merge    shards of one run fold into the report one machine would write; runs of
+             different implementations become one matrix that shows where they differ
 
 Exit status: 0 when every requirement and decision clause passes (hazards never fail a run),
 1 when one fails or errors, 2 on a usage or setup error.`;
@@ -27,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   run: cmdRun,
   replay: cmdReplay,
   list: cmdList,
+  report: cmdReport,
   serve: cmdServe,
 };
 

@@ -1,18 +1,30 @@
-// r2net replay: one property's counterexample, exactly, from its seed and path.
-import { parseArgs } from 'node:util';
+// r2net replay: one property's counterexample, exactly, from its seed and path — given on the
+// command line, or taken from a JSON report (--from) with the implementation that report ran.
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { loadImplementation } from '../../iut/load.ts';
 import type { Implementation } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
-import { runProperty, contextFor } from '../../runner/run.ts';
+import { runProperty, contextFor, type PropertyResult } from '../../runner/run.ts';
+import { MergeError, optionValues, readReports } from '../../report/merge.ts';
+import type { ConformanceReport } from '../../report/model.ts';
 import { log, UsageError } from '../args.ts';
 
 export async function cmdReplay(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { property: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, impl: { type: 'string' } },
+    options: {
+      property: { type: 'string' },
+      seed: { type: 'string' },
+      path: { type: 'string' },
+      impl: { type: 'string' },
+      from: { type: 'string' },
+      clause: { type: 'string' },
+    },
     strict: true,
   });
-  if (!values.property || values.seed === undefined) throw new UsageError('replay needs --property ID and --seed N (copy the command a report printed)');
+  if (values.from !== undefined) return replayFromReport(values.from, values);
+  if (values.clause !== undefined) throw new UsageError('--clause ID selects a failure of a report: use it with --from REPORT.json');
+  if (!values.property || values.seed === undefined) throw new UsageError('replay needs --property ID and --seed N (copy the command a report printed), or --from REPORT.json');
   const def = allProperties.find((d) => d.id === values.property);
   if (!def) throw new UsageError(`no property '${values.property}' (see r2net list)`);
   const impl: Implementation = await loadImplementation(values.impl);
@@ -35,3 +47,84 @@ export async function cmdReplay(argv: string[]): Promise<number> {
   }
 }
 
+/** The reported failures to replay: one property, the one behind a clause, or all of them. */
+function targetsOf(report: ConformanceReport, sel: { property?: string | undefined; clause?: string | undefined }): PropertyResult[] {
+  const failing = (p: PropertyResult): boolean => p.status === 'fail' || p.status === 'error';
+  if (sel.property !== undefined && sel.clause !== undefined) throw new UsageError('give --clause ID or --property ID, not both');
+  if (sel.property !== undefined) {
+    const p = report.properties.find((x) => x.id === sel.property);
+    if (!p) throw new UsageError(`property '${sel.property}' is not in this report (it has ${report.properties.length} properties)`);
+    if (!failing(p)) throw new UsageError(`property '${p.id}' is '${p.status}' in this report: there is no failure to replay`);
+    return [p];
+  }
+  if (sel.clause !== undefined) {
+    const c = report.clauses.find((x) => x.id === sel.clause);
+    if (!c) throw new UsageError(`clause '${sel.clause}' is not in this report`);
+    const p = c.counterexample && report.properties.find((x) => x.id === c.counterexample!.property);
+    if (!p || !failing(p)) throw new UsageError(`clause '${c.id}' is '${c.verdict}' in this report: there is no counterexample to replay`);
+    return [p];
+  }
+  const all = report.properties.filter(failing);
+  if (!all.length) throw new UsageError('this report has no failing property: nothing to replay');
+  return all;
+}
+
+async function replayFromReport(file: string, values: { property?: string | undefined; clause?: string | undefined; impl?: string | undefined; seed?: string | undefined; path?: string | undefined }): Promise<number> {
+  if (values.seed !== undefined || values.path !== undefined) throw new UsageError('--from takes the seed and path from the report: drop --seed and --path');
+  let reports: ConformanceReport[];
+  try {
+    reports = readReports(file);
+  } catch (e) {
+    if (e instanceof MergeError) {
+      log(`r2net replay: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (reports.length !== 1) throw new UsageError(`${file} merges ${reports.length} runs: replay from one run's conformance.json`);
+  const report = reports[0]!;
+  const targets = targetsOf(report, values);
+  // The implementation the report ran (its command's --impl), unless --impl overrides it.
+  const spec = values.impl ?? optionValues(report.command, '--impl').at(-1);
+  const impl: Implementation = await loadImplementation(spec);
+  try {
+    const s = impl.statement;
+    const want = report.implementation;
+    if (s.name !== want.name || s.version !== want.version)
+      log(`note: the report is of ${want.name} ${want.version}; replaying on ${s.name} ${s.version}`);
+    log(`replaying ${targets.length} failure(s) of ${file} on ${s.name} ${s.version}${spec ? ` (--impl ${spec})` : ''}`);
+    const ctx = contextFor(impl);
+    const out: unknown[] = [];
+    let still = 0;
+    for (const p of targets) {
+      const def = allProperties.find((d) => d.id === p.id);
+      if (!def) {
+        log(`${p.id}: this r2net has no such property (the report was written by ${report.tool.name} ${report.tool.version})`);
+        still++;
+        continue;
+      }
+      // A shrunk failure replays from its path; an error row (no path) re-runs the property as
+      // the report's run did: same base seed and runs give the same cases up to the fault.
+      const r = p.path
+        ? await runProperty(def, impl, ctx, { seed: report.seed, runs: 1, replay: { seed: p.seed, path: p.path } })
+        : await runProperty(def, impl, ctx, { seed: report.seed, runs: report.runs });
+      const reproduced = r.status === p.status;
+      const exact =
+        reproduced &&
+        isDeepStrictEqual(r.counterexample?.scenario, p.counterexample?.scenario) &&
+        r.counterexample?.message === p.counterexample?.message;
+      if (r.status !== 'pass') still++;
+      log(
+        `${p.id}: ${r.status}${
+          exact ? ' — reproduced exactly (same scenario, same message)' : reproduced ? ' — reproduced, but the scenario or message differs from the report' : ` — did not reproduce (the report says ${p.status})`
+        }`,
+      );
+      if (r.counterexample) log(`  ${r.counterexample.message}`);
+      out.push({ property: p.id, status: r.status, reported: p.status, reproduced, exact, ...(r.counterexample ? { counterexample: r.counterexample } : {}) });
+    }
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return still ? 1 : 0;
+  } finally {
+    await impl.close?.();
+  }
+}
