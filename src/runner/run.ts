@@ -165,13 +165,17 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   const input = details.counterexample?.[0];
   const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
   let trace: Trace | undefined;
+  let rerun = '';
   try {
     trace = await beforeDeadline(impl.execute(scenario), opts.deadline);
-  } catch {
-    trace = last?.trace;
+  } catch (e) {
+    // Keep the last trace only if it belongs to this very scenario; say why the re-run failed.
+    trace = last && JSON.stringify(last.scenario) === JSON.stringify(scenario) ? last.trace : undefined;
+    if (e instanceof ImplementationError) rerun = ` [re-running the shrunk input to record its trace failed: ${e.fault}: ${e.message}]`;
+    else if (e instanceof TimeLimitReached) rerun = ' [re-running the shrunk input to record its trace was cut by the time limit]';
   }
   const err = details.errorInstance;
-  const message = err instanceof Error ? err.message : String(err ?? 'property returned false');
+  const message = (err instanceof Error ? err.message : String(err ?? 'property returned false')) + rerun;
   return {
     ...base,
     status: 'fail',
