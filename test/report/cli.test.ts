@@ -102,12 +102,14 @@ describe('r2net report / replay --from', () => {
     expect(readdirSync(join(dir, 'again')).sort()).toEqual(['conformance.html', 'conformance.json', 'conformance.md', 'junit.xml']);
     expect(readReport(join(dir, 'again'))).toEqual(readReport(join(dir, 'ref')));
 
+    const nothing = await r2net(['replay', '--from', join(dir, 'ref', 'conformance.json')]);
+    expect(nothing.status, nothing.stderr).toBe(0);
+    expect(nothing.stderr).toMatch(/no failing property in this report, nothing to replay/);
     const usage = await Promise.all([
       r2net(['report', 'a.json', 'b.json']),
       r2net(['report', '--merge']),
       r2net(['report', '--merge', join(dir, 'nope.json')]),
       r2net(['report', join(dir, 'm', 'conformance.html')]),
-      r2net(['replay', '--from', join(dir, 'ref', 'conformance.json')]),
       r2net(['replay', '--from', join(dir, 'bad', 'conformance.json'), '--property', 'codec.no.such']),
       r2net(['replay', '--from', join(dir, 'bad', 'conformance.json'), '--seed', '1']),
       r2net(['replay', '--from', join(dir, 'm', 'merged.json')]),
@@ -117,7 +119,6 @@ describe('r2net report / replay --from', () => {
       /report --merge needs the JSON reports/,
       /nope\.json: cannot read/,
       /conformance\.html: not valid JSON/,
-      /no failing property: nothing to replay/,
       /property 'codec\.no\.such' is not in this report/,
       /--from takes the seed and path from the report/,
       /merges 2 runs: replay from one run's conformance\.json/,
