@@ -43,14 +43,16 @@ export function hintFor(layer: Layer, op: string | undefined, key: string, path:
   return undefined;
 }
 
-export function collectBlobs(scenario: Scenario, trace?: Trace): ByteBlob[] {
+export function collectBlobs(scenario: Scenario | undefined, trace?: Trace): ByteBlob[] {
   const out: ByteBlob[] = [];
+  // Reports are read from files: tolerate a counterexample without a scenario or with odd shapes.
+  const layer = scenario?.layer ?? 'codec';
   const visit = (v: Json | undefined, path: string, key: string, source: ByteBlob['source'], op: string | undefined, depth: number): void => {
     if (out.length >= MAX_BLOBS || depth > MAX_DEPTH || v === undefined || v === null) return;
     if (isHexBytes(v)) {
       const bytes = fromHex(v);
       if (!bytes) return;
-      const hint = hintFor(scenario.layer, op, key, path);
+      const hint = hintFor(layer, op, key, path);
       const ethernet = hint === 'ethernet' ? bytes.length >= 14 : hint === undefined && looksLikeEthernet(bytes);
       out.push({ path, source, ...(op ? { op } : {}), key, bytes, ...(hint ? { hint } : {}), ethernet });
     } else if (Array.isArray(v)) {
@@ -61,11 +63,11 @@ export function collectBlobs(scenario: Scenario, trace?: Trace): ByteBlob[] {
   };
   const ops = Array.isArray(scenario?.ops) ? scenario.ops : [];
   ops.forEach((o, i) => {
-    for (const [k, x] of Object.entries(o)) if (k !== 'op') visit(x, `ops[${i}].${k}`, k, 'scenario', o.op, 1);
+    if (o && typeof o === 'object') for (const [k, x] of Object.entries(o)) if (k !== 'op') visit(x, `ops[${i}].${k}`, k, 'scenario', typeof o.op === 'string' ? o.op : undefined, 1);
   });
   const results = Array.isArray(trace?.results) ? trace.results : [];
   results.forEach((r, i) => {
-    if (r && r.ok) visit(r.value, `results[${i}].value`, 'value', 'trace', ops[i]?.op, 1);
+    if (r && r.ok) visit(r.value, `results[${i}].value`, 'value', 'trace', typeof ops[i]?.op === 'string' ? ops[i]!.op : undefined, 1);
   });
   if (trace?.observations && typeof trace.observations === 'object') {
     for (const [k, x] of Object.entries(trace.observations)) visit(x, `observations.${k}`, k, 'trace', undefined, 1);
@@ -74,6 +76,6 @@ export function collectBlobs(scenario: Scenario, trace?: Trace): ByteBlob[] {
 }
 
 /** The Ethernet frames of a counterexample, in order: the scenario's, then the trace's. */
-export function ethernetFrames(scenario: Scenario, trace?: Trace): ByteBlob[] {
+export function ethernetFrames(scenario: Scenario | undefined, trace?: Trace): ByteBlob[] {
   return collectBlobs(scenario, trace).filter((b) => b.ethernet);
 }

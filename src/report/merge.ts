@@ -13,7 +13,7 @@ import type { Layer } from '../iut/contract.ts';
 import { LAYERS } from '../iut/contract.ts';
 import { clauseVerdicts, type PropertyResult } from '../runner/run.ts';
 import { loadClauses, type Clause } from '../spec/clauses.ts';
-import { buildReport, REPORT_FORMAT, type ConformanceReport } from './model.ts';
+import { buildReport, REPORT_FORMAT, summarize, type ConformanceReport } from './model.ts';
 import { buildMatrix, differences, type ClauseDifference } from './matrix.ts';
 
 export const MERGE_FORMAT = 'r2net-conformance-merge/1';
@@ -41,7 +41,7 @@ function checkReport(x: unknown, where: string): ConformanceReport {
   if (typeof r.implementation?.name !== 'string' || !Array.isArray(r.implementation.layers)) throw new MergeError(`${where}: no implementation statement`);
   if (!Array.isArray(r.clauses) || !Array.isArray(r.properties) || typeof r.seed !== 'number' || typeof r.runs !== 'number' || typeof r.command !== 'string')
     throw new MergeError(`${where}: missing clauses, properties, seed, runs or command`);
-  return r as ConformanceReport;
+  return (r.summary ? r : { ...r, summary: summarize(r.clauses) }) as ConformanceReport;
 }
 
 /** The reports in a JSON value: a conformance report, or a merge (its reports). */
@@ -176,6 +176,8 @@ export function foldShards(shards: ConformanceReport[], opts: FoldOptions = {}):
     durationMs: shards.reduce((t, s) => t + s.durationMs, 0),
   });
   report.tool = { ...first.tool };
+  // Differential results (`r2net run --diff`) are per property in id order, like the properties.
+  if (shards.some((s) => s.differential)) report.differential = shards.flatMap((s) => s.differential ?? []).sort((a, b) => a.property.localeCompare(b.property));
   report.mergedFrom = [...seen.values()]
     .sort((a, b) => a.shard!.index - b.shard!.index)
     .map((s) => ({ shard: s.shard!, command: s.command, durationMs: s.durationMs, tool: s.tool }));

@@ -89,7 +89,7 @@ export const pcapFileName = (propertyId: string): string => `${propertyId.replac
 
 /** The Ethernet frames of a failing or erroring property's counterexample (empty otherwise). */
 export function propertyFrames(p: PropertyResult): Uint8Array[] {
-  if ((p.status !== 'fail' && p.status !== 'error') || !p.counterexample?.scenario) return [];
+  if ((p.status !== 'fail' && p.status !== 'error') || !p.counterexample) return [];
   return ethernetFrames(p.counterexample.scenario, p.counterexample.trace).map((b) => b.bytes);
 }
 

@@ -52,6 +52,15 @@ describe('HTML report', () => {
     for (const [row] of diff) expect(row).toContain('fail only in mutant:slip-esc-not-escaped 0.1.0');
   });
 
+  it('renders reports read from files that lack parts (no scenario, odd ops, no trace) without throwing', () => {
+    const r = nicReport();
+    const p = r.properties.find((x) => x.id === 'nic.tx.pad-runt')!;
+    const broken = { ...p, counterexample: { input: undefined, message: 'x' } as unknown as typeof p.counterexample };
+    const odd = { ...p, id: 'nic.odd', counterexample: { ...p.counterexample!, scenario: { layer: 'nic' as const, ops: [null, 5, { op: 7, frame: 'zz' }] as never } } };
+    const html = renderHtml([{ ...r, properties: [broken, odd] }]);
+    expect(html).toContain('No trace: the implementation did not answer.');
+  });
+
   it('shows each failure with message, replay command, decoded bytes and the pcap link it is given', () => {
     const html = renderHtml([nicReport()], { pcapHref: (_c, id) => `pcap/${id}.pcap` });
     expect(html).toContain('npx r2net replay --property nic.tx.pad-runt --seed=-12345 --path=3:1:0 --impl &#39;./my nic.ts&#39;');

@@ -48,6 +48,15 @@ describe('shards fold into the report one machine writes', () => {
     expect(folded.summary).toEqual(whole.summary);
   });
 
+  it('pools differential results of shards in id order, and fills a missing summary when reading', async () => {
+    const s = await Promise.all([1, 2].map((index) => referenceReport({ layers: ['slip'], runs: 2, shard: { index, count: 2 } })));
+    const diff = (r: ConformanceReport) => r.properties.map((p) => ({ property: p.id, layer: p.layer, status: 'agree' as const, numRuns: p.numRuns, seed: p.seed, durationMs: 0 }));
+    const folded = foldShards([{ ...s[1]!, differential: diff(s[1]!) }, { ...s[0]!, differential: diff(s[0]!) }]);
+    expect(folded.differential?.map((d) => d.property)).toEqual(folded.properties.map((p) => p.id));
+    const { summary: _, ...noSummary } = s[0]!;
+    expect(reportsIn(noSummary, 'old.json')[0]!.summary).toEqual(s[0]!.summary);
+  });
+
   it('refuses missing, repeated, overlapping or mismatched shards, unless told to fold a partial set', async () => {
     const s = await Promise.all([1, 2, 3].map((index) => referenceReport({ layers: ['slip'], runs: 2, shard: { index, count: 3 } })));
     expect(() => foldShards([s[0]!, s[2]!])).toThrow(/shard\(s\) 2\/3 missing/);
