@@ -6,9 +6,11 @@ import { cpus } from 'node:os';
 import { reportsDir } from '../src/spec/paths.ts';
 import type { BenchRow } from './harness.ts';
 import { codecBench } from './codec.ts';
+import { adapterBench } from './adapter.ts';
 
 const groups: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   codec: codecBench,
+  adapter: adapterBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
