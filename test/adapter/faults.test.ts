@@ -3,7 +3,8 @@
 // the other properties still pass, every run ends within its limits, and nothing is left
 // running afterwards.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allProperties } from '../../properties/index.ts';
@@ -12,6 +13,7 @@ import { loadImplementation } from '../../src/iut/load.ts';
 import { ProcessImplementation } from '../../src/iut/process/adapter.ts';
 import { NOT_RUN_TIME_LIMIT, runSuite, type PropertyResult } from '../../src/runner/run.ts';
 import { commandLine, fixtureCommand } from './helpers.ts';
+import { rootDir } from '../../src/spec/paths.ts';
 
 // The fixture implements 'checksum' and 'tcp.flags'. These five properties use only those ops;
 // the RFC 1071 example (data 0001f203f4f5f6f7) is the scenario the faults are aimed at.
@@ -224,5 +226,29 @@ describe('limits', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
     expect(alive(grandchild)).toBe(false);
+  });
+
+  it('a run interrupted by SIGTERM takes its implementation down with it', async () => {
+    const dir = tmp();
+    const script = join(dir, 'interrupted.mts');
+    writeFileSync(
+      script,
+      `import { loadImplementation } from ${JSON.stringify(join(rootDir, 'src/iut/load.ts'))};
+const impl = await loadImplementation(${JSON.stringify(fixtureCommand('faulty.mjs', 'ignore-eof'))});
+process.stdout.write(String((impl as { pid?: number }).pid) + '\\n');
+setInterval(() => {}, 1000);
+`,
+    );
+    const runner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      runner.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      runner.once('exit', () => reject(new Error('the runner exited before starting the implementation')));
+    });
+    expect(alive(pid)).toBe(true);
+    const exited = new Promise<NodeJS.Signals | null>((r) => runner.once('exit', (_c, sig) => r(sig)));
+    runner.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM'); // the signal still ends the runner as it would have
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
   });
 });

@@ -53,8 +53,8 @@ const fail = (message: string, fault: Fault): ImplementationError => new Impleme
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
 
-// Children still running when this process exits are killed with it (no orphans even when a
-// caller forgets close() or the run ends by an exception).
+// Children still running when this process exits (or is interrupted) are killed with it: no
+// orphans even when a caller forgets close(), the run ends by an exception, or by Ctrl-C.
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function killGroup(proc: ChildProcess): void {
@@ -75,6 +75,17 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const p of live) killGroup(p);
   });
+  // Children run in their own process group (so a group kill also reaches what they start), so
+  // a Ctrl-C at the terminal does not reach them: pass SIGINT/SIGTERM on, then let the signal
+  // do to this process what it would have done.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      for (const p of live) killGroup(p);
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 interface Waiter {
