@@ -76,9 +76,9 @@ describe('faults give one clear error row; the process is restarted and the run 
   });
 
   it('a hang (no reply): a timeout after --timeout, not later', async () => {
-    const { outcome, ms } = await runFixture([`hang=${TRIGGER}`], { timeoutMs: 400 });
-    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 0\.4 s/);
-    expect(ms).toBeLessThan(400 + 3000);
+    const { outcome, ms } = await runFixture([`hang=${TRIGGER}`], { timeoutMs: 1000 });
+    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 1 s/);
+    expect(ms).toBeLessThan(1000 + 6000);
   });
 
   it('garbage on stdout instead of the reply', async () => {
@@ -108,8 +108,8 @@ describe('faults give one clear error row; the process is restarted and the run 
   });
 
   it('half a reply line, then silence', async () => {
-    const { outcome } = await runFixture([`partial=${TRIGGER}`], { timeoutMs: 400 });
-    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 0\.4 s \(it wrote an unfinished line: \{"id":\d+,"tr\)/);
+    const { outcome } = await runFixture([`partial=${TRIGGER}`], { timeoutMs: 1000 });
+    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 1 s \(it wrote an unfinished line: \{"id":\d+,"tr\)/);
   });
 
   it('a stray line after a good reply fails the next request', async () => {
@@ -146,7 +146,7 @@ describe('faults give one clear error row; the process is restarted and the run 
         if (r.method === 'hello') { if (!again) console.log(JSON.stringify({ id: r.id, protocol: 1, statement: { name: 'x', version: '1', profile: 'seed', layers: ['codec'] } })); return; }
         if (++n === 3) process.exit(5);
         console.log(JSON.stringify({ id: r.id, trace: { results: r.scenario.ops.map(() => ({ ok: false, error: { kind: 'unsupported-op', message: '' } })) } }));
-      });`], { timeoutMs: 300 });
+      });`], { timeoutMs: 1000 });
     await impl.start();
     const started = performance.now();
     const o = await runSuite(allProperties, impl, { seed: 1, runs: 5, only: ['codec.tcp'] });
@@ -158,15 +158,15 @@ describe('faults give one clear error row; the process is restarted and the run 
     const crash = messages.findIndex((m) => /crash: the implementation exited with code 5/.test(m));
     expect(crash, messages.join('\n')).toBeGreaterThanOrEqual(0);
     expect(crash).toBeLessThan(o.properties.length - 4);
-    for (const m of messages.slice(crash + 1, crash + 4)) expect(m).toMatch(/^timeout: restarting the implementation \(start #\d\) failed: no reply to request #0 \(hello\) within 0\.3 s/);
+    for (const m of messages.slice(crash + 1, crash + 4)) expect(m).toMatch(/^timeout: restarting the implementation \(start #\d\) failed: no reply to request #0 \(hello\) within 1 s/);
     for (const m of messages.slice(crash + 4)) expect(m).toMatch(/^crash: gave up restarting the implementation after 3 failed starts in a row/);
-    expect(performance.now() - started).toBeLessThan(3 * 300 + 3000);
+    expect(performance.now() - started).toBeLessThan(3 * 1000 + 6000);
   });
 });
 
 describe('hello failures stop the run before any property, with the reason', () => {
   const cases: [string[], RegExp][] = [
-    [['hang-hello'], /^--impl ".*faulty\.mjs hang-hello": timeout: no reply to request #0 \(hello\) within 0\.4 s/],
+    [['hang-hello'], /^--impl ".*faulty\.mjs hang-hello": timeout: no reply to request #0 \(hello\) within 1 s/],
     [['bad-hello'], /bad hello reply: statement\.layers: unknown layer "warp"/],
     [['old-protocol'], /the implementation refused hello: unsupported-version: this fixture speaks protocol 0/],
     [['banner'], /bad reply to request #0 \(hello\): not JSON: faulty fixture v0 ready/],
@@ -174,14 +174,14 @@ describe('hello failures stop the run before any property, with the reason', () 
   for (const [args, want] of cases) {
     it(args.join(' '), async () => {
       const started = performance.now();
-      const e = await loadImplementation(fixtureCommand('faulty.mjs', ...args), { timeoutMs: 400 }).then(
+      const e = await loadImplementation(fixtureCommand('faulty.mjs', ...args), { timeoutMs: 1000 }).then(
         () => undefined,
         (x: unknown) => x,
       );
       expect(e).toBeInstanceOf(ImplementationError);
       expect((e as ImplementationError).fault).toBe('load');
       expect((e as ImplementationError).message).toMatch(want);
-      expect(performance.now() - started).toBeLessThan(3000);
+      expect(performance.now() - started).toBeLessThan(1000 + 5000);
     });
   }
 
@@ -197,7 +197,7 @@ describe('limits', () => {
     // The fixture hangs on tcp.flags; the request timeout (10 s) is far beyond the 1.5 s limit.
     const only = ['codec.checksum', 'codec.tcp'];
     const { outcome, ms } = await runFixture(['hang=tcp.flags'], { timeoutMs: 10_000, timeLimitMs: 1500, only });
-    expect(ms).toBeLessThan(1500 + 2000);
+    expect(ms).toBeLessThan(1500 + 4000);
     const byStatus = (s: string) => outcome.properties.filter((p) => p.status === s).map((p) => p.id);
     const flags = outcome.properties.find((p) => p.id === 'codec.tcp.flags')!;
     expect(flags.status).toBe('error');
@@ -222,7 +222,7 @@ describe('limits', () => {
     expect(alive(grandchild)).toBe(true);
     const started = performance.now();
     await impl.close();
-    expect(performance.now() - started).toBeLessThan(3000); // shutdown ignored: killed after the 1 s grace
+    expect(performance.now() - started).toBeLessThan(1000 + 4000); // shutdown ignored: killed after the 1 s grace
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
     expect(alive(grandchild)).toBe(false);
