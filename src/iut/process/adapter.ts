@@ -398,7 +398,13 @@ export class ProcessImplementation implements Implementation {
 
   async #spawn(): Promise<{ child: Child; statement: Statement }> {
     this.#starts++;
-    const child = new Child(this.argv, this.#opts);
+    let child: Child;
+    try {
+      child = new Child(this.argv, this.#opts);
+    } catch (e) {
+      this.#failedStarts++;
+      throw fail(`the implementation could not be started (${(e as Error).message})`, 'crash');
+    }
     try {
       const id = child.nextId++;
       const reply = await child.request({ id, method: 'hello', protocol: PROTOCOL_VERSION, contract: CONTRACT_VERSION }, 'statement', this.timeoutMs);
