@@ -36,15 +36,15 @@ export interface PciFound {
 }
 
 export class Rtl8139Driver implements NicDriver {
-  private readonly io: PortIo;
-  private readonly memory: GuestMemory;
-  private readonly layout: DmaLayout;
-  private readonly profile: Profile;
-  private ioBase: number | undefined;
+  protected readonly io: PortIo;
+  protected readonly memory: GuestMemory;
+  protected readonly layout: DmaLayout;
+  protected readonly profile: Profile;
+  protected ioBase: number | undefined;
   /** rtl8139.rs RX_OFFSET: the next header's ring offset, kept modulo the ring size. */
-  private RX_OFFSET = 0;
+  protected RX_OFFSET = 0;
   /** rtl8139.rs TX_INDEX: the descriptor the next frame uses. */
-  private TX_INDEX = 0;
+  protected TX_INDEX = 0;
   /** Frames read from the ring but dropped (too short / too long for the caller). */
   dropped = 0;
 
@@ -85,12 +85,12 @@ export class Rtl8139Driver implements NicDriver {
     return { ioBase: nicIoFallback, at: undefined };
   }
 
-  private configRead(at: PciLocation, offset: number): number {
+  protected configRead(at: PciLocation, offset: number): number {
     this.io.outl(PCI_CONFIG_ADDRESS, pciAddress(at, offset));
     return this.io.inl(PCI_CONFIG_DATA) >>> 0;
   }
 
-  private enableBusMastering(at: PciLocation): void {
+  protected enableBusMastering(at: PciLocation): void {
     const cmdStatus = this.configRead(at, PCI_CFG.COMMAND);
     // Write the command word only: writing the status half would clear its RW1C bits.
     this.io.outl(PCI_CONFIG_ADDRESS, pciAddress(at, PCI_CFG.COMMAND));

@@ -21,9 +21,9 @@ const INIT = {
 export const SERIAL_SPIN_LIMIT = 100_000;
 
 export class SerialPort {
-  private readonly io: PortIo;
-  private readonly base: number;
-  private readonly profile: Profile;
+  protected readonly io: PortIo;
+  protected readonly base: number;
+  protected readonly profile: Profile;
 
   constructor(io: PortIo, profile: Profile, base = profile.defaults.comBase) {
     this.io = io;

@@ -11,9 +11,9 @@ import type { SerialPort } from './serial.ts';
 const KEPT_ERRORS = 16;
 
 export class SlipSerial implements SerialNet {
-  private readonly serial: SerialPort;
-  private readonly profile: Profile;
-  private readonly decoder: SlipDecoder;
+  protected readonly serial: SerialPort;
+  protected readonly profile: Profile;
+  protected readonly decoder: SlipDecoder;
   /** Decode errors seen by the receive loop; the frames involved were dropped. */
   decodeErrors = 0;
   /** The most recent decode errors (at most KEPT_ERRORS). */

@@ -8,7 +8,7 @@ import { IoBus } from './bus.ts';
 import { Clock } from './clock.ts';
 import { GuestMemory, dmaLayout, type DmaLayout } from './memory.ts';
 import { PCI_CONFIG_ADDRESS, PciHost, hostBridgeFunction, rtl8139PciFunction, type PciFunction, type PciLocation } from './pci.ts';
-import { Rtl8139 } from './rtl8139.ts';
+import { Rtl8139, type Rtl8139Options } from './rtl8139.ts';
 import { RTL8139_IO_SIZE } from './rtl8139-regs.ts';
 import { Uart16550, UART_IO_SIZE } from './uart16550.ts';
 import { Rtl8139Driver } from '../drivers/rtl8139.ts';
@@ -32,6 +32,8 @@ export interface MachineOptions extends HardwareOptions {
   nicPresent?: boolean;
   /** CR reads that still show RST after a reset request (exercises the driver's poll). Default 0. */
   rstBusyReads?: number;
+  /** Builds the RTL8139 model (default `new Rtl8139(opts)`); deliberately wrong chips for the mutants. */
+  nicDevice?: (opts: Rtl8139Options) => Rtl8139;
 }
 
 export interface Machine extends Hardware {
@@ -65,13 +67,14 @@ export function createHardware(profile: Profile = seedProfile(), options: Machin
   const present = options.nicPresent ?? true;
   const nicPciFunction = present && pciAt ? rtl8139PciFunction(profile, ioBase) : undefined;
 
-  const nic = new Rtl8139({
+  const nicOptions: Rtl8139Options = {
     profile,
     memory,
     mac: options.mac ?? DEFAULT_MAC,
     ...(nicPciFunction ? { busMaster: () => nicPciFunction.busMaster() } : {}),
     ...(options.rstBusyReads !== undefined ? { rstBusyReads: options.rstBusyReads } : {}),
-  });
+  };
+  const nic = options.nicDevice ? options.nicDevice(nicOptions) : new Rtl8139(nicOptions);
   if (present) {
     if (nicPciFunction && pciAt) {
       pci.attach(pciAt, nicPciFunction);

@@ -9,8 +9,21 @@ const ADDR_SPACE = 2 ** 32;
 
 const wrap = (addr: number): number => ((Math.trunc(addr) % ADDR_SPACE) + ADDR_SPACE) % ADDR_SPACE;
 
+/** Observes a write into guest memory: its start address and length (after it happened). */
+export type MemoryListener = (addr: number, length: number) => void;
+
 export class GuestMemory {
   private readonly pages = new Map<number, Uint8Array>();
+  private readonly listeners: MemoryListener[] = [];
+
+  /** Observes every write (DMA included); returns the function that stops observing. */
+  tap(listener: MemoryListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
 
   /** Copies `length` bytes out; untouched memory reads as zero. */
   read(addr: number, length: number): Uint8Array {
@@ -34,6 +47,7 @@ export class GuestMemory {
       this.page(a >>> PAGE_BITS).set(bytes.subarray(i, i + n), inPage);
       i += n;
     }
+    for (const l of this.listeners) l(wrap(addr), bytes.length);
   }
 
   fill(addr: number, length: number, value = 0): void {

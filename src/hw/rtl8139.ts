@@ -52,32 +52,32 @@ const merge = (old: number, value: number, mask: number): number => ((old & ~mas
 export class Rtl8139 implements IoDevice, NicOutside {
   readonly name = 'rtl8139';
   readonly ioSize = RTL8139_IO_SIZE;
-  private readonly opts: Rtl8139Options;
+  protected readonly opts: Rtl8139Options;
   private readonly eepromMac: Uint8Array;
   private readonly regAt: (Reg | undefined)[] = new Array<Reg | undefined>(RTL8139_IO_SIZE);
-  private readonly wireLog: WireFrame[] = [];
+  protected readonly wireLog: WireFrame[] = [];
   /** Frames the RCR address filter rejected (never happens with the documented RCR, AAP set). */
   rxFiltered = 0;
 
-  // --- device state (all set by reset()) ---
-  private idr = new Uint8Array(6);
+  // --- device state (all set by reset()); protected so test subclasses can model broken chips ---
+  protected idr = new Uint8Array(6);
   /** Registers the model gives no behaviour (MAR, TCR, CONFIG0…): they read back what was written. */
-  private plain = new Uint8Array(RTL8139_IO_SIZE);
-  private tsd = new Uint32Array(HW_TX_DESCRIPTORS);
-  private tsad = new Uint32Array(HW_TX_DESCRIPTORS);
+  protected plain = new Uint8Array(RTL8139_IO_SIZE);
+  protected tsd = new Uint32Array(HW_TX_DESCRIPTORS);
+  protected tsad = new Uint32Array(HW_TX_DESCRIPTORS);
   /** The chip's own TX pointer: it transmits descriptors strictly in order from 0 after reset. */
-  private currTx = 0;
-  private rbstart = 0;
+  protected currTx = 0;
+  protected rbstart = 0;
   /** RE and TE as last written (RST and BUFE are computed on read). */
-  private cmd = 0;
-  private rstBusy = 0;
-  private capr = 0;
-  private cbr = 0;
-  private imr = 0;
-  private isr = 0;
-  private rcr = 0;
-  private mpc = 0;
-  private config1 = 0;
+  protected cmd = 0;
+  protected rstBusy = 0;
+  protected capr = 0;
+  protected cbr = 0;
+  protected imr = 0;
+  protected isr = 0;
+  protected rcr = 0;
+  protected mpc = 0;
+  protected config1 = 0;
 
   constructor(opts: Rtl8139Options) {
     this.opts = opts;
@@ -207,7 +207,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
    * Sends handed-over descriptors (OWN clear) in the chip's own order. A TSD written out of
    * turn waits until the chip's pointer reaches it, as on the real chip.
    */
-  private transmitPending(): void {
+  protected transmitPending(): void {
     for (let n = 0; n < HW_TX_DESCRIPTORS; n++) {
       const d = this.currTx;
       const status = this.tsd[d] ?? 0;
@@ -229,11 +229,11 @@ export class Rtl8139 implements IoDevice, NicOutside {
   }
 
   /** The driver's read pointer in ring offsets: CAPR + 16. */
-  private readPtr(): number {
+  protected readPtr(): number {
     return ((this.capr + 16) & 0xffff) % this.ringSize();
   }
 
-  private rxEmpty(): boolean {
+  protected rxEmpty(): boolean {
     return this.readPtr() === this.cbr;
   }
 
@@ -289,7 +289,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
   }
 
   /** RCR address filter; returns the header status word, or undefined when the frame is not for us. */
-  private addressFilter(frame: Uint8Array): number | undefined {
+  protected addressFilter(frame: Uint8Array): number | undefined {
     if (this.rcr & RCR.AAP) return RX_STATUS.ROK; // promiscuous: no address-class bits
     if (frame.length < 6) return undefined;
     const dst = frame.subarray(0, 6);
@@ -302,16 +302,16 @@ export class Rtl8139 implements IoDevice, NicOutside {
 
   // ---------------------------------------------------------------- DMA
 
-  private busMaster(): boolean {
+  protected busMaster(): boolean {
     return this.opts.busMaster ? this.opts.busMaster() : true;
   }
 
   /** Without bus mastering the chip's DMA goes nowhere: writes are lost, reads see zeros. */
-  private dmaWrite(addr: number, bytes: Uint8Array): void {
+  protected dmaWrite(addr: number, bytes: Uint8Array): void {
     if (this.busMaster()) this.opts.memory.write(addr, bytes);
   }
 
-  private dmaRead(addr: number, length: number): Uint8Array {
+  protected dmaRead(addr: number, length: number): Uint8Array {
     return this.busMaster() ? this.opts.memory.read(addr, length) : new Uint8Array(length);
   }
 
