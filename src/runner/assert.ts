@@ -1,6 +1,7 @@
 // Small assertions for property checks. They throw Violation with a message that names what
 // was expected, so a failing report reads as a sentence, not a stack trace.
 import { Violation } from './property.ts';
+import { canonicalJson } from '../util/json.ts';
 import type { Json, OpResult, Trace } from '../iut/contract.ts';
 
 export function must(cond: unknown, message: string): asserts cond {
@@ -8,12 +9,13 @@ export function must(cond: unknown, message: string): asserts cond {
 }
 
 const show = (v: unknown): string => {
-  const s = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  const s = canonicalJson(v);
   return s === undefined ? String(v) : s.length > 300 ? `${s.slice(0, 300)}…` : s;
 };
 
+/** Deep equality on JSON values; object key order does not matter (implementations may emit any order). */
 export function mustEqual<T>(actual: T, expected: T, what: string): void {
-  if (show(actual) !== show(expected)) throw new Violation(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  if (canonicalJson(actual) !== canonicalJson(expected)) throw new Violation(`${what}: expected ${show(expected)}, got ${show(actual)}`);
 }
 
 /** The i-th op result; a missing one is itself a violation of the contract. */

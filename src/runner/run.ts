@@ -6,11 +6,12 @@ import type { PropertyContext, PropertyDef } from './property.ts';
 import { loadClauses, type Clause } from '../spec/clauses.ts';
 import { loadProfile } from '../spec/profile.ts';
 import { validateTrace } from './trace-check.ts';
+import { canonical } from '../util/json.ts';
 
 export type PropertyStatus = 'pass' | 'fail' | 'error' | 'skip';
 
 export interface Counterexample {
-  /** The shrunk generated input. */
+  /** The shrunk generated input, JSON-safe (bytes as hex, keys sorted). */
   input: unknown;
   /** The scenario sent to the implementation for that input. */
   scenario: Scenario;
@@ -153,12 +154,12 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       ...base,
       status: 'error',
       durationMs,
-      counterexample: { input: fault.input, scenario: fault.scenario, message: `${fault.error.fault}: ${fault.error.message}` },
+      counterexample: { input: canonical(fault.input), scenario: fault.scenario, message: `${fault.error.fault}: ${fault.error.message}` },
     };
   }
   if (!details.failed && (outOfTime || details.interrupted)) {
     const what = outOfTime ?? { scenario: last?.scenario ?? { layer: def.layer, ops: [] }, input: last?.input ?? null, runs: runsDone };
-    return { ...base, status: 'error', durationMs, counterexample: { input: what.input, scenario: what.scenario, message: `time limit: the run's time limit expired during this property, after ${what.runs} of ${numRuns} runs without a failure` } };
+    return { ...base, status: 'error', durationMs, counterexample: { input: canonical(what.input), scenario: what.scenario, message: `time limit: the run's time limit expired during this property, after ${what.runs} of ${numRuns} runs without a failure` } };
   }
   if (!details.failed) return { ...base, status: 'pass', durationMs };
   // Re-run the shrunk input once to capture its scenario and trace for the report.
@@ -181,7 +182,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
     status: 'fail',
     durationMs,
     path: details.counterexamplePath ?? undefined,
-    counterexample: { input, scenario, trace, message },
+    counterexample: { input: canonical(input), scenario, trace, message },
   };
 }
 
