@@ -7,6 +7,8 @@ import { transportProperties } from './codec/transport.ts';
 import { tcpStateProperties } from './codec/tcp-state.ts';
 import { slipProperties } from './slip/slip.ts';
 import { slipVectorProperties, vectorProperties } from './codec/vectors.ts';
+import { nicProperties } from './nic/index.ts';
+import { serialProperties } from './serial/serial.ts';
 
 export const allProperties: PropertyDef[] = [
   ...checksumProperties,
@@ -17,4 +19,6 @@ export const allProperties: PropertyDef[] = [
   ...slipProperties,
   ...vectorProperties,
   ...slipVectorProperties,
+  ...nicProperties,
+  ...serialProperties,
 ];

@@ -61,3 +61,31 @@ export const RFC793_TRANSITIONS: Record<string, Record<string, [string, number |
 };
 export const TCP_STATE_NAMES = Object.keys(RFC793_TRANSITIONS);
 export const TCP_INPUT_NAMES = ['passive-open', 'close', 'rcv-syn', 'rcv-ack', 'rcv-fin', 'rcv-fin-ack', 'rcv-rst', 'timeout'];
+
+/**
+ * IEEE 802.3 frame check sequence, bit by bit as the standard describes it: a 32-bit shift
+ * register preset to ones, each data byte fed least significant bit first against the
+ * generator x^32 + x^26 + x^23 + x^22 + x^16 + x^12 + x^11 + x^10 + x^8 + x^7 + x^5 + x^4 +
+ * x^2 + x + 1, the register complemented at the end. (No table: deliberately unlike src/hw.)
+ */
+export function ieee8023Crc32(data: Uint8Array): number {
+  const exponents = [32, 26, 23, 22, 16, 12, 11, 10, 8, 7, 5, 4, 2, 1, 0];
+  // The register shifts towards bit 0, so term x^k sits at bit 31 - k of the reflected polynomial.
+  const reflected = exponents.filter((k) => k < 32).reduce((p, k) => p | (1 << (31 - k)), 0) >>> 0;
+  let reg = 0xffffffff;
+  for (const byte of data) {
+    for (let bit = 0; bit < 8; bit++) {
+      const inBit = (byte >>> bit) & 1;
+      const feedback = (reg & 1) ^ inBit;
+      reg = reg >>> 1;
+      if (feedback) reg = (reg ^ reflected) >>> 0;
+    }
+  }
+  return (reg ^ 0xffffffff) >>> 0;
+}
+
+/** The CRC-32 check value every CRC catalogue lists: CRC-32("123456789") = 0xCBF43926. */
+export const CRC32_CHECK = { input: '123456789', value: 0xcbf43926 } as const;
+
+/** 4-byte alignment as the RTL8139 ring uses it. */
+export const align4 = (n: number): number => Math.ceil(n / 4) * 4;

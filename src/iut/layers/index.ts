@@ -5,6 +5,8 @@ import type { Profile } from '../../spec/profile.ts';
 import { runOps, traceOf } from './dispatch.ts';
 import { codecHandlers } from './codec.ts';
 import { slipHandlers } from './slip.ts';
+import { nicExecutor } from './nic.ts';
+import { serialExecutor } from './serial.ts';
 
 /** Executes one scenario's ops on fresh state (each scenario starts from reset). */
 export type LayerExecutor = (ops: Op[], profile: Profile, statement: Statement) => Trace;
@@ -12,4 +14,6 @@ export type LayerExecutor = (ops: Op[], profile: Profile, statement: Statement) 
 export const referenceLayers: Partial<Record<Layer, LayerExecutor>> = {
   codec: (ops, profile) => traceOf(runOps(ops, codecHandlers(profile), null)),
   slip: (ops, profile) => traceOf(runOps(ops, slipHandlers(profile), null)),
+  nic: nicExecutor(),
+  serial: serialExecutor(),
 };

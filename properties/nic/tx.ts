@@ -1,0 +1,240 @@
+// The transmit side: send_frame's round robin over the four descriptors, each with its own
+// buffer, zero padding to 60 bytes, the 2 KiB limit, and the chip's own descriptor walk.
+import fc from 'fast-check';
+import type { Op, Trace } from '../../src/iut/contract.ts';
+import { defineProperty, type PropertyContext } from '../../src/runner/property.ts';
+import { must, mustFail, okValue } from '../../src/runner/assert.ts';
+import { toHex } from '../../src/util/bytes.ts';
+import { NIC, expectSame, initValue, ioOfOp, patterned, registerValue, stateAt, wireOf, type WireObs } from './support.ts';
+
+interface SendSpec {
+  /** Bytes supplied. */
+  length: number;
+  /** The len argument (defaults to all the bytes). */
+  len?: number;
+  seed: number;
+}
+
+const sendOp = (s: SendSpec): Op => ({ op: 'send', frame: toHex(patterned(s.length, s.seed)), ...(s.len !== undefined ? { len: s.len } : {}) });
+const sendLenOf = (s: SendSpec): number => s.len ?? s.length;
+
+/** Lengths a send may have: mostly legal, some over the 2 KiB buffer. */
+const sendSpec = (ctx: PropertyContext, overWeight = 1): fc.Arbitrary<SendSpec> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.record({ length: fc.integer({ min: 0, max: ctx.limits.minEthernetFrame + 10 }), seed: fc.nat({ max: 0xffff }) }) },
+    { weight: 4, arbitrary: fc.record({ length: fc.integer({ min: 0, max: ctx.limits.txBufferBytes }), seed: fc.nat({ max: 0xffff }) }) },
+    { weight: overWeight, arbitrary: fc.record({ length: fc.integer({ min: ctx.limits.txBufferBytes + 1, max: ctx.limits.txBufferBytes + 64 }), seed: fc.nat({ max: 0xffff }) }) },
+  );
+
+/** What the clauses say goes on the wire for a send: the data, zero-padded to the minimum. */
+const expectedWire = (s: SendSpec, ctx: PropertyContext): string => {
+  const len = sendLenOf(s);
+  const data = patterned(s.length, s.seed).subarray(0, len);
+  return toHex(data) + '00'.repeat(Math.max(0, ctx.limits.minEthernetFrame - len));
+};
+
+const wireOfOp = (t: Trace, op: number): WireObs[] => wireOf(t).filter((w) => w.op === op);
+
+const sendsOps = (sends: SendSpec[], ctx: PropertyContext): Op[] => [
+  { op: 'init' },
+  ...sends.map(sendOp),
+  ...Array.from({ length: ctx.limits.txDescriptors }, (_, d): Op => ({ op: 'read-register', name: `TSD${d}` })),
+];
+
+/** Walks a run of sends: accepted ones must use descriptors 0,1,2,3,0,...; others refused too-large. */
+function walkSends(sends: SendSpec[], trace: Trace, ctx: PropertyContext, first = 1): { accepted: { op: number; spec: SendSpec; descriptor: number }[] } {
+  const accepted: { op: number; spec: SendSpec; descriptor: number }[] = [];
+  for (const [k, s] of sends.entries()) {
+    const i = first + k;
+    const sendLen = Math.max(sendLenOf(s), ctx.limits.minEthernetFrame);
+    if (sendLen > ctx.limits.txBufferBytes) {
+      mustFail(trace, i, `send of ${sendLenOf(s)} bytes (over the ${ctx.limits.txBufferBytes}-byte buffer)`, ['too-large']);
+      expectSame(wireOfOp(trace, i).length, 0, `frames on the wire for the refused send (op #${i})`);
+      continue;
+    }
+    const descriptor = accepted.length % ctx.limits.txDescriptors;
+    const v = okValue<{ descriptor: number; sendLen: number }>(trace, i, `send of ${sendLenOf(s)} bytes`);
+    expectSame(v, { descriptor, sendLen }, `accepted frame #${accepted.length} (op #${i})`);
+    accepted.push({ op: i, spec: s, descriptor });
+  }
+  return { accepted };
+}
+
+export const nicTxProperties = [
+  defineProperty({
+    id: 'nic.tx.round-robin',
+    title: 'the k-th accepted frame uses descriptor k mod 4: TSAD[i] then TSD[i] <- send_len starts it, no completion poll; the chip sends it and sets OWN, TOK and ISR.TOK',
+    layer: 'nic',
+    clauses: ['nic.tx.round-robin', 'nic.tx.tsd-starts-dma', 'nic.tx.device-send'],
+    arbitrary: (ctx) => fc.array(sendSpec(ctx), { minLength: 1, maxLength: 12 }),
+    scenario: (sends, ctx) => sendsOps(sends, ctx),
+    check: (sends, trace, ctx) => {
+      const { ioBase } = initValue(trace, 0);
+      const { accepted } = walkSends(sends, trace, ctx);
+      const wire = wireOf(trace);
+      expectSame(wire.length, accepted.length, 'frames on the wire (one per accepted send)');
+      const lastLen = new Map<number, number>();
+      for (const [k, a] of accepted.entries()) {
+        const w = wire[k]!;
+        const sendLen = Math.max(sendLenOf(a.spec), ctx.limits.minEthernetFrame);
+        expectSame({ op: w.op, descriptor: w.descriptor, tsd: w.tsd }, { op: a.op, descriptor: a.descriptor, tsd: sendLen }, `wire frame #${k}`);
+        expectSame(w.bytes.length / 2, sendLen, `wire frame #${k}: TSD & 0x1FFF bytes sent`);
+        lastLen.set(a.descriptor, sendLen);
+        // send_frame's own port writes: TSAD[i] then TSD[i], and no TSD read (no completion poll).
+        const io = ioOfOp(trace, a.op);
+        const tsad = ioBase + NIC.TSAD0 + 4 * a.descriptor;
+        const tsd = ioBase + NIC.TSD0 + 4 * a.descriptor;
+        const outs = io.filter((x) => x.dir === 'out').map((x) => [x.port, x.width, x.port === tsd ? x.value : '*']);
+        expectSame(outs, [
+          [tsad, 4, '*'],
+          [tsd, 4, sendLen],
+        ], `send_frame's register writes for frame #${k} (op #${a.op})`);
+        const polled = io.filter((x) => x.dir === 'in' && x.port !== undefined && x.port >= ioBase + NIC.TSD0 && x.port < ioBase + NIC.TSD0 + 16);
+        expectSame(polled.length, 0, `TSD reads by send_frame (op #${a.op}): it must not poll for completion`);
+        must((stateAt(trace, a.op).ISR & NIC.ISR_TOK) !== 0, `ISR.TOK after frame #${k} was sent`);
+        expectSame(stateAt(trace, a.op).TX_INDEX, (a.descriptor + 1) % ctx.limits.txDescriptors, `TX_INDEX after frame #${k}`);
+      }
+      const regs = 1 + sends.length;
+      for (let d = 0; d < ctx.limits.txDescriptors; d++) {
+        const v = registerValue(trace, regs + d, `TSD${d}`);
+        const len = lastLen.get(d);
+        if (len === undefined) continue;
+        expectSame(`0x${v.toString(16)}`, `0x${(len | NIC.TSD_OWN | NIC.TSD_TOK).toString(16)}`, `TSD${d} after its last frame (size | OWN | TOK)`);
+      }
+    },
+    runsFactor: 0.6,
+  }),
+  defineProperty({
+    id: 'nic.tx.zero-pad',
+    title: 'the bytes on the wire are the caller’s len bytes, zero-padded to 60 — never stale bytes of an earlier, longer frame in the same buffer',
+    layer: 'nic',
+    clauses: ['nic.tx.zero-pad'],
+    arbitrary: (ctx) =>
+      fc.tuple(
+        // Long frames first fill every buffer with non-zero bytes; short ones then reuse them.
+        fc.array(fc.record({ length: fc.integer({ min: ctx.limits.minEthernetFrame, max: ctx.limits.txBufferBytes }), seed: fc.nat({ max: 0xffff }) }), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors + 2 }),
+        fc.array(
+          fc.record({ length: fc.integer({ min: 0, max: ctx.limits.minEthernetFrame + 4 }), seed: fc.nat({ max: 0xffff }), cut: fc.option(fc.nat({ max: 8 }), { nil: undefined }) }).map(
+            ({ length, seed, cut }): SendSpec => (cut === undefined ? { length, seed } : { length, seed, len: Math.max(0, length - cut) }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+      ).map(([long, short]) => [...long, ...short]),
+    scenario: (sends, ctx) => sendsOps(sends, ctx),
+    check: (sends, trace, ctx) => {
+      const { accepted } = walkSends(sends, trace, ctx);
+      for (const a of accepted) {
+        const w = wireOfOp(trace, a.op);
+        expectSame(w.length, 1, `frames on the wire for the send at op #${a.op}`);
+        const want = expectedWire(a.spec, ctx);
+        if (w[0]!.bytes !== want) {
+          const got = w[0]!.bytes;
+          let at = 0;
+          while (at < got.length && got[at] === want[at]) at++;
+          expectSame(got, want, `wire bytes of a ${sendLenOf(a.spec)}-byte send (descriptor ${a.descriptor}, first difference at byte ${at >> 1})`);
+        }
+      }
+    },
+    runsFactor: 0.5,
+  }),
+  defineProperty({
+    id: 'nic.tx.own-buffer',
+    title: 'descriptor i always transmits from its own 2 KiB buffer: TSAD[i] is the same address each time, the four buffers are distinct and overlap nothing',
+    layer: 'nic',
+    clauses: ['nic.tx.own-buffer'],
+    arbitrary: (ctx) => fc.array(fc.record({ length: fc.integer({ min: 0, max: ctx.limits.txBufferBytes }), seed: fc.nat({ max: 0xffff }) }), { minLength: ctx.limits.txDescriptors, maxLength: 3 * ctx.limits.txDescriptors }),
+    scenario: (sends, ctx) => sendsOps(sends, ctx),
+    check: (_sends, trace, ctx) => {
+      const init = initValue(trace, 0);
+      const L = ctx.limits;
+      expectSame(init.txBuffers.length, L.txDescriptors, 'TX buffers reported by init');
+      const ranges: [string, number, number][] = init.txBuffers.map((a, i) => [`TX_BUFFERS[${i}]`, a, a + L.txBufferBytes]);
+      ranges.push(['RX_BUFFER', init.rxBuffer, init.rxBuffer + L.rxRingBytes + L.rxRingSlack + L.rxOverrunGuardBytes]);
+      for (const [i, a] of ranges.entries()) {
+        for (const b of ranges.slice(i + 1)) must(a[2] <= b[1] || b[2] <= a[1], `${a[0]} [0x${a[1].toString(16)}, 0x${a[2].toString(16)}) overlaps ${b[0]} [0x${b[1].toString(16)}, 0x${b[2].toString(16)})`);
+      }
+      for (const w of wireOf(trace)) expectSame(`0x${w.tsad.toString(16)}`, `0x${init.txBuffers[w.descriptor]!.toString(16)}`, `TSAD${w.descriptor} of the frame sent at op #${w.op}`);
+    },
+    runsFactor: 0.3,
+  }),
+  defineProperty({
+    id: 'nic.tx.too-large',
+    title: 'send_len > 2048 is refused too-large ("Frame too large"), len beyond the data or not a non-negative integer invalid-argument: nothing on the wire, TX_INDEX unmoved; 2048 itself goes out',
+    layer: 'nic',
+    clauses: ['nic.tx.too-large', 'nic.tx.len-beyond-data'],
+    arbitrary: (ctx) => {
+      const B = ctx.limits.txBufferBytes;
+      const bad = fc.oneof(
+        fc.record({ kind: fc.constant('too-large' as const), length: fc.integer({ min: B + 1, max: B + 300 }), seed: fc.nat({ max: 0xffff }) }).map((s) => ({ ...s, len: s.length })),
+        fc.record({ kind: fc.constant('too-large' as const), length: fc.integer({ min: 0, max: 64 }), len: fc.integer({ min: B + 1, max: 1 << 20 }), seed: fc.nat({ max: 0xffff }) }),
+        fc.record({ kind: fc.constant('beyond-data' as const), length: fc.integer({ min: 0, max: B - 1 }), seed: fc.nat({ max: 0xffff }) }).chain((s) => fc.integer({ min: s.length + 1, max: B }).map((len) => ({ ...s, len }))),
+        fc.record({ kind: fc.constant('not-a-length' as const), length: fc.integer({ min: 0, max: 64 }), len: fc.constantFrom(-1, -60, 0.5, 59.5, -0.25), seed: fc.nat({ max: 0xffff }) }),
+      );
+      return fc.record({ before: fc.array(fc.record({ length: fc.integer({ min: 0, max: 200 }), seed: fc.nat({ max: 0xffff }) }), { maxLength: 5 }), bad, exact: fc.boolean() });
+    },
+    scenario: (x, ctx) => [
+      { op: 'init' },
+      ...x.before.map(sendOp),
+      { op: 'driver-state' },
+      sendOp(x.bad),
+      { op: 'driver-state' },
+      x.exact ? sendOp({ length: ctx.limits.txBufferBytes, seed: 5 }) : sendOp({ length: 20, seed: 6 }),
+    ],
+    check: (x, trace, ctx) => {
+      const i = 1 + x.before.length + 1;
+      const what = `send of ${x.bad.length} bytes with len ${x.bad.len}`;
+      if (x.bad.kind === 'too-large') {
+        mustFail(trace, i, what, ['too-large']);
+        const r = trace.results[i]!;
+        if (!r.ok) must(/frame too large/i.test(r.error.message), `${what}: error message should be "Frame too large", got "${r.error.message}"`);
+      } else mustFail(trace, i, what, ['invalid-argument']);
+      expectSame(wireOfOp(trace, i).length, 0, `frames on the wire for the refused send`);
+      const before = okValue<{ txIndex: number }>(trace, i - 1, 'driver-state').txIndex;
+      expectSame(before, x.before.length % ctx.limits.txDescriptors, 'TX_INDEX after the sends before');
+      expectSame(okValue<{ txIndex: number }>(trace, i + 1, 'driver-state').txIndex, before, 'TX_INDEX after the refused send');
+      const next = okValue<{ descriptor: number; sendLen: number }>(trace, i + 2, 'the send after the refused one');
+      expectSame(next.descriptor, before, 'descriptor of the next accepted frame');
+      const w = wireOfOp(trace, i + 2);
+      expectSame(w.map((f) => f.bytes.length / 2), [x.exact ? ctx.limits.txBufferBytes : ctx.limits.minEthernetFrame], 'the next frame on the wire (length)');
+    },
+    runsFactor: 0.5,
+  }),
+  defineProperty({
+    id: 'nic.tx.device-order',
+    title: 'the chip sends handed-over descriptors strictly in its own order from 0: a TSD written out of turn waits; nothing goes out while CR.TE is clear',
+    layer: 'nic',
+    clauses: ['nic.tx.device-order', 'nic.tx.device-send'],
+    arbitrary: (ctx) =>
+      fc.record({
+        order: fc.shuffledSubarray([...Array(ctx.limits.txDescriptors).keys()], { minLength: 1 }),
+        sizes: fc.array(fc.integer({ min: 1, max: 1600 }), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors }),
+        teOff: fc.boolean(),
+      }),
+    scenario: (x) => [
+      { op: 'init' },
+      ...(x.teOff ? [{ op: 'write-register', name: 'CR', value: NIC.CR_RE } as Op] : []),
+      ...x.order.flatMap((d): Op[] => [
+        { op: 'write-register', name: `TSAD${d}`, value: 0x300000 + d * 0x1000 },
+        { op: 'write-register', name: `TSD${d}`, value: x.sizes[d]! },
+      ]),
+      ...(x.teOff ? [{ op: 'write-register', name: 'CR', value: NIC.CR_RE | NIC.CR_TE } as Op] : []),
+    ],
+    check: (x, trace) => {
+      const base = x.teOff ? 2 : 1;
+      const writtenAt = new Map<number, number>(x.order.map((d, k) => [d, base + 2 * k + 1]));
+      const enableOp = base + 2 * x.order.length;
+      // The chip's pointer starts at 0 and moves only when it sends: 0, 1, ... while handed over.
+      const expected: { descriptor: number; op: number; tsd: number; tsad: number }[] = [];
+      let ready = 0;
+      for (let d = 0; writtenAt.has(d); d++) {
+        ready = Math.max(ready, writtenAt.get(d)!);
+        expected.push({ descriptor: d, op: x.teOff ? enableOp : ready, tsd: x.sizes[d]!, tsad: 0x300000 + d * 0x1000 });
+      }
+      const wire = wireOf(trace).map((w) => ({ descriptor: w.descriptor, op: w.op, tsd: w.tsd, tsad: w.tsad }));
+      expectSame(wire, expected, `frames on the wire for TSD writes in order ${x.order.join(',')}${x.teOff ? ' with TE enabled last' : ''}`);
+      for (const w of wireOf(trace)) expectSame(w.bytes.length / 2, w.tsd & NIC.TSD_SIZE, `bytes sent from descriptor ${w.descriptor}`);
+    },
+    runsFactor: 0.3,
+  }),
+];
+

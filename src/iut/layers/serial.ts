@@ -1,0 +1,156 @@
+// The `serial` layer of the reference behind the contract: a fresh machine per scenario, the
+// 16550 at COM1 driven through the serial driver and the SLIP path (ipv4::send_packet, the
+// receive loop), the serial line observed from outside with virtual time.
+// Op vocabulary, results and observations: spec/contract/README.md ("Layer serial").
+import type { Json, Op, OpResult, Trace } from '../contract.ts';
+import { ArgError, bytesArg, hex, intArg, runOne, type Handler } from './dispatch.ts';
+import type { LayerExecutor } from './index.ts';
+import type { Profile } from '../../spec/profile.ts';
+import { ok, type Result } from '../../util/result.ts';
+import { createHardware, type Machine } from '../../hw/index.ts';
+import type { Width } from '../../hw/bus.ts';
+import type { SerialPort } from '../../drivers/serial.ts';
+import { SlipSerial } from '../../drivers/slip-serial.ts';
+
+/** How a variant of the reference is built (the deliberately wrong implementations use this). */
+export interface SerialVariant {
+  /** Replaces serial.rs (the port driver) once the machine is built. */
+  port?: (m: Machine) => SerialPort;
+  /** Replaces the SLIP path over the (possibly replaced) port. */
+  net?: (m: Machine, port: SerialPort) => SlipSerial;
+}
+
+/** Ops whose port accesses are the driver's and go into the `io` observation. */
+const DRIVER_OPS = new Set(['init', 'send-packet', 'write', 'ready', 'read', 'receive']);
+/** The longest `advance` one op may ask for (an hour of virtual time). */
+const MAX_ADVANCE_SECONDS = 3600;
+
+type IoEntry = { [k: string]: Json };
+
+interface SerialState {
+  machine: Machine;
+  op: number;
+  logIo: boolean;
+  lineSeen: number;
+  line: Json[];
+  io: IoEntry[];
+  delivered: Json[];
+  clock: number[];
+}
+
+function machineFor(profile: Profile, variant: SerialVariant): Machine {
+  const m = createHardware(profile);
+  if (variant.port) {
+    m.serial = variant.port(m);
+    m.serialNet = new SlipSerial(m.serial, profile);
+  }
+  if (variant.net) m.serialNet = variant.net(m, m.serial);
+  return m;
+}
+
+function widthArg(op: Op): Width {
+  const w = intArg(op, 'width', 1, 4);
+  if (w !== 1 && w !== 2 && w !== 4) throw new ArgError(`${op.op}: 'width' must be 1, 2 or 4`);
+  return w;
+}
+
+const widthMax = (w: Width): number => (w === 4 ? 0xffffffff : (1 << (8 * w)) - 1);
+
+function handlers(): Record<string, Handler<SerialState>> {
+  return {
+    init: (_op, st) => {
+      st.machine.serialNet.init();
+      return {};
+    },
+    'send-packet': (op, st): Result<Json> => {
+      const r = st.machine.serialNet.sendPacket(bytesArg(op, 'datagram'));
+      return r.ok ? ok({ encodedBytes: r.value.encodedBytes }) : r;
+    },
+    write: (op, st): Result<Json> => {
+      const r = st.machine.serial.write(intArg(op, 'byte', 0, 0xff));
+      return r.ok ? ok({}) : r;
+    },
+    ready: (_op, st) => ({ ready: st.machine.serial.ready() }),
+    read: (_op, st): Result<Json> => {
+      const r = st.machine.serial.read();
+      return r.ok ? ok({ byte: r.value }) : r;
+    },
+    feed: (op, st) => {
+      st.machine.uart.feed(bytesArg(op, 'bytes'));
+      return {};
+    },
+    receive: (_op, st) => {
+      const datagrams: string[] = [];
+      st.machine.serialNet.receiveLoop((d) => {
+        datagrams.push(hex(d));
+        st.delivered.push({ op: st.op, datagram: hex(d) });
+      });
+      return { datagrams };
+    },
+    advance: (op, st) => {
+      const s = op['seconds'];
+      if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > MAX_ADVANCE_SECONDS) throw new ArgError(`advance: 'seconds' must be a number in 0..${MAX_ADVANCE_SECONDS}`);
+      st.machine.clock.advance(s);
+      return { now: st.machine.clock.now() };
+    },
+    in: (op, st) => ({ value: st.machine.bus.read(intArg(op, 'port', 0, 0xffff), widthArg(op)) }),
+    out: (op, st) => {
+      const port = intArg(op, 'port', 0, 0xffff);
+      const width = widthArg(op);
+      st.machine.bus.write(port, width, intArg(op, 'value', 0, widthMax(width)));
+      return {};
+    },
+  };
+}
+
+function pushIo(st: SerialState, e: IoEntry): void {
+  const last = st.io[st.io.length - 1];
+  if (last && last['op'] === e['op'] && last['dir'] === e['dir'] && last['port'] === e['port'] && last['width'] === e['width'] && last['value'] === e['value']) {
+    last['count'] = ((last['count'] as number | undefined) ?? 1) + 1;
+    return;
+  }
+  st.io.push(e);
+}
+
+export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = {}): Trace {
+  const machine = machineFor(profile, variant);
+  const st: SerialState = { machine, op: 0, logIo: false, lineSeen: 0, line: [], io: [], delivered: [], clock: [] };
+  machine.bus.tap((a) => {
+    if (st.logIo) pushIo(st, { op: st.op, dir: a.dir, port: a.port, width: a.width, value: a.value });
+  });
+  const table = handlers();
+  const results: OpResult[] = [];
+  for (const [i, op] of ops.entries()) {
+    st.op = i;
+    st.logIo = DRIVER_OPS.has(op.op);
+    results.push(runOne(op, table, st));
+    st.logIo = false;
+    // Bytes a later FIFO clear took back never reached the line: re-read the log from the top.
+    const line = machine.uart.line;
+    if (line.length < st.lineSeen) {
+      st.line.splice(line.length);
+      st.lineSeen = line.length;
+    }
+    for (const b of line.slice(st.lineSeen)) st.line.push({ op: i, byte: b.byte, time: b.time });
+    st.lineSeen = line.length;
+    st.clock.push(machine.clock.now());
+  }
+  const u = machine.uart.registers();
+  const net = machine.serialNet as Partial<SlipSerial>;
+  return {
+    results,
+    observations: {
+      line: st.line,
+      io: st.io,
+      delivered: st.delivered,
+      clock: st.clock,
+      uart: { DLL: u['DLL'] ?? 0, DLM: u['DLM'] ?? 0, IER: u['IER'] ?? 0, LCR: u['LCR'] ?? 0, FCR: u['FCR'] ?? 0, MCR: u['MCR'] ?? 0 },
+      counters: { received: net.received ?? 0, decodeErrors: net.decodeErrors ?? 0 },
+    },
+  };
+}
+
+export const serialExecutor =
+  (variant: SerialVariant = {}): LayerExecutor =>
+  (ops, profile) =>
+    runSerial(ops, profile, variant);
