@@ -2,5 +2,7 @@
 import type { Mutant } from './mutant.ts';
 import { codecMutants } from './codec.ts';
 import { slipMutants } from './slip.ts';
+import { nicMutants } from './nic.ts';
+import { serialMutants } from './serial.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants];

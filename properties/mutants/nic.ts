@@ -1,0 +1,271 @@
+// Deliberately wrong RTL8139 chips and drivers: each a small subclass of (or wrapper around) the
+// reference class with one documented rule broken, run through the real `nic` executor.
+import type { Mutant } from './mutant.ts';
+import type { Machine } from '../../src/hw/index.ts';
+import type { PortIo } from '../../src/hw/bus.ts';
+import { Rtl8139, type Rtl8139Options } from '../../src/hw/rtl8139.ts';
+import { CR, ISR, RCR, REG, align4 } from '../../src/hw/rtl8139-regs.ts';
+import { PCI_CFG } from '../../src/hw/pci.ts';
+import { Rtl8139Driver, RESET_POLL_LIMIT, type PciFound } from '../../src/drivers/rtl8139.ts';
+import { nicExecutor } from '../../src/iut/layers/nic.ts';
+import { err, ok, type Result } from '../../src/util/result.ts';
+
+const driverOf = (make: new (...a: ConstructorParameters<typeof Rtl8139Driver>) => Rtl8139Driver) => (m: Machine) => new make(m.bus, m.memory, m.layout, m.profile);
+const chip = (make: new (o: Rtl8139Options) => Rtl8139) => (o: Rtl8139Options) => new make(o);
+
+// ------------------------------------------------------------------ drivers
+
+/** TX_INDEX never advances: every frame goes to descriptor 0. */
+class StuckTxIndex extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number) {
+    const r = super.sendFrame(data, len);
+    this.TX_INDEX = 0;
+    return r;
+  }
+}
+
+/** Pads short frames to 64 bytes (the minimum with the FCS) instead of 60. */
+class PadTo64 extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number) {
+    if (!Number.isSafeInteger(len) || len < 0 || len >= 64 || len > data.length) return super.sendFrame(data, len);
+    const padded = new Uint8Array(64);
+    padded.set(data.subarray(0, len));
+    return super.sendFrame(padded, 64);
+  }
+}
+
+/** Sends max(len, 60) bytes without zeroing the padding: stale bytes of an earlier frame leak. */
+class PadWithoutZeroFill extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
+    const io = this.ioBase;
+    const l = this.profile.limits;
+    if (io === undefined || !Number.isSafeInteger(len) || len < 0 || len > data.length) return super.sendFrame(data, len);
+    const sendLen = Math.max(len, l.minEthernetFrame);
+    if (sendLen > l.txBufferBytes) return super.sendFrame(data, len);
+    const i = this.TX_INDEX;
+    const buf = this.layout.txBuffers[i]!;
+    this.memory.write(buf, data.subarray(0, len));
+    this.io.outl(io + REG.TSAD0 + 4 * i, buf);
+    this.io.outl(io + REG.TSD0 + 4 * i, sendLen);
+    this.TX_INDEX = (i + 1) % l.txDescriptors;
+    return ok({ descriptor: i, sendLen });
+  }
+}
+
+/** Refuses a frame of exactly 2 KiB: the limit checked with >= instead of >. */
+class LimitOffByOne extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number) {
+    if (Math.max(len, this.profile.limits.minEthernetFrame) === this.profile.limits.txBufferBytes) return err('too-large', 'rtl8139.send_frame', 'Frame too large');
+    return super.sendFrame(data, len);
+  }
+}
+
+/** All four descriptors transmit from TX_BUFFERS[0]. */
+const sharedTxBuffer = (m: Machine): Rtl8139Driver => new Rtl8139Driver(m.bus, m.memory, { ...m.layout, txBuffers: m.layout.txBuffers.map(() => m.layout.txBuffers[0]!) }, m.profile);
+
+/** receive_frame as r2's code has it: a dropped frame returns without advancing (the ring stalls). */
+class DropStallsRing extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const io = this.ioBase;
+    if (io === undefined) return 0;
+    const at = this.layout.rxRing + (this.RX_OFFSET % this.profile.limits.rxRingBytes);
+    const frameLen = this.memory.readU16LE(at + 2) - 4;
+    const empty = ((this.io.inw(io + REG.CAPR) + 16) & 0xffff) === this.io.inw(io + REG.CBR);
+    if (!empty && (frameLen < this.profile.limits.minRxFrame || frameLen > into.length)) return 0;
+    return super.receiveFrame(into);
+  }
+}
+
+/** Advances RX_OFFSET by length + 4 without rounding up to the next dword. */
+class NoAlign extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const io = this.ioBase;
+    if (io === undefined) return 0;
+    const ring = this.profile.limits.rxRingBytes;
+    if (((this.io.inw(io + REG.CAPR) + 16) & 0xffff) === this.io.inw(io + REG.CBR)) return 0;
+    this.io.outw(io + REG.ISR, ISR.ROK);
+    const at = this.layout.rxRing + (this.RX_OFFSET % ring);
+    const length = this.memory.readU16LE(at + 2);
+    this.RX_OFFSET = (this.RX_OFFSET + length + 4) % ring;
+    this.io.outw(io + REG.CAPR, (this.RX_OFFSET - 16) & 0xffff);
+    const n = length - 4;
+    if (n < this.profile.limits.minRxFrame || n > into.length) return 0;
+    into.set(this.memory.read(at + 4, n));
+    return n;
+  }
+}
+
+/** Writes CAPR = RX_OFFSET (forgetting the chip's 16-byte offset). */
+class CaprWithoutMinus16 extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const before = this.RX_OFFSET;
+    const n = super.receiveFrame(into);
+    if (this.RX_OFFSET !== before && this.ioBase !== undefined) this.io.outw(this.ioBase + REG.CAPR, this.RX_OFFSET & 0xffff);
+    return n;
+  }
+}
+
+/** Never acknowledges ROK: the driver's ISR writes are lost on their way to the port. */
+const noRokAck = (m: Machine): Rtl8139Driver => {
+  const io: PortIo = {
+    inb: m.bus.inb,
+    inw: m.bus.inw,
+    inl: m.bus.inl,
+    outb: m.bus.outb,
+    outw: (port, value) => {
+      if ((port & 0xff) !== REG.ISR) m.bus.outw(port, value);
+    },
+    outl: m.bus.outl,
+  };
+  return new Rtl8139Driver(io, m.memory, m.layout, m.profile);
+};
+
+/** Reads the MAC from IDR5 down to IDR0. */
+class MacReversed extends Rtl8139Driver {
+  override readMacAddr(): Uint8Array {
+    return super.readMacAddr().reverse();
+  }
+}
+
+/** Forgets to enable PCI bus mastering: the chip's DMA reaches no memory. */
+class NoBusMastering extends Rtl8139Driver {
+  protected override enableBusMastering(): void {}
+}
+
+/** Scans bus 0 only, so a card on any other bus is never found. */
+class ScansBusZeroOnly extends Rtl8139Driver {
+  override findIoBase(): PciFound {
+    const want = ((this.profile.defaults.pciDevice << 16) | this.profile.defaults.pciVendor) >>> 0;
+    for (let dev = 0; dev < 32; dev++) {
+      for (let fn = 0; fn < 8; fn++) {
+        const at = { bus: 0, dev, fn };
+        if (this.configRead(at, PCI_CFG.VENDOR) !== want) continue;
+        const bar0 = this.configRead(at, PCI_CFG.BAR0);
+        if (bar0 & 1) return { ioBase: bar0 & 0xfffc, at };
+      }
+    }
+    return { ioBase: this.profile.defaults.nicIoFallback, at: undefined };
+  }
+}
+
+/** A driver init with its own order (and options to skip the reset poll). */
+abstract class ReorderedInit extends Rtl8139Driver {
+  protected abstract poll: boolean;
+  protected abstract rcrBeforeEnable: boolean;
+  override init(): Result<{ ioBase: number }> {
+    const found = this.findIoBase();
+    const io = found.ioBase;
+    if (found.at) this.enableBusMastering(found.at);
+    this.io.outb(io + REG.CONFIG1, 0);
+    this.io.outb(io + REG.CR, CR.RST);
+    for (let polls = 0; this.poll && this.io.inb(io + REG.CR) & CR.RST; polls++) if (polls >= RESET_POLL_LIMIT) return err('device', 'rtl8139.init', 'reset stuck');
+    this.io.outl(io + REG.RBSTART, this.layout.rxRing);
+    const rcr = (): void => this.io.outl(io + REG.RCR, RCR.AAP | RCR.APM | RCR.AM | RCR.AB | RCR.WRAP);
+    if (this.rcrBeforeEnable) rcr();
+    this.io.outb(io + REG.CR, CR.RE | CR.TE);
+    if (!this.rcrBeforeEnable) rcr();
+    this.io.outw(io + REG.IMR, ISR.ROK | ISR.TOK);
+    this.RX_OFFSET = 0;
+    this.TX_INDEX = 0;
+    this.ioBase = io;
+    return ok({ ioBase: io });
+  }
+}
+class RcrBeforeEnable extends ReorderedInit {
+  protected poll = true;
+  protected rcrBeforeEnable = true;
+}
+class NoResetPoll extends ReorderedInit {
+  protected poll = false;
+  protected rcrBeforeEnable = false;
+}
+
+/** A second init keeps the old RX_OFFSET and TX_INDEX while the chip restarts at 0. */
+class ReinitKeepsIndices extends Rtl8139Driver {
+  override init() {
+    const rx = this.RX_OFFSET;
+    const tx = this.TX_INDEX;
+    const r = super.init();
+    this.RX_OFFSET = rx;
+    this.TX_INDEX = tx;
+    return r;
+  }
+}
+
+// ------------------------------------------------------------------ chips
+
+/** Splits a frame at the ring end even with RCR.WRAP set. */
+class WrapIgnored extends Rtl8139 {
+  override inject(frame: Uint8Array) {
+    const rcr = this.rcr;
+    this.rcr &= ~RCR.WRAP;
+    const o = super.inject(frame);
+    this.rcr = rcr;
+    return o;
+  }
+}
+
+/** Refuses frames on a full ring but never counts them in MPC. */
+class MpcNotCounted extends Rtl8139 {
+  override inject(frame: Uint8Array) {
+    const mpc = this.mpc;
+    const o = super.inject(frame);
+    this.mpc = mpc;
+    return o;
+  }
+}
+
+/** Writes the frame length without the 4 CRC bytes into the ring header. */
+class LengthWithoutCrc extends Rtl8139 {
+  override inject(frame: Uint8Array) {
+    const o = super.inject(frame);
+    if (o.accepted) this.dmaWrite(this.rbstart + o.offset + 2, Uint8Array.of(frame.length & 0xff, frame.length >>> 8));
+    return o;
+  }
+}
+
+/** Stores the CRC most significant byte first. */
+class CrcBigEndian extends Rtl8139 {
+  override inject(frame: Uint8Array) {
+    const o = super.inject(frame);
+    if (!o.accepted) return o;
+    const size = this.ringSize();
+    const pos = (k: number): number => {
+      const p = o.offset + 4 + frame.length + k;
+      return this.rcr & RCR.WRAP || p < size ? p : p - size;
+    };
+    const bytes = [0, 1, 2, 3].map((k) => this.opts.memory.read(this.rbstart + pos(k), 1)[0]!);
+    bytes.reverse().forEach((b, k) => this.dmaWrite(this.rbstart + pos(k), Uint8Array.of(b)));
+    return o;
+  }
+}
+
+/** Ignores the read pointer when deciding whether a frame fits: unread frames get overwritten. */
+class OverwritesUnread extends Rtl8139 {
+  override rxFree(): number {
+    return this.ringSize();
+  }
+}
+
+export const nicMutants: Mutant[] = [
+  { name: 'nic-tx-index-stuck', layer: 'nic', description: 'TX_INDEX never advances: every frame is handed to descriptor 0', caughtBy: ['nic.tx.round-robin', 'nic.model.commands'], executor: nicExecutor({ driver: driverOf(StuckTxIndex) }) },
+  { name: 'nic-tx-pad-64', layer: 'nic', description: 'short frames are padded to 64 bytes instead of 60', caughtBy: ['nic.tx.zero-pad', 'nic.tx.round-robin'], executor: nicExecutor({ driver: driverOf(PadTo64) }) },
+  { name: 'nic-tx-pad-stale', layer: 'nic', description: 'padding is not zero-filled: stale bytes of an earlier, longer frame go on the wire', caughtBy: ['nic.tx.zero-pad'], executor: nicExecutor({ driver: driverOf(PadWithoutZeroFill) }) },
+  { name: 'nic-tx-limit-off-by-one', layer: 'nic', description: 'a frame of exactly 2048 bytes is refused as too large', caughtBy: ['nic.tx.too-large'], executor: nicExecutor({ driver: driverOf(LimitOffByOne) }) },
+  { name: 'nic-tx-shared-buffer', layer: 'nic', description: 'all descriptors transmit from TX_BUFFERS[0]', caughtBy: ['nic.tx.own-buffer'], executor: nicExecutor({ driver: sharedTxBuffer }) },
+  { name: 'nic-rx-drop-stalls', layer: 'nic', description: 'a dropped frame returns without advancing the ring, which then stalls on it (r2’s code)', caughtBy: ['nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(DropStallsRing) }) },
+  { name: 'nic-rx-no-align', layer: 'nic', description: 'RX_OFFSET advances by length + 4 without rounding up to a 4-byte boundary', caughtBy: ['nic.rx.in-order'], executor: nicExecutor({ driver: driverOf(NoAlign) }) },
+  { name: 'nic-rx-capr-no-minus-16', layer: 'nic', description: 'CAPR is written as RX_OFFSET instead of RX_OFFSET - 16', caughtBy: ['nic.rx.in-order', 'nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(CaprWithoutMinus16) }) },
+  { name: 'nic-rx-no-rok-ack', layer: 'nic', description: 'receive_frame never acknowledges ROK in ISR', caughtBy: ['nic.rx.empty-and-ack'], executor: nicExecutor({ driver: noRokAck }) },
+  { name: 'nic-mac-reversed', layer: 'nic', description: 'read_mac_addr reads IDR5..IDR0', caughtBy: ['nic.mac.read'], executor: nicExecutor({ driver: driverOf(MacReversed) }) },
+  { name: 'nic-no-bus-mastering', layer: 'nic', description: 'init never sets PCI bus mastering, so the chip cannot DMA', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoBusMastering) }) },
+  { name: 'nic-pci-bus-zero-only', layer: 'nic', description: 'find_io_base scans bus 0 only and falls back to 0xC000 for a card elsewhere', caughtBy: ['nic.pci.discovery'], executor: nicExecutor({ driver: driverOf(ScansBusZeroOnly) }) },
+  { name: 'nic-init-order-swapped', layer: 'nic', description: 'init programs RCR before enabling RE/TE in CR', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(RcrBeforeEnable) }) },
+  { name: 'nic-init-no-reset-poll', layer: 'nic', description: 'init programs RBSTART right after CR <- RST without waiting for RST to clear', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoResetPoll) }) },
+  { name: 'nic-reinit-keeps-indices', layer: 'nic', description: 'a second init keeps RX_OFFSET and TX_INDEX while the chip restarts at 0', caughtBy: ['nic.init.reinit'], executor: nicExecutor({ driver: driverOf(ReinitKeepsIndices) }) },
+  { name: 'nic-chip-wrap-ignored', layer: 'nic', description: 'the chip splits a frame at the ring end although RCR.WRAP is set', caughtBy: ['nic.rx.wrap'], executor: nicExecutor({ device: chip(WrapIgnored) }) },
+  { name: 'nic-chip-mpc-not-counted', layer: 'nic', description: 'the chip refuses frames on a full ring without counting them in MPC', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(MpcNotCounted) }) },
+  { name: 'nic-chip-length-without-crc', layer: 'nic', description: 'the ring header length leaves out the 4 CRC bytes', caughtBy: ['nic.rx.slot-layout'], executor: nicExecutor({ device: chip(LengthWithoutCrc) }) },
+  { name: 'nic-chip-crc-big-endian', layer: 'nic', description: 'the CRC after each frame is stored most significant byte first', caughtBy: ['nic.rx.slot-layout', 'nic.rx.crc-check-value'], executor: nicExecutor({ device: chip(CrcBigEndian) }) },
+  { name: 'nic-chip-overwrites-unread', layer: 'nic', description: 'the chip ignores the read pointer and writes over unread frames', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(OverwritesUnread) }) },
+];
