@@ -145,6 +145,7 @@ const wrapOps = memoOps((w: WrapInput, ctx: PropertyContext): Op[] => {
 
 type Cls = 'broadcast' | 'mine' | 'multicast' | 'other';
 interface FilterInput {
+  mar: number[];
   rcr: number;
   rxEnabled: boolean;
   mac: string;
@@ -167,12 +168,19 @@ const filterFrames = (f: FilterInput): string[] => f.frames.map((x) => dstFor(x.
 
 const filterOps = (f: FilterInput, ctx: PropertyContext): Op[] => [
   { op: 'setup', mac: f.mac },
+  ...marOps(f.mar),
   { op: 'inject', frame: filterFrames(f)[0]! },
   { op: 'init' },
   { op: 'write-register', name: 'RCR', value: f.rcr },
   { op: 'write-register', name: 'CR', value: f.rxEnabled ? NIC.CR_RE | NIC.CR_TE : NIC.CR_TE },
   ...filterFrames(f).map((frame): Op => ({ op: 'inject', frame })),
   peekAll(ctx),
+];
+
+/** Multicast is accepted with AM whatever the MAR hash holds (nic.rx.status-class-bits). */
+const marOps = (mar: number[]): Op[] => [
+  ...mar.map((v, k): Op => ({ op: 'write-register', name: `MAR${k}`, value: v })),
+  ...mar.map((_, k): Op => ({ op: 'read-register', name: `MAR${k}` })),
 ];
 
 /** Expected header status for a frame under an RCR, or undefined when the filter refuses it. */
@@ -427,11 +435,12 @@ export const nicRxProperties = [
   }),
   defineProperty({
     id: 'nic.rx.address-filter',
-    title: 'with RE set the chip takes a frame iff RCR accepts its address class; promiscuous frames carry ROK alone, filtered ones broadcast/physical/multicast bits; with RE clear nothing is taken',
+    title: 'with RE set the chip takes a frame iff RCR accepts its address class (multicast whatever MAR0-7 hold); promiscuous frames carry ROK alone, filtered ones broadcast/physical/multicast bits; with RE clear nothing is taken',
     layer: 'nic',
     clauses: ['nic.rx.status-class-bits', 'nic.rx.rx-enabled'],
     arbitrary: (ctx) =>
       fc.record({
+        mar: fc.array(fc.integer({ min: 0, max: 0xff }), { minLength: 8, maxLength: 8 }),
         rcr: fc.integer({ min: 0, max: 15 }).map((b) => b | NIC.RCR_WRAP),
         rxEnabled: fc.boolean(),
         mac: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((m) => toHex(Uint8Array.from([m[0]! & 0xfe, ...m.subarray(1)]))),
@@ -439,12 +448,14 @@ export const nicRxProperties = [
       }),
     scenario: (f, ctx) => filterOps(f, ctx),
     check: (f, trace) => {
-      expectSame(injectValue(trace, 1), { accepted: false, reason: 'rx-disabled' }, 'a frame before init (CR.RE clear)');
+      const m = 2 * f.mar.length;
+      expectSame(f.mar.map((_, k) => registerValue(trace, 1 + f.mar.length + k)), f.mar, 'MAR0-7 read back');
+      expectSame(injectValue(trace, m + 1), { accepted: false, reason: 'rx-disabled' }, 'a frame before init (CR.RE clear)');
       const frames = filterFrames(f);
-      const mem = peekBytes(trace, 5 + frames.length);
+      const mem = peekBytes(trace, m + 5 + frames.length);
       let expectOffset = 0;
       for (const [k, hexFrame] of frames.entries()) {
-        const i = 5 + k;
+        const i = m + 5 + k;
         const status = f.rxEnabled ? filterStatus(f.rcr, f.frames[k]!.cls) : undefined;
         const got = injectValue(trace, i);
         const what = `${f.frames[k]!.cls} frame #${k} with RCR 0x${f.rcr.toString(16)}, RE ${f.rxEnabled ? 'set' : 'clear'}`;

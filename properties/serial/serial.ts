@@ -160,7 +160,19 @@ export const serialProperties = [
         fc.record({ reg: fc.integer({ min: 1, max: 7 }), value: fc.integer({ min: 0, max: 0xff }) }).map((p) => (p.reg === UART.LCR ? { ...p, value: p.value & ~UART.LCR_DLAB } : p)),
         { maxLength: 4 },
       ),
-    scenario: (pre, ctx): Op[] => [...pre.map((p): Op => ({ op: 'out', port: ctx.defaults.comBase + p.reg, width: 1, value: p.value })), { op: 'init' }],
+    scenario: (pre, ctx): Op[] => {
+      const b = ctx.defaults.comBase;
+      return [
+        ...pre.map((p): Op => ({ op: 'out', port: b + p.reg, width: 1, value: p.value })),
+        { op: 'init' },
+        // Read back through the ports: LCR, MCR, IER, IIR, then the divisor latch under DLAB.
+        ...[UART.LCR, UART.MCR, UART.IER, UART.FCR].map((r): Op => ({ op: 'in', port: b + r, width: 1 })),
+        { op: 'out', port: b + UART.LCR, width: 1, value: UART.LCR_8N1 | UART.LCR_DLAB },
+        { op: 'in', port: b + UART.DLL, width: 1 },
+        { op: 'in', port: b + UART.DLM, width: 1 },
+        { op: 'out', port: b + UART.LCR, width: 1, value: UART.LCR_8N1 },
+      ];
+    },
     check: (pre, trace, ctx) => {
       const b = ctx.defaults.comBase;
       const div = ctx.limits.serialDivisor;
@@ -185,6 +197,31 @@ export const serialProperties = [
       expectSame(latch, div, 'divisor latch after init');
       expectSame(ctx.limits.uartClockHz / latch, ctx.limits.serialBaud, 'baud rate from the divisor');
       expectSame([u['LCR'], u['MCR'], u['IER'], (u['FCR'] ?? 0) & UART.FCR_ON_TRIGGER14], [UART.LCR_8N1, UART.MCR_INIT, 0, UART.FCR_ON_TRIGGER14], 'LCR, MCR, IER, FCR (enable + 14-byte trigger) after init');
+      const back = [1, 2, 3, 4, 6, 7].map((k) => field<number>(okValue(trace, i + k, 'register read-back'), 'value'));
+      // IIR: bits 6-7 set while the FIFOs are on; bit 0 set = no interrupt pending (IER is 0).
+      expectSame(back, [UART.LCR_8N1, UART.MCR_INIT, 0, 0xc1, div & 0xff, div >>> 8], 'LCR, MCR, IER, IIR, DLL, DLM read back through the ports');
+    },
+    runsFactor: 0.3,
+  }),
+  defineProperty({
+    id: 'serial.init.clears-fifos',
+    title: 'FCR <- 0xC7 clears both FIFOs: a second init discards received bytes not yet read and the byte still waiting to be sent (the one shifting completes)',
+    layer: 'serial',
+    clauses: ['serial.init.fifo'],
+    arbitrary: () => fc.record({ rx: fc.uint8Array({ minLength: 1, maxLength: 40 }), datagram: datagram(40) }),
+    scenario: (x): Op[] => [
+      { op: 'init' },
+      { op: 'feed', bytes: toHex(x.rx) },
+      { op: 'send-packet', datagram: toHex(x.datagram) },
+      { op: 'init' },
+      { op: 'ready' },
+      { op: 'advance', seconds: 1 },
+    ],
+    check: (x, trace) => {
+      const enc = rfc1055Encode(x.datagram);
+      expectSame(field(okValue(trace, 4, 'ready after the second init'), 'ready'), false, 'ready() once init cleared the receive FIFO');
+      // The THRE-spinning writer returns with the last byte waiting behind the one shifting.
+      expectSame(hexOf(lineOf(trace)), toHex(enc.subarray(0, -1)), 'bytes that reached the line');
     },
     runsFactor: 0.3,
   }),
