@@ -7,10 +7,12 @@ import { reportsDir } from '../src/spec/paths.ts';
 import type { BenchRow } from './harness.ts';
 import { codecBench } from './codec.ts';
 import { adapterBench } from './adapter.ts';
+import { nicBench } from './nic.ts';
 
 const groups: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   codec: codecBench,
   adapter: adapterBench,
+  nic: nicBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
