@@ -237,7 +237,7 @@ export const nicRxProperties = [
     id: 'nic.rx.in-order',
     title: 'frames of 14..1514 bytes injected and polled in any interleaving come out intact, in order, one per receive_frame, without their CRC',
     layer: 'nic',
-    clauses: ['nic.rx.in-order', 'nic.rx.deliver-excludes-crc', 'nic.rx.rx-enabled'],
+    clauses: ['nic.rx.in-order', 'nic.rx.deliver-excludes-crc'],
     arbitrary: (ctx) => actions(ctx.limits.minRxFrame, ctx.limits.maxEthernetFrame, 16),
     scenario: (acts, ctx) => inOrderOps(acts, ctx),
     check: (acts, trace, ctx) => {

@@ -263,8 +263,12 @@ export function runNic(ops: Op[], profile: Profile, variant: NicVariant = {}): T
     results.push(runOne(op, table, st));
     st.logIo = false;
     st.logDma = false;
-    const after = runOne({ op: 'snapshot' }, { snapshot: (_o, s: NicState) => (snapshot(s), null) }, st);
-    if (!after.ok) results[i] = after; // a broken model surfaces as an internal error on that op
+    try {
+      snapshot(st);
+    } catch (e) {
+      // A broken model surfaces as an internal error on the op, never as an exception.
+      results[i] = { ok: false, error: { kind: 'internal', where: op.op, message: (e as Error)?.stack ?? String(e) } };
+    }
   }
   const m = st.machine;
   const observations: Record<string, Json> = { wire: st.wire, delivered: st.delivered, state: st.state, io: st.io, dma: st.dma };
