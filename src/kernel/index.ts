@@ -2,7 +2,8 @@
 export { createMachine } from './machine.ts';
 export type { Machine, MachineOptions } from './machine.ts';
 export { createKernel } from './kernel.ts';
-export type { Kernel, KernelOptions, KernelSnapshot, ProcessSnapshot, SyscallOutcome } from './kernel.ts';
+export { referenceComponents } from './kernel.ts';
+export type { Kernel, KernelComponents, KernelOptions, KernelSnapshot, ProcessSnapshot, SyscallOutcome } from './kernel.ts';
 export { RC, SYS, BUILD, SEND, NET_FRAME_BUF_ADDR, IPC_MSG_BUF_ADDR } from './constants.ts';
 export { FRAME_PARTS, IPC_PARTS, HAZARD_KINDS, frameBalance, ipcBalance, hazardClause } from './ledger.ts';
 export type { FrameAccounting, IpcAccounting, HazardKind, HazardEvent, SilentLossCause, KernelEvent, KernelEventBody, LedgerSnapshot } from './ledger.ts';

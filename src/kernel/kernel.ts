@@ -17,7 +17,24 @@ export interface KernelOptions {
   ip?: Uint8Array;
   /** Journal entries kept between takeEvents() calls; later ones are counted, not kept. */
   eventLimit?: number;
+  /** Replace how a component is built (subclasses for the deliberately wrong implementations). */
+  components?: Partial<KernelComponents>;
 }
+
+/** How the kernel's components are constructed; the defaults build the reference. */
+export interface KernelComponents {
+  ledger(eventLimit: number | undefined): Ledger;
+  scheduler(profile: Profile, clock: Hardware['clock'], ledger: Ledger): Scheduler;
+  netdrv(profile: Profile, hw: Hardware, scheduler: Scheduler, ledger: Ledger, config: SystemConfig): NetDrv;
+  syscalls(profile: Profile, hw: Hardware, scheduler: Scheduler, netdrv: NetDrv, ledger: Ledger, config: SystemConfig): Syscalls;
+}
+
+export const referenceComponents: KernelComponents = {
+  ledger: (eventLimit) => new Ledger(eventLimit),
+  scheduler: (profile, clock, ledger) => new Scheduler(profile, clock, ledger),
+  netdrv: (profile, hw, scheduler, ledger, config) => new NetDrv(profile, hw, scheduler, ledger, config),
+  syscalls: (profile, hw, scheduler, netdrv, ledger, config) => new Syscalls(profile, hw, scheduler, netdrv, ledger, config),
+};
 
 /** What syscall() answers: a return code or length, 'blocked' when 0x35 blocks (or the process
  * is still inside a blocked 0x35), 'no-such-process' for a pid that was never spawned. */
@@ -73,11 +90,12 @@ export interface Kernel {
 }
 
 export function createKernel(hw: Hardware, profile: Profile, options: KernelOptions = {}): Kernel {
+  const make: KernelComponents = { ...referenceComponents, ...options.components };
   const config = new SystemConfig(options.ip);
-  const ledger = new Ledger(options.eventLimit);
-  const scheduler = new Scheduler(profile, hw.clock, ledger);
-  const netdrv = new NetDrv(profile, hw, scheduler, ledger, config);
-  const syscalls = new Syscalls(profile, hw, scheduler, netdrv, ledger, config);
+  const ledger = make.ledger(options.eventLimit);
+  const scheduler = make.scheduler(profile, hw.clock, ledger);
+  const netdrv = make.netdrv(profile, hw, scheduler, ledger, config);
+  const syscalls = make.syscalls(profile, hw, scheduler, netdrv, ledger, config);
   scheduler.attach({ poll: () => netdrv.pollAndDeliver(), resume: (p) => syscalls.completeReceive(p) });
   // Boot: r2 brings up COM1 during kernel init; the NIC waits for a driver to register.
   hw.serialNet.init();

@@ -183,7 +183,7 @@ export interface LedgerSnapshot {
 export class Ledger {
   /** Current PIT tick; the scheduler keeps it up to date for the journal. */
   tick = 0;
-  private readonly frames: FrameAccounting = {
+  protected readonly frames: FrameAccounting = {
     injected: 0,
     looped: 0,
     nicMissed: 0,
@@ -200,28 +200,28 @@ export class Ledger {
     deliveredFromLoopback: 0,
     staleReads: 0,
   };
-  private readonly ipc: IpcAccounting = { sent: 0, lostQueueFull: 0, overwrittenBeforeRead: 0, read: 0, pendingUnread: 0, staleReads: 0 };
-  private readonly hazards: Record<HazardKind, number> = {
+  protected readonly ipc: IpcAccounting = { sent: 0, lostQueueFull: 0, overwrittenBeforeRead: 0, read: 0, pendingUnread: 0, staleReads: 0 };
+  protected readonly hazards: Record<HazardKind, number> = {
     'netframebuf-disclosure': 0,
     'silent-loss': 0,
     'port-hijack': 0,
     'unchecked-copy-length': 0,
     'ipc-buffer-overwrite': 0,
   };
-  private nextFrameId = 1;
-  private nextIpcId = 1;
+  protected nextFrameId = 1;
+  protected nextIpcId = 1;
   /** Frame ids in the RX ring, oldest first (ring[ringHead] is next). */
-  private ring: number[] = [];
-  private ringHead = 0;
+  protected ring: number[] = [];
+  protected ringHead = 0;
   /** NET_FRAME_BUF byte ownership, bottom (oldest, longest) to top (newest). */
-  private owners: BufOwner[] = [];
-  private unreadFrame: number | null = null;
-  private unreadIpc: number | null = null;
-  private ipcContent: { id: number; sender: number; target: number } | null = null;
-  private events: KernelEvent[] = [];
-  private readonly hazardLog: ({ seq: number; tick: number } & HazardEvent)[] = [];
-  private seq = 0;
-  private eventsDropped = 0;
+  protected owners: BufOwner[] = [];
+  protected unreadFrame: number | null = null;
+  protected unreadIpc: number | null = null;
+  protected ipcContent: { id: number; sender: number; target: number } | null = null;
+  protected events: KernelEvent[] = [];
+  protected readonly hazardLog: ({ seq: number; tick: number } & HazardEvent)[] = [];
+  protected seq = 0;
+  protected eventsDropped = 0;
 
   constructor(private readonly eventLimit = 10_000) {}
 
@@ -296,7 +296,7 @@ export class Ledger {
     this.frames.droppedByDriver++;
   }
 
-  private compactRing(): void {
+  protected compactRing(): void {
     if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
       this.ring = this.ring.slice(this.ringHead);
       this.ringHead = 0;

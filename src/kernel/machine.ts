@@ -9,7 +9,7 @@ import { seedProfile } from '../spec/profile.ts';
 import { err, ok } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { createKernel } from './kernel.ts';
-import type { Kernel, KernelSnapshot, SyscallOutcome } from './kernel.ts';
+import type { Kernel, KernelOptions, KernelSnapshot, SyscallOutcome } from './kernel.ts';
 import type { KernelEvent } from './ledger.ts';
 import type { TickRecord } from './scheduler.ts';
 
@@ -24,6 +24,8 @@ export interface MachineOptions {
   hardware?: Omit<NonNullable<Parameters<typeof createHardware>[1]>, 'mac'>;
   /** Use this hardware instead of createHardware (test doubles). */
   hw?: Hardware;
+  /** Replace how kernel components are built (the deliberately wrong implementations). */
+  components?: KernelOptions['components'];
 }
 
 export interface Machine {
@@ -60,6 +62,7 @@ export function createMachine(profile: Profile = seedProfile(), options: Machine
   const kernel = createKernel(hw, profile, {
     ...(options.ip ? { ip: options.ip } : {}),
     ...(options.eventLimit !== undefined ? { eventLimit: options.eventLimit } : {}),
+    ...(options.components ? { components: options.components } : {}),
   });
   const proc = (pid: number) => kernel.scheduler.get(pid);
 

@@ -48,15 +48,15 @@ export class NetDrv {
   /** The one shared kernel frame buffer: each delivered frame overwrites it. */
   readonly NET_FRAME_BUF: Uint8Array;
   /** receive_frame's destination (r2 reads into a stack buffer, then copies into NET_FRAME_BUF). */
-  private readonly rxScratch: Uint8Array;
-  private readonly noPid: number;
+  protected readonly rxScratch: Uint8Array;
+  protected readonly noPid: number;
 
   constructor(
-    private readonly profile: Profile,
-    private readonly hw: Hardware,
-    private readonly scheduler: Scheduler,
-    private readonly ledger: Ledger,
-    private readonly config: SystemConfig,
+    protected readonly profile: Profile,
+    protected readonly hw: Hardware,
+    protected readonly scheduler: Scheduler,
+    protected readonly ledger: Ledger,
+    protected readonly config: SystemConfig,
   ) {
     const l = profile.limits;
     this.noPid = l.noPid;
@@ -185,7 +185,7 @@ export class NetDrv {
     return ok({ frameId, delivered: true });
   }
 
-  private deliver(frameId: number, origin: FrameOrigin, len: number): void {
+  protected deliver(frameId: number, origin: FrameOrigin, len: number): void {
     const { port, dstPid } = this.route(this.NET_FRAME_BUF, len);
     const pushed = this.scheduler.pushMsg(dstPid, {
       msg: { portId: len, srcPid: this.noPid, dstPid, bufAddr: NET_FRAME_BUF_ADDR },
@@ -194,7 +194,7 @@ export class NetDrv {
     this.ledger.delivered(frameId, origin, len, port, dstPid, pushed);
   }
 
-  private untracked(): number {
+  protected untracked(): number {
     this.ledger.wireInjected({ accepted: true, offset: -1 });
     return this.ledger.ringTake() as number;
   }

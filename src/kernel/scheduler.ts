@@ -48,19 +48,19 @@ export interface TickRecord {
 export const FIRST_PID = 1;
 
 export class Scheduler {
-  private readonly procs: Process[] = [];
-  private readonly byPid = new Map<number, Process>();
-  private nextPid = FIRST_PID;
+  protected readonly procs: Process[] = [];
+  protected readonly byPid = new Map<number, Process>();
+  protected nextPid = FIRST_PID;
   /** The process picked by the last tick (noPid when idle or before the first tick). */
   current: number;
   ticks = 0;
-  private poll: () => PollRecord = () => ({ calls: 0, received: [], dropped: 0 });
-  private resume: (p: Process) => number | null = () => null;
+  protected poll: () => PollRecord = () => ({ calls: 0, received: [], dropped: 0 });
+  protected resume: (p: Process) => number | null = () => null;
 
   constructor(
-    private readonly profile: Profile,
-    private readonly clock: VirtualClock,
-    private readonly ledger: Ledger,
+    protected readonly profile: Profile,
+    protected readonly clock: VirtualClock,
+    protected readonly ledger: Ledger,
   ) {
     this.current = profile.limits.noPid;
   }
@@ -159,7 +159,7 @@ export class Scheduler {
   }
 
   /** Round-robin: the first runnable process after the current one in pid order, wrapping around. */
-  private pickNext(): Process | undefined {
+  protected pickNext(): Process | undefined {
     const n = this.procs.length;
     if (n === 0) return undefined;
     const at = this.procs.findIndex((p) => p.pid === this.current);

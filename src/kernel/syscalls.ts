@@ -33,12 +33,12 @@ export class Syscalls {
   readonly IPC_MSG_BUF: Uint8Array;
 
   constructor(
-    private readonly profile: Profile,
-    private readonly hw: Hardware,
-    private readonly scheduler: Scheduler,
-    private readonly netdrv: NetDrv,
-    private readonly ledger: Ledger,
-    private readonly config: SystemConfig,
+    protected readonly profile: Profile,
+    protected readonly hw: Hardware,
+    protected readonly scheduler: Scheduler,
+    protected readonly netdrv: NetDrv,
+    protected readonly ledger: Ledger,
+    protected readonly config: SystemConfig,
   ) {
     this.IPC_MSG_BUF = new Uint8Array(profile.limits.ipcMessageBytes);
   }
@@ -87,13 +87,13 @@ export class Syscalls {
     return result;
   }
 
-  private inWindow(p: Process, addr: number): boolean {
+  protected inWindow(p: Process, addr: number): boolean {
     return p.memory.inWindow(addr);
   }
 
   // --- 0x33 -----------------------------------------------------------------------------------
 
-  private createPacket(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
+  protected createPacket(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
     if (!this.inWindow(p, arg2)) return RC.InvalidInput;
     switch (arg1) {
       case BUILD.Ipv4:
@@ -111,7 +111,7 @@ export class Syscalls {
 
   // --- 0x34 -----------------------------------------------------------------------------------
 
-  private sendPacket(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
+  protected sendPacket(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
     if (!this.inWindow(p, arg2)) return RC.InvalidInput;
     if (arg1 === SEND.RawEthernet) return this.sendRawEthernet(ua, arg2);
     if (arg1 === SEND.Ipv4) return this.sendIpv4(ua, arg2);
@@ -125,7 +125,7 @@ export class Syscalls {
    * (kernel.decision.0x34-length-out-of-range). An IPv4 frame whose src_ip equals its dst_ip is
    * looped back and never reaches the NIC (kernel.decision.loopback-both-paths).
    */
-  private sendRawEthernet(ua: UserAccess, addr: number): number {
+  protected sendRawEthernet(ua: UserAccess, addr: number): number {
     const head = ua.fromUser(addr, ETHERNET_HEADER_LEN);
     const etherType = readU16BE(head, 12);
     let len = 0;
@@ -157,7 +157,7 @@ export class Syscalls {
    * (kernel.decision.0x34-ipv4-short). src_ip == dst_ip: looped back, wrapped in an Ethernet
    * header (kernel.decision.looped-ipv4-frame).
    */
-  private sendIpv4(ua: UserAccess, addr: number): number {
+  protected sendIpv4(ua: UserAccess, addr: number): number {
     const total = readU16BE(ua.fromUser(addr + IP_TOTAL_LENGTH, 2), 0);
     if (total < IPV4_HEADER_LEN) return RC.InvalidInput;
     const datagram = ua.fromUser(addr, total);
@@ -184,7 +184,7 @@ export class Syscalls {
    * else the caller blocks and the call completes when the scheduler next picks it after a push
    * (kernel.decision.blocking-receive-result).
    */
-  private receive(ua: UserAccess, p: Process, arg1: number, arg2: number): SyscallResult {
+  protected receive(ua: UserAccess, p: Process, arg1: number, arg2: number): SyscallResult {
     if (!this.inWindow(p, arg2)) return RC.InvalidInput;
     const env = this.scheduler.popMsg(p.pid);
     if (env) return this.copyOut(ua, p, env, arg2);
@@ -197,7 +197,7 @@ export class Syscalls {
    * Copies msg.portId bytes, or ipcMessageBytes when portId is 0, from the kernel buffer the
    * message points at into the user buffer — whatever that buffer holds NOW (hazards §9.1, §9.5).
    */
-  private copyOut(ua: UserAccess, p: Process, env: Envelope, bufAddr: number): number {
+  protected copyOut(ua: UserAccess, p: Process, env: Envelope, bufAddr: number): number {
     const { msg, ref } = env;
     const len = msg.portId > 0 ? msg.portId : this.profile.limits.ipcMessageBytes;
     const source = msg.bufAddr === NET_FRAME_BUF_ADDR ? this.netdrv.NET_FRAME_BUF : msg.bufAddr === IPC_MSG_BUF_ADDR ? this.IPC_MSG_BUF : undefined;
@@ -212,7 +212,7 @@ export class Syscalls {
   // --- 0x36 -----------------------------------------------------------------------------------
 
   /** Copy ipcMessageBytes into the one kernel IPC buffer, push { port_id 0 } to the target, wake it. */
-  private ipcSend(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
+  protected ipcSend(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
     if (!this.inWindow(p, arg2)) return RC.InvalidInput;
     if (!this.scheduler.get(arg1)) return RC.InvalidInput; // kernel.decision.0x36-unknown-pid
     const target = arg1;
@@ -229,7 +229,7 @@ export class Syscalls {
 
   // --- 0x37 -----------------------------------------------------------------------------------
 
-  private register(p: Process, arg1: number): number {
+  protected register(p: Process, arg1: number): number {
     if (arg1 === 0) {
       // Idempotent; only a NIC that cannot be initialised refuses (kernel.decision.driver-init-failure).
       return this.netdrv.registerDriver(p.pid).ok ? RC.Okay : RC.NotImplemented;
@@ -246,7 +246,7 @@ export class Syscalls {
    * long, at the pointer in arg1. Ports are the bound ports in slot order, then zeros; each u16
    * is little-endian, the native order of the x86-64 struct (kernel.decision.netstatus-byte-order).
    */
-  private netStatus(ua: UserAccess, p: Process, arg1: number): number {
+  protected netStatus(ua: UserAccess, p: Process, arg1: number): number {
     if (!this.inWindow(p, arg1)) return RC.InvalidInput;
     ua.toUser(arg1, this.netStatusBytes());
     return RC.Okay;
