@@ -1,0 +1,181 @@
+// The `kernel` layer of the reference behind the contract: the whole machine (device models,
+// drivers, scheduler, netdrv, syscalls 0x33-0x38) driven op by op from a fresh boot. Op
+// vocabulary, results and observations are documented in spec/contract/README.md ("Layer
+// kernel"). Wire frames and serial bytes are tagged with the index of the op that produced
+// them, so a property can tell which syscall put what on the wire.
+import type { Json, Op, OpResult, Statement, Trace } from '../contract.ts';
+import type { Profile } from '../../spec/profile.ts';
+import type { LayerExecutor } from './index.ts';
+import { ArgError, bytesArg, hex, intArg, runOne, traceOf, type Handler } from './dispatch.ts';
+import { createMachine, type Machine, type MachineOptions } from '../../kernel/machine.ts';
+import type { KernelSnapshot } from '../../kernel/kernel.ts';
+import { fromHex } from '../../util/bytes.ts';
+import { err, ok } from '../../util/result.ts';
+
+/** Builds the machine a scenario runs on; the deliberately wrong implementations pass their own. */
+export type MachineFactory = (profile: Profile, options: MachineOptions) => Machine;
+
+interface KernelState {
+  profile: Profile;
+  statement: Statement;
+  factory: MachineFactory;
+  machine: Machine | null;
+  /** Index of the op being executed (wire frames and serial bytes are tagged with it). */
+  opIndex: number;
+}
+
+/** Largest peek/poke the layer serves in one op (a whole userland window plus its guard is never needed). */
+const MAX_TRANSFER = 0x20000;
+
+/** Statement options and boot arguments: `mac` (12 hex digits), `ip` (8 hex digits). */
+function machineOptions(src: Record<string, Json> | undefined, where: string): MachineOptions {
+  const o: MachineOptions = {};
+  const mac = src?.mac;
+  if (mac !== undefined) {
+    const b = typeof mac === 'string' ? fromHex(mac) : undefined;
+    if (!b || b.length !== 6) throw new ArgError(`${where}: 'mac' must be 6 bytes of hex`);
+    o.mac = b;
+  }
+  const ip = src?.ip;
+  if (ip !== undefined) {
+    const b = typeof ip === 'string' ? fromHex(ip) : undefined;
+    if (!b || b.length !== 4) throw new ArgError(`${where}: 'ip' must be 4 bytes of hex`);
+    o.ip = b;
+  }
+  const nic = src?.nic;
+  if (nic !== undefined) {
+    if (typeof nic !== 'boolean') throw new ArgError(`${where}: 'nic' must be a boolean`);
+    if (!nic) o.hardware = { nicPresent: false };
+  }
+  return o;
+}
+
+function machineOf(st: KernelState): Machine {
+  if (!st.machine) st.machine = st.factory(st.profile, machineOptions(st.statement.options, 'statement.options'));
+  return st.machine;
+}
+
+/** A syscall register value: any finite JSON number (the machine decides what is valid). */
+function regArg(op: Op, name: string): number {
+  const v = op[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgError(`${op.op}: '${name}' must be a finite number`);
+  return v;
+}
+
+function pidArg(op: Op): number {
+  const v = op.pid;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ArgError(`${op.op}: 'pid' must be an integer`);
+  return v;
+}
+
+const ipHex = (dotted: string): string => hex(Uint8Array.from(dotted.split('.').map(Number)));
+
+/** Snapshot fields the kernel's books answer alone (cheap: no buffers, no processes). */
+const LEDGER_FIELDS = new Set(['frames', 'ipc', 'hazards', 'netFrameBufOwners', 'unreadFrameId', 'unreadIpcId', 'hazardLog', 'eventsDropped']);
+
+/** The snapshot as contract JSON, or only the requested fields of it. */
+function snapshotJson(m: Machine, fields: string[] | null): Json {
+  const src: Record<string, unknown> = fields && fields.every((f) => LEDGER_FIELDS.has(f)) ? { ...m.kernel.ledger.snapshot() } : { ...m.snapshot() };
+  // Addresses travel as hex, like every other byte string of the contract.
+  const sc = src.systemConfig as KernelSnapshot['systemConfig'] | undefined;
+  if (sc) src.systemConfig = { mac: sc.mac, ip: ipHex(sc.ip) };
+  const keys = fields ? fields.filter((f) => Object.hasOwn(src, f)) : Object.keys(src);
+  return Object.fromEntries(keys.map((k) => [k, JSON.parse(JSON.stringify(src[k] ?? null)) as Json]));
+}
+
+function kernelHandlers(): Record<string, Handler<KernelState>> {
+  return {
+    boot: (op, st) => {
+      if (st.machine) return err('invalid-argument', 'boot', 'boot must be the first op of a scenario');
+      const o = machineOptions({ ...(st.statement.options ?? {}), ...op }, 'boot');
+      st.machine = st.factory(st.profile, o);
+      const s = st.machine.snapshot();
+      return ok({ mac: hex(st.machine.hw.nic.mac), ip: ipHex(s.systemConfig.ip), nic: op.nic !== false });
+    },
+    spawn: (_op, st) => ({ pid: machineOf(st).spawn() }),
+    syscall: (op, st) => {
+      const m = machineOf(st);
+      return { result: m.syscall(pidArg(op), regArg(op, 'no'), regArg(op, 'arg1'), regArg(op, 'arg2')) };
+    },
+    poke: (op, st) => {
+      const r = machineOf(st).poke(pidArg(op), regArg(op, 'addr'), bytesArg(op, 'bytes'));
+      return r.ok ? ok({}) : r;
+    },
+    peek: (op, st) => {
+      const r = machineOf(st).peek(pidArg(op), regArg(op, 'addr'), intArg(op, 'len', 0, MAX_TRANSFER));
+      return r.ok ? ok({ bytes: hex(r.value) }) : r;
+    },
+    inject: (op, st): Json => {
+      const o = machineOf(st).inject(bytesArg(op, 'frame'));
+      return o.accepted ? { accepted: true, frameId: o.frameId } : { accepted: false, reason: o.reason, frameId: o.frameId };
+    },
+    tick: (_op, st) => {
+      const m = machineOf(st);
+      m.takeEvents();
+      const t = m.tick();
+      const delivered = m
+        .takeEvents()
+        .flatMap((e) => (e.type === 'deliver' && e.origin === 'wire' ? [{ len: e.len, dstPid: e.dstPid, pushed: e.pushed, frameId: e.frameId }] : []));
+      return {
+        tick: t.tick,
+        time: t.time,
+        order: t.order,
+        polled: t.poll.calls,
+        delivered,
+        dropped: t.poll.dropped,
+        picked: t.picked,
+        resumed: t.resumed ? { pid: t.resumed.pid, result: t.resumed.result } : null,
+      };
+    },
+    'feed-serial': (op, st) => {
+      machineOf(st).feedSerial(bytesArg(op, 'bytes'));
+      return {};
+    },
+    'serial-receive': (_op, st) => ({ datagrams: machineOf(st).serialReceive().map(hex) }),
+    snapshot: (op, st) => {
+      const f = op.fields;
+      if (f !== undefined && (!Array.isArray(f) || !f.every((x) => typeof x === 'string'))) throw new ArgError(`snapshot: 'fields' must be an array of field names`);
+      return snapshotJson(machineOf(st), (f as string[] | undefined) ?? null);
+    },
+  };
+}
+
+/** The kernel layer over machines built by `factory` (the reference: createMachine). */
+export function kernelExecutor(factory: MachineFactory = createMachine): LayerExecutor {
+  return (ops, profile, statement): Trace => {
+    const handlers = kernelHandlers();
+    const st: KernelState = { profile, statement, factory, machine: null, opIndex: 0 };
+    const results: OpResult[] = [];
+    const wire: Json[] = [];
+    const serial: Json[] = [];
+    let wireSeen = 0;
+    let lineSeen = 0;
+    const collect = (opIndex: number): void => {
+      const m = st.machine;
+      if (!m) return;
+      const w = m.wire();
+      for (; wireSeen < w.length; wireSeen++) {
+        const f = w[wireSeen]!;
+        wire.push({ op: opIndex, descriptor: f.descriptor, tsad: f.tsad, tsd: f.tsd, frame: hex(f.bytes) });
+      }
+      const line = m.serialLine();
+      if (lineSeen < line.length) {
+        serial.push({ op: opIndex, bytes: hex(Uint8Array.from(line.slice(lineSeen).map((b) => b.byte))) });
+        lineSeen = line.length;
+      }
+    };
+    for (const [i, op] of ops.entries()) {
+      st.opIndex = i;
+      results.push(runOne(op, handlers, st));
+      collect(i);
+    }
+    let snapshot: Json = null;
+    try {
+      snapshot = snapshotJson(machineOf(st), null);
+      collect(ops.length);
+    } catch (e) {
+      snapshot = { error: String((e as Error)?.message ?? e) };
+    }
+    return traceOf(results, { wire, serial, snapshot });
+  };
+}
