@@ -9,6 +9,7 @@ import { slipProperties } from './slip/slip.ts';
 import { slipVectorProperties, vectorProperties } from './codec/vectors.ts';
 import { nicProperties } from './nic/index.ts';
 import { serialProperties } from './serial/serial.ts';
+import { kernelProperties } from './kernel/index.ts';
 
 export const allProperties: PropertyDef[] = [
   ...checksumProperties,
@@ -21,4 +22,5 @@ export const allProperties: PropertyDef[] = [
   ...slipVectorProperties,
   ...nicProperties,
   ...serialProperties,
+  ...kernelProperties,
 ];

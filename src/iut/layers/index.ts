@@ -7,6 +7,7 @@ import { codecHandlers } from './codec.ts';
 import { slipHandlers } from './slip.ts';
 import { nicExecutor } from './nic.ts';
 import { serialExecutor } from './serial.ts';
+import { kernelExecutor } from './kernel.ts';
 
 /** Executes one scenario's ops on fresh state (each scenario starts from reset). */
 export type LayerExecutor = (ops: Op[], profile: Profile, statement: Statement) => Trace;
@@ -16,4 +17,5 @@ export const referenceLayers: Partial<Record<Layer, LayerExecutor>> = {
   slip: (ops, profile) => traceOf(runOps(ops, slipHandlers(profile), null)),
   nic: nicExecutor(),
   serial: serialExecutor(),
+  kernel: kernelExecutor(),
 };

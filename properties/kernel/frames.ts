@@ -1,0 +1,286 @@
+// Frames and datagrams for the kernel properties, built byte by byte from the RFC layouts
+// (RFC 894 Ethernet II, RFC 791 IPv4, RFC 793 TCP, RFC 768 UDP, RFC 792 ICMP, RFC 826 ARP) —
+// never with src/codec — and the kernel's routing and length rules written from the clauses.
+import fc from 'fast-check';
+import type { Limits } from '../../src/spec/profile.ts';
+import { rfc1071Checksum, u16At } from '../oracles.ts';
+
+export const ETH_HEADER = 14;
+export const IPV4_HEADER = 20;
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+/** RFC 826 for Ethernet/IPv4: 8 fixed bytes + 2 x (6 + 4). */
+export const ARP_BYTES = 28;
+export const PROTO_ICMP = 1;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+
+/** Addresses the properties use for frames arriving from the wire (their values do not matter to routing). */
+export const PEER_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02];
+export const PEER_IP = [10, 0, 0, 2];
+export const HOST_IP = [10, 0, 0, 1];
+const BROADCAST = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+
+/** Ports the generators prefer, so bindings and frames meet; the first one is what shrinking reaches. */
+export const PORT_POOL = [80, 443, 22, 8080] as const;
+
+/** A frame offered on the wire. */
+export type RxFrame =
+  | { kind: 'tcp'; dstPort: number; ihl: number; payload: number }
+  | { kind: 'tcp-cut'; dstPort: number; ihl: number; keep: number }
+  | { kind: 'tcp-bad-ihl'; dstPort: number; ihl: number }
+  | { kind: 'udp'; dstPort: number }
+  | { kind: 'icmp'; payload: number }
+  | { kind: 'arp' }
+  | { kind: 'other'; etherType: number; payload: number }
+  | { kind: 'runt'; len: number }
+  | { kind: 'oversize'; extra: number };
+
+const fill = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => (seed + 7 * i) & 0xff);
+const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
+
+export function ethernet(dst: number[], src: number[], etherType: number, payload: number[]): Uint8Array {
+  return Uint8Array.from([...dst, ...src, ...be16(etherType), ...payload]);
+}
+
+/** An IPv4 header of ihl*4 bytes (ihl >= 5: options are filled), header checksum filled. */
+export function ipv4Header(o: { ihl?: number; totalLength: number; protocol: number; src: number[]; dst: number[] }): number[] {
+  const ihl = o.ihl ?? 5;
+  const h = new Array<number>(Math.max(IPV4_HEADER, ihl * 4)).fill(0);
+  h[0] = 0x40 | (ihl & 0x0f);
+  h.splice(2, 2, ...be16(o.totalLength));
+  h[6] = 0x40;
+  h[8] = 64;
+  h[9] = o.protocol;
+  h.splice(12, 4, ...o.src);
+  h.splice(16, 4, ...o.dst);
+  for (let i = IPV4_HEADER; i < h.length; i++) h[i] = 0x01; // NOP options (RFC 791)
+  const c = rfc1071Checksum(Uint8Array.from(h.slice(0, Math.max(IPV4_HEADER, ihl * 4))));
+  h.splice(10, 2, ...be16(c));
+  return h;
+}
+
+export function tcpHeader(srcPort: number, dstPort: number): number[] {
+  return [...be16(srcPort), ...be16(dstPort), 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, ...be16(1024), 0, 0, 0, 0];
+}
+
+/** An Ethernet/IPv4/TCP frame to `dstPort` with the given IHL and payload bytes. */
+export function tcpFrame(dstPort: number, o: { ihl?: number; payload?: number; src?: number[]; dst?: number[]; dstMac?: number[] } = {}): Uint8Array {
+  const ihl = o.ihl ?? 5;
+  const payload = fill(o.payload ?? 0, dstPort);
+  const tcp = [...tcpHeader(40000, dstPort), ...payload];
+  const ip = ipv4Header({ ihl, totalLength: ihl * 4 + tcp.length, protocol: PROTO_TCP, src: o.src ?? PEER_IP, dst: o.dst ?? HOST_IP });
+  return ethernet(o.dstMac ?? BROADCAST, PEER_MAC, ETHERTYPE_IPV4, [...ip, ...tcp]);
+}
+
+export function buildRxFrame(f: RxFrame): Uint8Array {
+  switch (f.kind) {
+    case 'tcp':
+      return tcpFrame(f.dstPort, { ihl: f.ihl, payload: f.payload });
+    case 'tcp-cut':
+      // IPv4/TCP with the given IHL, cut so the destination port is (at least partly) missing.
+      return tcpFrame(f.dstPort, { ihl: f.ihl }).slice(0, Math.min(ETH_HEADER + f.ihl * 4 + 3, f.keep));
+    case 'tcp-bad-ihl': {
+      const frame = tcpFrame(f.dstPort);
+      frame[ETH_HEADER] = 0x40 | (f.ihl & 0x0f);
+      return frame;
+    }
+    case 'udp': {
+      const udp = [...be16(40000), ...be16(f.dstPort), 0, 8, 0, 0];
+      return ethernet(BROADCAST, PEER_MAC, ETHERTYPE_IPV4, [...ipv4Header({ totalLength: 28, protocol: PROTO_UDP, src: PEER_IP, dst: HOST_IP }), ...udp]);
+    }
+    case 'icmp': {
+      const icmp = [8, 0, 0, 0, 0, 1, 0, 1, ...fill(f.payload, 0x61)];
+      const c = rfc1071Checksum(Uint8Array.from(icmp));
+      icmp.splice(2, 2, ...be16(c));
+      return ethernet(BROADCAST, PEER_MAC, ETHERTYPE_IPV4, [...ipv4Header({ totalLength: IPV4_HEADER + icmp.length, protocol: PROTO_ICMP, src: PEER_IP, dst: HOST_IP }), ...icmp]);
+    }
+    case 'arp':
+      return ethernet(BROADCAST, PEER_MAC, ETHERTYPE_ARP, [0, 1, 8, 0, 6, 4, 0, 1, ...PEER_MAC, ...PEER_IP, 0, 0, 0, 0, 0, 0, ...HOST_IP]);
+    case 'other':
+      return ethernet(BROADCAST, PEER_MAC, f.etherType, fill(f.payload, 0x33));
+    case 'runt':
+      return Uint8Array.from(fill(f.len, 0xa0));
+    case 'oversize':
+      return tcpFrame(PORT_POOL[0], { payload: f.extra });
+  }
+}
+
+/** A short description for the `note` of an inject op. */
+export function describeRx(f: RxFrame, len: number): string {
+  switch (f.kind) {
+    case 'tcp':
+      return `${len}-byte IPv4/TCP frame to port ${f.dstPort}${f.ihl !== 5 ? `, IHL ${f.ihl}` : ''}`;
+    case 'tcp-cut':
+      return `IPv4/TCP frame (IHL ${f.ihl}) to port ${f.dstPort} cut to ${len} bytes`;
+    case 'tcp-bad-ihl':
+      return `${len}-byte IPv4/TCP frame to port ${f.dstPort} with IHL ${f.ihl}`;
+    case 'udp':
+      return `${len}-byte IPv4/UDP frame to port ${f.dstPort}`;
+    case 'icmp':
+      return `${len}-byte ICMP echo request`;
+    case 'arp':
+      return `${len}-byte ARP request`;
+    case 'other':
+      return `${len}-byte frame with EtherType 0x${f.etherType.toString(16).padStart(4, '0')}`;
+    case 'runt':
+      return `${len}-byte runt`;
+    case 'oversize':
+      return `${len}-byte IPv4/TCP frame (over the driver's buffer)`;
+  }
+}
+
+export interface RxOptions {
+  /** Include runts (< 14 bytes) and frames over the driver's buffer. */
+  oddSizes?: boolean;
+  /** Ports of TCP/UDP frames (default PORT_POOL or any). */
+  ports?: fc.Arbitrary<number>;
+  /** Only these kinds of frames. */
+  kinds?: RxFrame['kind'][];
+}
+
+export const poolPort = (): fc.Arbitrary<number> => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PORT_POOL) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 0xffff }) });
+
+export function rxFrame(limits: Limits, o: RxOptions = {}): fc.Arbitrary<RxFrame> {
+  const port = o.ports ?? poolPort();
+  const arbs: fc.WeightedArbitrary<RxFrame>[] = [
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('tcp' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), payload: fc.integer({ min: 0, max: 40 }) }) },
+    { weight: 2, arbitrary: fc.constant({ kind: 'arp' as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('udp' as const), dstPort: port }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('icmp' as const), payload: fc.integer({ min: 0, max: 24 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('tcp-bad-ihl' as const), dstPort: port, ihl: fc.integer({ min: 0, max: 4 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('tcp-cut' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), keep: fc.integer({ min: limits.minRxFrame, max: ETH_HEADER + 8 * 4 + 3 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('other' as const),
+        etherType: fc.integer({ min: 0, max: 0xffff }).filter((t) => t !== ETHERTYPE_IPV4 && t !== ETHERTYPE_ARP),
+        payload: fc.integer({ min: 0, max: 46 }),
+      }),
+    },
+  ];
+  if (o.oddSizes) {
+    arbs.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('runt' as const), len: fc.integer({ min: 1, max: limits.minRxFrame - 1 }) }) });
+    // Just over the driver's buffer (the caller's 2 KiB), still well inside what the NIC accepts.
+    const over = limits.rxCallerBufferBytes - tcpFrame(0).length;
+    arbs.push({ weight: 1, arbitrary: fc.record({ kind: fc.constant('oversize' as const), extra: fc.integer({ min: over + 1, max: over + 40 }) }) });
+  }
+  const kept = o.kinds ? arbs.filter((a) => o.kinds!.includes(kindOf(a))) : arbs;
+  return fc.oneof(...kept);
+}
+
+const kindOf = (a: fc.WeightedArbitrary<RxFrame>): RxFrame['kind'] => fc.sample(a.arbitrary, { numRuns: 1, seed: 0 })[0]!.kind;
+
+/**
+ * tcp_dest_port as kernel.routing.tcp-dest-port states it: the big-endian u16 at 14 + IHL*4 + 2,
+ * None (null) unless >= 14 bytes, EtherType 0x0800, >= 34 bytes, protocol 6, IHL >= 5
+ * (kernel.decision.routing-ihl-below-5) and >= 14 + IHL*4 + 4 bytes.
+ */
+export function tcpDestPortOracle(frame: Uint8Array): number | null {
+  if (frame.length < ETH_HEADER || u16At(frame, 12) !== ETHERTYPE_IPV4) return null;
+  if (frame.length < ETH_HEADER + IPV4_HEADER || frame[ETH_HEADER + 9] !== PROTO_TCP) return null;
+  const ihl = frame[ETH_HEADER]! & 0x0f;
+  if (ihl < 5) return null;
+  const at = ETH_HEADER + ihl * 4;
+  if (frame.length < at + 4) return null;
+  return u16At(frame, at + 2);
+}
+
+/** Why a frame has no TCP destination port (for messages), or null when it has one. */
+export function whyNoPort(frame: Uint8Array): string | null {
+  if (frame.length < ETH_HEADER) return 'shorter than an Ethernet header';
+  const et = u16At(frame, 12);
+  if (et === ETHERTYPE_ARP) return 'ARP';
+  if (et !== ETHERTYPE_IPV4) return `EtherType 0x${et.toString(16).padStart(4, '0')}`;
+  if (frame.length < ETH_HEADER + IPV4_HEADER) return 'too short for an IPv4 header';
+  const proto = frame[ETH_HEADER + 9]!;
+  if (proto !== PROTO_TCP) return proto === PROTO_UDP ? 'UDP' : proto === PROTO_ICMP ? 'ICMP' : `IP protocol ${proto}`;
+  const ihl = frame[ETH_HEADER]! & 0x0f;
+  if (ihl < 5) return `IHL ${ihl} (below 5)`;
+  if (frame.length < ETH_HEADER + ihl * 4 + 4) return 'too short to hold the TCP destination port';
+  return null;
+}
+
+/** kernel.syscall.0x34.raw-length: the length 0x34/0x04 derives from a frame's headers. */
+export function rawFrameLength(head: Uint8Array): number {
+  const et = u16At(head, 12);
+  if (et === ETHERTYPE_IPV4) return ETH_HEADER + u16At(head, 16);
+  if (et === ETHERTYPE_ARP) return ETH_HEADER + ARP_BYTES;
+  return 0;
+}
+
+// --- what processes transmit -----------------------------------------------------------------
+
+/** A raw Ethernet frame a process writes to its buffer for 0x34/0x04. */
+export type TxFrame =
+  | { kind: 'ipv4'; totalLength: number; loop: boolean; dstPort: number; body: number }
+  | { kind: 'arp'; junk: number }
+  | { kind: 'other'; etherType: number; junk: number };
+
+/** An IPv4 datagram a process writes for 0x34/0x01 (bytes past `body` are whatever memory holds). */
+export interface TxDatagram {
+  totalLength: number;
+  loop: boolean;
+  dstPort: number;
+  /** Payload bytes written after the 20-byte header (biased towards SLIP's END and ESC). */
+  body: number[];
+}
+
+export function buildTxFrame(f: TxFrame, mac: number[]): Uint8Array {
+  switch (f.kind) {
+    case 'ipv4': {
+      const dst = f.loop ? HOST_IP : PEER_IP;
+      const tcp = [...tcpHeader(40000, f.dstPort), ...fill(f.body, 0x41)];
+      return ethernet(mac, PEER_MAC, ETHERTYPE_IPV4, [...ipv4Header({ totalLength: f.totalLength, protocol: PROTO_TCP, src: HOST_IP, dst }), ...tcp]);
+    }
+    case 'arp':
+      return Uint8Array.from([...ethernet(BROADCAST, mac, ETHERTYPE_ARP, [0, 1, 8, 0, 6, 4, 0, 2, ...mac, ...HOST_IP, ...PEER_MAC, ...PEER_IP]), ...fill(f.junk, 0xe0)]);
+    case 'other':
+      return ethernet(BROADCAST, mac, f.etherType, fill(f.junk, 0x90));
+  }
+}
+
+export function buildTxDatagram(d: TxDatagram): Uint8Array {
+  const dst = d.loop ? HOST_IP : PEER_IP;
+  return Uint8Array.from([...ipv4Header({ totalLength: d.totalLength, protocol: PROTO_TCP, src: HOST_IP, dst }), ...tcpHeader(40000, d.dstPort).slice(0, Math.min(20, d.body.length)), ...d.body.slice(20)]);
+}
+
+export function txFrame(limits: Limits): fc.Arbitrary<TxFrame> {
+  const maxIp = limits.maxEthernetFrame - ETH_HEADER;
+  const total = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: IPV4_HEADER + 20, max: IPV4_HEADER + 20 + 60 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: IPV4_HEADER + 20 }) },
+    { weight: 1, arbitrary: fc.integer({ min: maxIp - 2, max: maxIp + 2 }) },
+  );
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('ipv4' as const), totalLength: total, loop: fc.boolean(), dstPort: poolPort(), body: fc.integer({ min: 0, max: 40 }) }) },
+    // ARP frames carry junk after their 42 bytes: only 42 of them may leave.
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('arp' as const), junk: fc.integer({ min: 20, max: 40 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('other' as const), etherType: fc.integer({ min: 0, max: 0xffff }).filter((t) => t !== ETHERTYPE_IPV4 && t !== ETHERTYPE_ARP), junk: fc.integer({ min: 0, max: 50 }) }) },
+  );
+}
+
+export function txDatagram(limits: Limits): fc.Arbitrary<TxDatagram> {
+  const wrapMax = limits.netFrameBufBytes - ETH_HEADER;
+  // Sizes around the SLIP buffer: the header, 20 bytes of TCP header and up to 40 body bytes
+  // are written, the rest of total_length is zeros from memory (SLIP adds 2 bytes of framing).
+  const total = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: IPV4_HEADER, max: 120 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: IPV4_HEADER - 1 }) },
+    { weight: 1, arbitrary: fc.integer({ min: limits.slipBufferBytes - 60, max: limits.slipBufferBytes }) },
+    { weight: 1, arbitrary: fc.integer({ min: wrapMax - 2, max: wrapMax + 2 }) },
+  );
+  const special = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 0xff }) }, { weight: 1, arbitrary: fc.constantFrom(0xc0, 0xdb) });
+  return fc.record({ totalLength: total, loop: fc.boolean(), dstPort: poolPort(), body: fc.array(special, { minLength: 20, maxLength: 60 }) });
+}
+
+export function describeTx(f: TxFrame): string {
+  switch (f.kind) {
+    case 'ipv4':
+      return `IPv4/TCP frame to port ${f.dstPort}, total_length ${f.totalLength}${f.loop ? ', src_ip == dst_ip' : ''}`;
+    case 'arp':
+      return `ARP reply followed by ${f.junk} unrelated bytes`;
+    case 'other':
+      return `frame with EtherType 0x${f.etherType.toString(16).padStart(4, '0')}`;
+  }
+}

@@ -1,0 +1,9 @@
+// Every kernel property: the model-based runs over the whole machine, 0x33's builds, the
+// driver without a NIC, random syscalls, and the §9 hazards.
+import type { PropertyDef } from '../../src/runner/property.ts';
+import { kernelModelProperties } from './machine.ts';
+import { kernelBuildProperties } from './build.ts';
+import { kernelMiscProperties } from './misc.ts';
+import { kernelHazardProperties } from './hazards.ts';
+
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties];

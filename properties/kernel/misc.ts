@@ -1,0 +1,78 @@
+// Kernel properties outside the model-based runs: a machine whose NIC cannot be initialised,
+// and syscalls with wholly random numbers and arguments.
+import fc from 'fast-check';
+import type { Op } from '../../src/iut/contract.ts';
+import { defineProperty } from '../../src/runner/property.ts';
+import { must, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
+import { toHex } from '../../src/util/bytes.ts';
+import { C, documented } from './commands.ts';
+import { RC, SYS } from './model.ts';
+import { buildRxFrame, rxFrame } from './frames.ts';
+
+export const kernelMiscProperties = [
+  defineProperty({
+    id: 'kernel.driver.init-failure',
+    title: 'with no NIC to initialise, 0x37 arg1 = 0 returns NotImplemented, no driver is registered, and NetStatus says so',
+    layer: 'kernel',
+    clauses: [C.initFailure],
+    arbitrary: () => fc.record({ procs: fc.integer({ min: 1, max: 3 }), callers: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }) }),
+    scenario: (a, ctx): Op[] => [
+      { op: 'boot', mac: '020000000001', ip: '0a000001', nic: false },
+      ...Array.from({ length: a.procs }, (): Op => ({ op: 'spawn' })),
+      ...a.callers.map((c): Op => ({ op: 'syscall', pid: Math.min(c, a.procs), no: SYS.Register, arg1: 0, arg2: 0, note: '0x37 register as the global driver' })),
+      { op: 'syscall', pid: 1, no: SYS.Status, arg1: ctx.limits.userWindowStart, arg2: 0, note: '0x38 NetStatus' },
+      { op: 'peek', pid: 1, addr: ctx.limits.userWindowStart, len: ctx.limits.netStatusBytes },
+      { op: 'snapshot', fields: ['driverPid'] },
+    ],
+    check: (a, trace, ctx) => {
+      const first = 1 + a.procs;
+      a.callers.forEach((_, i) => mustEqual(okValue<{ result: unknown }>(trace, first + i, '0x37').result, RC.NotImplemented, `op #${first + i}: 0x37 arg1 = 0 with no NIC [${C.initFailure}]`));
+      const at = first + a.callers.length;
+      mustEqual(okValue<{ result: unknown }>(trace, at, '0x38').result, RC.Okay, `op #${at}: 0x38`);
+      const ns = okValue<{ bytes: string }>(trace, at + 1, 'peek').bytes;
+      mustEqual(ns.slice(20, 22), '00', `op #${at + 1}: NetStatus drv_active with no driver registered [${C.initFailure}]`);
+      mustEqual(okValue<{ driverPid: unknown }>(trace, at + 2, 'snapshot').driverPid, ctx.limits.noPid, `op #${at + 2}: NET_DRV_PID stays the no-pid sentinel [${C.initFailure}]`);
+    },
+    // Each run scans the whole PCI bus for a NIC that is not there: a few runs cover the arbitrary.
+    runsFactor: 0.01,
+  }),
+  defineProperty({
+    id: 'kernel.syscall.fuzz',
+    title: 'random syscall numbers and arguments, from any process, between frames and ticks: every answer is a documented code, nothing crashes',
+    layer: 'kernel',
+    clauses: [C.returnCodes],
+    arbitrary: (ctx) => {
+      const { userWindowStart: w0, userWindowEnd: wend } = ctx.limits;
+      const reg = fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: -4, max: 0x10 }) },
+        { weight: 3, arbitrary: fc.integer({ min: w0 - 8, max: w0 + 64 }) },
+        { weight: 2, arbitrary: fc.integer({ min: wend - 64, max: wend + 8 }) },
+        { weight: 2, arbitrary: fc.nat({ max: 0xffffffff }) },
+        { weight: 1, arbitrary: fc.constantFrom(-1, 0.5, 2 ** 53, -(2 ** 53), 1e300, 0xffff, 0x10000) },
+      );
+      const no = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: SYS.Build, max: SYS.Status }) }, { weight: 1, arbitrary: reg });
+      const step = fc.oneof(
+        { weight: 6, arbitrary: fc.record({ kind: fc.constant('syscall' as const), pid: fc.integer({ min: 0, max: 4 }), no, arg1: reg, arg2: reg }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant('inject' as const), frame: rxFrame(ctx.limits, { oddSizes: true }) }) },
+        { weight: 1, arbitrary: fc.constant({ kind: 'tick' as const }) },
+      );
+      return fc.record({ procs: fc.integer({ min: 1, max: 3 }), steps: fc.array(step, { minLength: 1, maxLength: 40 }) });
+    },
+    scenario: (a): Op[] => [
+      { op: 'boot', mac: '020000000001', ip: '0a000001' },
+      ...Array.from({ length: a.procs }, (): Op => ({ op: 'spawn' })),
+      ...a.steps.map((s): Op => (s.kind === 'syscall' ? { op: 'syscall', pid: s.pid, no: s.no, arg1: s.arg1, arg2: s.arg2 } : s.kind === 'inject' ? { op: 'inject', frame: toHex(buildRxFrame(s.frame)) } : { op: 'tick' })),
+    ],
+    check: (a, trace) => {
+      const first = 1 + a.procs;
+      a.steps.forEach((s, i) => {
+        const r = resultAt(trace, first + i);
+        must(r.ok, `op #${first + i} (${s.kind}) failed: ${r.ok ? '' : `${r.error.kind}: ${r.error.message}`} [${C.returnCodes}]`);
+        if (s.kind !== 'syscall') return;
+        const v = (r.value as { result?: unknown }).result;
+        must(documented(s.no, v), `op #${first + i}: syscall(pid ${s.pid}, no ${s.no}, arg1 ${s.arg1}, arg2 ${s.arg2}) answered ${JSON.stringify(v)}, not a documented code [${C.returnCodes}]`);
+      });
+    },
+    runsFactor: 0.5,
+  }),
+];

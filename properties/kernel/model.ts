@@ -1,0 +1,536 @@
+// A small model of the machine as spec/clauses/kernel.json describes it — written from the
+// clauses, not from src/kernel. The model-based properties run it beside the trace: every
+// command updates the model and, in check mode, compares what the implementation answered.
+//
+// It knows: processes (pid order, memory as a sparse byte map covering the window and the
+// modelled overrun past it, FIFO queues of messageQueueDepth, blocked / inside a receive),
+// NET_DRV_PID, PORT_REGISTRY, the RX ring's byte occupancy (spec-notes §6), NET_FRAME_BUF, the
+// kernel IPC buffer, the tick count and the round-robin pick, and where every frame and every
+// IPC message went (the accounting categories of kernel.accounting.balance).
+import type { Defaults, Limits } from '../../src/spec/profile.ts';
+import { rfc1055Encode, u16At } from '../oracles.ts';
+import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
+
+/** kernel.decision.process-ids: the first process gets pid 1. */
+export const FIRST_PID = 1;
+
+export const RC = { Okay: 0x00, NotImplemented: 0xfb, InvalidInput: 0xfc, InvalidSyscall: 0xff } as const;
+export const SYS = { Build: 0x33, Send: 0x34, Receive: 0x35, Ipc: 0x36, Register: 0x37, Status: 0x38 } as const;
+
+export type FrameFate =
+  | 'nic-missed'
+  | 'lost-to-nic-reset'
+  | 'in-ring'
+  | 'driver-dropped'
+  | 'looped-no-driver'
+  | 'lost-queue-full'
+  | 'overwritten'
+  | 'read'
+  | 'pending-unread';
+
+/** Counter names of the snapshot's `frames` object, in the order of the clause. */
+export const FRAME_COUNTERS: Record<FrameFate, string> = {
+  'nic-missed': 'nicMissed',
+  'lost-to-nic-reset': 'lostToNicReset',
+  'in-ring': 'pendingInRing',
+  'driver-dropped': 'droppedByDriver',
+  'looped-no-driver': 'loopbackNoDriver',
+  'lost-queue-full': 'lostQueueFull',
+  overwritten: 'overwrittenBeforeRead',
+  read: 'deliveredAndRead',
+  'pending-unread': 'pendingUnread',
+};
+
+export type IpcFate = 'lost-queue-full' | 'overwritten' | 'read' | 'pending-unread';
+export const IPC_COUNTERS: Record<IpcFate, string> = { 'lost-queue-full': 'lostQueueFull', overwritten: 'overwrittenBeforeRead', read: 'read', 'pending-unread': 'pendingUnread' };
+
+export interface MFrame {
+  /** 1, 2, 3... in the order frames entered (injected or looped). */
+  n: number;
+  bytes: Uint8Array;
+  origin: 'wire' | 'loopback-raw' | 'loopback-ipv4';
+  /** Index of the op that offered it. */
+  op: number;
+  fate: FrameFate;
+  /** The receiver routing chose, once it was delivered. */
+  dstPid?: number;
+  /** The tick that delivered it (0: looped, delivered at once). */
+  tick?: number;
+}
+
+export interface MIpc {
+  n: number;
+  src: number;
+  dst: number;
+  bytes: Uint8Array;
+  op: number;
+  fate: IpcFate;
+}
+
+export type MMsg = { kind: 'frame'; frame: MFrame; len: number } | { kind: 'ipc'; ipc: MIpc };
+
+export interface MProc {
+  pid: number;
+  mem: Map<number, number>;
+  queue: MMsg[];
+  /** Blocked in a receive (not runnable). */
+  blocked: boolean;
+  /** Inside a blocking 0x35 (blocked, or woken and not yet picked): where the copy goes. */
+  receive: { addr: number; op: number } | null;
+  /** Tick (or -1: a syscall) of the push that last woke it. */
+  wokenBy: { tick: number; byPoll: boolean } | null;
+}
+
+/** The result of a copy-out: what 0x35 returned and the bytes it wrote. */
+export interface Copy {
+  pid: number;
+  addr: number;
+  len: number;
+  bytes: Uint8Array;
+  msg: MMsg;
+  /** True when the buffer still held the message's own content. */
+  fresh: boolean;
+}
+
+export type SyscallExpect = number | 'blocked' | 'no-such-process';
+
+/** What one syscall did, beyond its result. */
+export interface Effects {
+  copy?: Copy;
+  wire?: Uint8Array;
+  /** The derived length of a raw frame that goes to the NIC (before padding). */
+  wireLen?: number;
+  serial?: Uint8Array;
+  looped?: MFrame;
+  ipc?: MIpc;
+  bind?: { port: number; slot: number; how: 'rebind' | 'first-free' | 'evict'; previous: { port: number; pid: number } | null };
+  register?: 'registered' | 'already' | 'failed';
+  /** Bytes this syscall read or wrote past the window end, by direction. */
+  crossed: { read: boolean; write: boolean };
+  why?: string;
+}
+
+export interface TickExpect {
+  tick: number;
+  delivered: { frame: MFrame; len: number; dstPid: number; pushed: boolean }[];
+  dropped: MFrame[];
+  picked: number;
+  resumed: Copy | null;
+}
+
+const align4 = (n: number): number => (n + 3) & ~3;
+const isU = (v: number, max: number): boolean => Number.isSafeInteger(v) && v >= 0 && v <= max;
+
+export class Model {
+  readonly noPid: number;
+  procs: MProc[] = [];
+  nextPid = FIRST_PID;
+  driverPid: number;
+  /** SYSTEM_CONFIG's MAC: zeros until a driver registers. */
+  sysMac = new Uint8Array(6);
+  registry: ({ port: number; pid: number } | null)[];
+  /** The NIC's receiver is on (a driver initialised it). */
+  rxEnabled = false;
+  ring: MFrame[] = [];
+  ringWrite = 0;
+  ringRead = 0;
+  netFrameBuf: Uint8Array;
+  /** The last frame copied into NET_FRAME_BUF, and the one whose message is still readable. */
+  lastCopied: MFrame | null = null;
+  unread: MFrame | null = null;
+  ipcBuf: Uint8Array;
+  ipcUnread: MIpc | null = null;
+  ipcLast: MIpc | null = null;
+  ticks = 0;
+  current: number;
+  frames: MFrame[] = [];
+  ipcs: MIpc[] = [];
+  /** Syscalls that copied past the window end, per direction (kernel.decision.copy-past-window). */
+  crossings = 0;
+
+  constructor(
+    readonly limits: Limits,
+    readonly defaults: Defaults,
+    readonly nicMac: Uint8Array,
+    readonly ip: Uint8Array,
+    readonly nicPresent = true,
+  ) {
+    this.noPid = limits.noPid;
+    this.driverPid = limits.noPid;
+    this.current = limits.noPid;
+    this.registry = new Array(limits.portBindings).fill(null);
+    this.netFrameBuf = new Uint8Array(limits.netFrameBufBytes);
+    this.ipcBuf = new Uint8Array(limits.ipcMessageBytes);
+  }
+
+  // --- processes and memory ------------------------------------------------------------------
+
+  proc(pid: number): MProc | undefined {
+    return this.procs.find((p) => p.pid === pid);
+  }
+
+  inWindow(addr: number): boolean {
+    return Number.isSafeInteger(addr) && addr >= this.limits.userWindowStart && addr <= this.limits.userWindowEnd;
+  }
+
+  memRead(p: MProc, addr: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    for (let i = 0; i < len; i++) out[i] = p.mem.get(addr + i) ?? 0;
+    return out;
+  }
+
+  memWrite(p: MProc, addr: number, bytes: Uint8Array): void {
+    bytes.forEach((b, i) => p.mem.set(addr + i, b));
+  }
+
+  private crosses(addr: number, len: number): boolean {
+    return len > 0 && addr + len - 1 > this.limits.userWindowEnd;
+  }
+
+  spawn(): number {
+    if (this.nextPid >= this.noPid) return this.noPid;
+    const pid = this.nextPid++;
+    this.procs.push({ pid, mem: new Map(), queue: [], blocked: false, receive: null, wokenBy: null });
+    return pid;
+  }
+
+  private push(pid: number, msg: MMsg, wake: { tick: number; byPoll: boolean }): boolean {
+    const p = this.proc(pid);
+    if (!p || p.queue.length >= this.limits.messageQueueDepth) return false;
+    p.queue.push(msg);
+    this.wake(p, wake);
+    return true;
+  }
+
+  private wake(p: MProc, by: { tick: number; byPoll: boolean }): void {
+    if (!p.blocked) return;
+    p.blocked = false;
+    p.wokenBy = by;
+  }
+
+  // --- registry ------------------------------------------------------------------------------
+
+  lookup(port: number): number | null {
+    return this.registry.find((e) => e && e.port === port)?.pid ?? null;
+  }
+
+  bound(): { slot: number; port: number; pid: number }[] {
+    return this.registry.flatMap((e, slot) => (e ? [{ slot, port: e.port, pid: e.pid }] : []));
+  }
+
+  private bind(port: number, pid: number): NonNullable<Effects['bind']> {
+    let slot = this.registry.findIndex((e) => e && e.port === port);
+    let how: 'rebind' | 'first-free' | 'evict' = 'rebind';
+    if (slot < 0) {
+      slot = this.registry.findIndex((e) => e === null);
+      how = 'first-free';
+    }
+    if (slot < 0) {
+      slot = 0;
+      how = 'evict';
+    }
+    const previous = this.registry[slot] ?? null;
+    this.registry[slot] = { port, pid };
+    return { port, slot, how, previous: previous ? { ...previous } : null };
+  }
+
+  route(frame: Uint8Array): { port: number | null; dstPid: number } {
+    const port = tcpDestPortOracle(frame);
+    const bound = port === null ? null : this.lookup(port);
+    return { port, dstPid: bound ?? this.driverPid };
+  }
+
+  // --- frames --------------------------------------------------------------------------------
+
+  private newFrame(bytes: Uint8Array, origin: MFrame['origin'], op: number, fate: FrameFate): MFrame {
+    const f: MFrame = { n: this.frames.length + 1, bytes, origin, op, fate };
+    this.frames.push(f);
+    return f;
+  }
+
+  /** The RX ring's free bytes as spec-notes §6 defines them (0 reads as empty). */
+  private ringFree(): number {
+    const size = this.limits.rxRingBytes;
+    return (size + this.ringRead - this.ringWrite) % size || size;
+  }
+
+  /** A frame offered on the wire: accepted into the ring, or missed by the NIC. */
+  inject(bytes: Uint8Array, op: number): { frame: MFrame; accepted: boolean; why?: string } {
+    if (!this.rxEnabled) return { frame: this.newFrame(bytes, 'wire', op, 'nic-missed'), accepted: false, why: 'no driver has enabled the receiver' };
+    const total = align4(bytes.length + 8);
+    if (bytes.length === 0 || total >= this.ringFree()) return { frame: this.newFrame(bytes, 'wire', op, 'nic-missed'), accepted: false, why: 'the ring is full' };
+    this.ringWrite = (this.ringWrite + total) % this.limits.rxRingBytes;
+    const frame = this.newFrame(bytes, 'wire', op, 'in-ring');
+    this.ring.push(frame);
+    return { frame, accepted: true };
+  }
+
+  /** A frame copied into NET_FRAME_BUF and pushed to its receiver. */
+  private deliver(frame: MFrame, tick: number, byPoll: boolean): { dstPid: number; pushed: boolean } {
+    if (this.unread) {
+      this.unread.fate = 'overwritten';
+      this.unread = null;
+    }
+    this.netFrameBuf.set(frame.bytes);
+    this.lastCopied = frame;
+    const { dstPid } = this.route(frame.bytes);
+    frame.dstPid = dstPid;
+    frame.tick = tick;
+    const pushed = this.push(dstPid, { kind: 'frame', frame, len: frame.bytes.length }, { tick, byPoll });
+    if (pushed) {
+      frame.fate = 'pending-unread';
+      this.unread = frame;
+    } else frame.fate = 'lost-queue-full';
+    return { dstPid, pushed };
+  }
+
+  private loopback(bytes: Uint8Array, origin: 'loopback-raw' | 'loopback-ipv4', op: number): MFrame {
+    if (this.driverPid === this.noPid) return this.newFrame(bytes, origin, op, 'looped-no-driver');
+    const f = this.newFrame(bytes, origin, op, 'pending-unread');
+    this.deliver(f, this.ticks, false);
+    return f;
+  }
+
+  /** One PIT tick: poll_and_deliver, then the round-robin pick, then a woken receive completes. */
+  tick(): TickExpect {
+    this.ticks++;
+    const out: TickExpect = { tick: this.ticks, delivered: [], dropped: [], picked: this.noPid, resumed: null };
+    if (this.driverPid !== this.noPid) {
+      for (let i = 0; i < this.limits.framesPerTick && this.ring.length > 0; i++) {
+        const frame = this.ring.shift()!;
+        this.ringRead = (this.ringRead + align4(frame.bytes.length + 8)) % this.limits.rxRingBytes;
+        const len = frame.bytes.length;
+        if (len < this.limits.minRxFrame || len > this.limits.rxCallerBufferBytes || len > this.limits.netFrameBufBytes) {
+          frame.fate = 'driver-dropped';
+          out.dropped.push(frame);
+          continue;
+        }
+        const d = this.deliver(frame, this.ticks, true);
+        out.delivered.push({ frame, len, ...d });
+      }
+    }
+    const n = this.procs.length;
+    const at = this.procs.findIndex((p) => p.pid === this.current);
+    let next: MProc | undefined;
+    for (let i = 1; i <= n && !next; i++) {
+      const p = this.procs[(at + i + n) % n]!;
+      if (!p.blocked) next = p;
+    }
+    this.current = next ? next.pid : this.noPid;
+    out.picked = this.current;
+    if (next?.receive) {
+      const msg = next.queue.shift();
+      if (msg) {
+        const addr = next.receive.addr;
+        next.receive = null;
+        next.wokenBy = null;
+        out.resumed = this.copyOut(next, msg, addr);
+        if (this.crosses(addr, out.resumed.len)) this.crossings++;
+      } else next.blocked = true;
+    }
+    return out;
+  }
+
+  private copyOut(p: MProc, msg: MMsg, addr: number): Copy {
+    let bytes: Uint8Array;
+    let fresh: boolean;
+    if (msg.kind === 'frame') {
+      bytes = this.netFrameBuf.slice(0, msg.len);
+      fresh = msg.frame === this.unread;
+      if (fresh) {
+        msg.frame.fate = 'read';
+        this.unread = null;
+      }
+    } else {
+      bytes = this.ipcBuf.slice(0, this.limits.ipcMessageBytes);
+      fresh = msg.ipc === this.ipcUnread;
+      if (fresh) {
+        msg.ipc.fate = 'read';
+        this.ipcUnread = null;
+      }
+    }
+    this.memWrite(p, addr, bytes);
+    return { pid: p.pid, addr, len: bytes.length, bytes, msg, fresh };
+  }
+
+  // --- syscalls ------------------------------------------------------------------------------
+
+  /** What syscall(pid, no, arg1, arg2) must answer, and what it did. `op` is its op index. */
+  syscall(pid: number, no: number, arg1: number, arg2: number, op: number): { result: SyscallExpect; fx: Effects } {
+    const fx: Effects = { crossed: { read: false, write: false } };
+    const p = this.proc(pid);
+    if (!p) return { result: 'no-such-process', fx };
+    if (p.receive) return { result: 'blocked', fx: { ...fx, why: 'the process is inside a blocking 0x35' } };
+    const result = this.dispatch(p, no, arg1, arg2, op, fx);
+    if (fx.crossed.read) this.crossings++;
+    if (fx.crossed.write) this.crossings++;
+    return { result, fx };
+  }
+
+  private dispatch(p: MProc, no: number, arg1: number, arg2: number, op: number, fx: Effects): SyscallExpect {
+    const bad = (why: string): number => {
+      fx.why = why;
+      return RC.InvalidInput;
+    };
+    const read = (addr: number, len: number): Uint8Array => {
+      if (this.crosses(addr, len)) fx.crossed.read = true;
+      return this.memRead(p, addr, len);
+    };
+    const write = (addr: number, bytes: Uint8Array): void => {
+      if (this.crosses(addr, bytes.length)) fx.crossed.write = true;
+      this.memWrite(p, addr, bytes);
+    };
+    switch (no) {
+      case SYS.Build:
+        if (!this.inWindow(arg2)) return bad('pointer outside the window');
+        if (arg1 !== 1 && arg1 !== 2 && arg1 !== 3) return bad('unknown packet type');
+        throw new Error('suite: the model does not build packets (0x33 with a known type); see kernel.build properties');
+      case SYS.Send: {
+        if (!this.inWindow(arg2)) return bad('pointer outside the window');
+        if (arg1 === 0x04) {
+          const head = read(arg2, ETH_HEADER);
+          const et = u16At(head, 12);
+          const len = et === ETHERTYPE_IPV4 ? rawFrameLength(Uint8Array.from([...head, ...read(arg2 + ETH_HEADER, 4)])) : rawFrameLength(head);
+          if (len < ETH_HEADER || len > this.limits.maxEthernetFrame) return bad(`derived length ${len} outside ${ETH_HEADER}..${this.limits.maxEthernetFrame}`);
+          const frame = read(arg2, len);
+          if (et === ETHERTYPE_IPV4 && len >= ETH_HEADER + IPV4_HEADER && eq(frame.subarray(26, 30), frame.subarray(30, 34))) {
+            fx.looped = this.loopback(frame, 'loopback-raw', op);
+            return RC.Okay;
+          }
+          if (this.rxEnabled) {
+            const wire = new Uint8Array(Math.max(len, this.limits.minEthernetFrame));
+            wire.set(frame);
+            fx.wire = wire;
+            fx.wireLen = len;
+          } else fx.why = 'no driver has initialised the NIC: nothing is sent';
+          return RC.Okay;
+        }
+        if (arg1 === 0x01) {
+          const total = u16At(read(arg2 + 2, 2), 0);
+          if (total < IPV4_HEADER) return bad(`total_length ${total} < 20`);
+          const dgram = read(arg2, total);
+          if (eq(dgram.subarray(12, 16), dgram.subarray(16, 20))) {
+            if (ETH_HEADER + total > this.limits.netFrameBufBytes) return bad(`a looped ${total}-byte datagram wrapped in Ethernet exceeds NET_FRAME_BUF`);
+            const frame = Uint8Array.from([...this.sysMac, 0, 0, 0, 0, 0, 0, ETHERTYPE_IPV4 >> 8, ETHERTYPE_IPV4 & 0xff, ...dgram]);
+            fx.looped = this.loopback(frame, 'loopback-ipv4', op);
+            return RC.Okay;
+          }
+          const enc = rfc1055Encode(dgram);
+          if (enc.length <= this.limits.slipBufferBytes) fx.serial = enc;
+          else fx.why = `its SLIP encoding (${enc.length} bytes) exceeds the ${this.limits.slipBufferBytes}-byte buffer: nothing is sent`;
+          return RC.Okay;
+        }
+        return bad('unknown transmit type');
+      }
+      case SYS.Receive: {
+        if (!this.inWindow(arg2)) return bad('pointer outside the window');
+        const msg = p.queue.shift();
+        if (msg) {
+          fx.copy = this.copyOut(p, msg, arg2);
+          if (this.crosses(arg2, fx.copy.len)) fx.crossed.write = true;
+          return fx.copy.len;
+        }
+        if (arg1 === 0) return 0;
+        p.blocked = true;
+        p.receive = { addr: arg2, op };
+        p.wokenBy = null;
+        return 'blocked';
+      }
+      case SYS.Ipc: {
+        if (!this.inWindow(arg2)) return bad('pointer outside the window');
+        const target = this.proc(arg1);
+        if (!target) return bad(`no process ${arg1}`);
+        const bytes = read(arg2, this.limits.ipcMessageBytes);
+        if (this.ipcUnread) {
+          this.ipcUnread.fate = 'overwritten';
+          this.ipcUnread = null;
+        }
+        this.ipcBuf.set(bytes);
+        const ipc: MIpc = { n: this.ipcs.length + 1, src: p.pid, dst: target.pid, bytes, op, fate: 'pending-unread' };
+        this.ipcs.push(ipc);
+        this.ipcLast = ipc;
+        if (this.push(target.pid, { kind: 'ipc', ipc }, { tick: this.ticks, byPoll: false })) this.ipcUnread = ipc;
+        else ipc.fate = 'lost-queue-full';
+        fx.ipc = ipc;
+        return RC.Okay;
+      }
+      case SYS.Register: {
+        if (arg1 === 0) {
+          if (this.driverPid !== this.noPid) {
+            fx.register = 'already';
+            return RC.Okay;
+          }
+          if (!this.nicPresent) {
+            fx.register = 'failed';
+            return RC.NotImplemented;
+          }
+          // Initialising the NIC resets it: whatever sat in the ring is gone.
+          for (const f of this.ring) f.fate = 'lost-to-nic-reset';
+          this.ring = [];
+          this.ringRead = this.ringWrite = 0;
+          this.rxEnabled = true;
+          this.sysMac = Uint8Array.from(this.nicMac);
+          this.driverPid = p.pid;
+          fx.register = 'registered';
+          return RC.Okay;
+        }
+        if (!isU(arg1, 0xffff)) return bad(`port ${arg1} is not a 16-bit port`);
+        fx.bind = this.bind(arg1, p.pid);
+        return RC.Okay;
+      }
+      case SYS.Status: {
+        if (!this.inWindow(arg1)) return bad('pointer outside the window');
+        write(arg1, this.netStatus());
+        return RC.Okay;
+      }
+      default:
+        fx.why = 'not a network syscall';
+        return RC.InvalidSyscall;
+    }
+  }
+
+  /** NetStatus as kernel.syscall.0x38.netstatus and kernel.decision.netstatus-byte-order state it. */
+  netStatus(): Uint8Array {
+    const out = new Uint8Array(this.limits.netStatusBytes);
+    out.set(this.sysMac, 0);
+    out.set(this.ip, 6);
+    out[10] = this.driverPid !== this.noPid ? 1 : 0;
+    const ports = this.bound().map((e) => e.port);
+    out[11] = ports.length;
+    ports.forEach((port, i) => {
+      out[12 + 2 * i] = port & 0xff;
+      out[13 + 2 * i] = port >> 8;
+    });
+    return out;
+  }
+
+  // --- accounting ----------------------------------------------------------------------------
+
+  frameCounts(): Record<string, number> {
+    const c: Record<string, number> = { injected: 0, looped: 0 };
+    for (const k of Object.values(FRAME_COUNTERS)) c[k] = 0;
+    for (const f of this.frames) {
+      c[f.origin === 'wire' ? 'injected' : 'looped']!++;
+      c[FRAME_COUNTERS[f.fate]]!++;
+    }
+    return c;
+  }
+
+  ipcCounts(): Record<string, number> {
+    const c: Record<string, number> = { sent: this.ipcs.length };
+    for (const k of Object.values(IPC_COUNTERS)) c[k] = 0;
+    for (const m of this.ipcs) c[IPC_COUNTERS[m.fate]]!++;
+    return c;
+  }
+
+  /** Anything still moving: frames in the ring, or messages a process could still read. */
+  pendingWork(): boolean {
+    return this.ring.length > 0 || this.procs.some((p) => p.queue.length > 0);
+  }
+}
+
+export function eq(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export { ETHERTYPE_ARP };
