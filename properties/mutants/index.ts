@@ -4,5 +4,6 @@ import { codecMutants } from './codec.ts';
 import { slipMutants } from './slip.ts';
 import { nicMutants } from './nic.ts';
 import { serialMutants } from './serial.ts';
+import { kernelMutants } from './kernel.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants];
