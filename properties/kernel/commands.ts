@@ -392,7 +392,7 @@ function onCopy(m: Model, r: Real, peekAt: number, copy: Copy, peek: OpResult | 
     const other = [...m.frames].reverse().find((f) => f.dstPid !== undefined && f.dstPid !== copy.pid && f !== own && prefixMatch(got, f.bytes));
     if (other)
       r.ck(C.disclosure, false, () =>
-        `pid ${copy.pid} read its message for frame #${own.n} (${describeFrame(own.bytes)}, delivered to it at ${own.tick ? `tick ${own.tick}` : `op #${own.op}`}) and got the bytes of frame #${other.n} (${describeFrame(other.bytes)}), which was delivered to pid ${other.dstPid} at ${other.tick ? `tick ${other.tick}` : `op #${other.op}`}: ${short(got, 16)}`,
+        `pid ${copy.pid} read its message for frame #${own.n} (${describeFrame(own.bytes)}, delivered to it at ${own.tick ? `tick ${own.tick}` : `op #${own.op}`}) and got the bytes of frame #${other.n} (${describeFrame(other.bytes)}), which was delivered to pid ${other.dstPid} at ${other.tick ? `tick ${other.tick}` : `op #${other.op}`} and overwrote NET_FRAME_BUF before pid ${copy.pid} copied its own (the ${got.length} bytes it got start ${hx(got.subarray(0, 8))}…)`,
       );
   }
   // kernel.hazard.ipc-buffer-overwrite: an IPC message arrives with exactly its sender's bytes.

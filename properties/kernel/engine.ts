@@ -152,6 +152,7 @@ export abstract class KCmd implements fc.Command<Model, Real> {
     return true;
   }
   run(m: Model, r: Real): void {
+    if (r === MARK) return;
     this.exec(m, r);
     r.afterEach?.(m, r);
   }
@@ -198,21 +199,34 @@ export interface ModelPropertyDef {
  * The generated command list as the input: its enumerable part is what a person reads in a
  * report (one line per command); the fast-check iterable that runs and shrinks rides along,
  * not enumerable, so reports and comparisons see plain data.
+ *
+ * Two adjustments make shrinking and replay work with a run that is planned first and checked
+ * afterwards. fast-check shrinks only the commands marked as run, and replays a path without
+ * running anything, so every command is marked as run as soon as the list exists (the marking
+ * run does nothing): the shrink tree then depends on the list alone, and `r2net replay --seed
+ * --path` walks it exactly. fast-check's shrinker also always keeps the LAST command of a list;
+ * here the last generated command is a sentinel that is never planned or checked, so what a
+ * shrunk counterexample keeps at its end is invisible.
  */
 export interface CommandList {
   commands: string[];
 }
 const ITERABLE = Symbol('commands');
 type Iter = Iterable<fc.Command<Model, Real>>;
+/** The "real system" of the marking run. */
+const MARK = Object.freeze({}) as unknown as Real;
 
-function commandList(iter: Iter): CommandList {
-  const o: CommandList = { commands: [...iter].map((c) => String(c)) };
-  Object.defineProperty(o, ITERABLE, { value: iter, enumerable: false });
-  Object.defineProperty(o, fc.cloneMethod, { value: () => commandList(fc.hasCloneMethod(iter) ? iter[fc.cloneMethod]() : iter), enumerable: false });
+function commandList(iter: Iter, sentinel = true): CommandList {
+  const all = [...iter];
+  for (const c of all) c.run(null as unknown as Model, MARK);
+  const used = sentinel ? all.slice(0, -1) : all;
+  const o: CommandList = { commands: used.map((c) => String(c)) };
+  Object.defineProperty(o, ITERABLE, { value: used, enumerable: false });
+  Object.defineProperty(o, fc.cloneMethod, { value: () => commandList(fc.hasCloneMethod(iter) ? iter[fc.cloneMethod]() : iter, sentinel), enumerable: false });
   return o;
 }
 /** An input made of given commands (tests, replays by hand). */
-export const inputOf = (setup: Setup, cmds: KCmd[]): [Setup, CommandList] => [setup, commandList(cmds)];
+export const inputOf = (setup: Setup, cmds: KCmd[]): [Setup, CommandList] => [setup, commandList(cmds, false)];
 
 const iterOf = (l: CommandList): Iter => (l as unknown as Record<symbol, Iter>)[ITERABLE] ?? [];
 
@@ -238,13 +252,14 @@ export function modelProperty(d: ModelPropertyDef, cmds: { boot: BootLike; spawn
     title: d.title,
     layer: 'kernel',
     clauses: d.clauses,
-    arbitrary: (ctx) => fc.tuple(d.setup(ctx), fc.commands([d.commands(ctx, cfgOf())], { maxCommands: d.maxCommands, size: 'max' }).map(commandList)),
+    arbitrary: (ctx) =>
+      fc.tuple(
+        d.setup(ctx),
+        fc.commands([d.commands(ctx, cfgOf())], { maxCommands: d.maxCommands + 1, size: 'max' }).map((iter) => commandList(iter)),
+      ),
     scenario: (input, ctx) => {
       const p = new Planner(cfgOf(), ctx);
-      // Plan on a clone: fast-check shrinks only the commands the CHECK run reached (hasRan),
-      // so planning must not mark the ones after a failure as run.
-      const [setup, list] = input;
-      play([setup, fc.hasCloneMethod(list) ? list[fc.cloneMethod]() : list], ctx, p);
+      play(input, ctx, p);
       return p.ops;
     },
     check: (input, trace, ctx) => {

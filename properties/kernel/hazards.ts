@@ -127,7 +127,9 @@ export const kernelHazardProperties: PropertyDef[] = [
       m.procs.forEach((p, i) => {
         const b = valueOf(got[i])?.bytes;
         const now = typeof b === 'string' ? (fromHex(b) ?? new Uint8Array()) : new Uint8Array();
-        r.ck(C.uncheckedCopy, eq(now, CANARY), () => `the ${CANARY.length} bytes just past the window end (0x${at.toString(16)}) of pid ${p.pid} were ${toHex(CANARY)} and are now ${toHex(now)} (op #${start + i}): a syscall wrote past the window`);
+        const w = m.lastCrossing;
+        const who = w && w.write && w.pid === p.pid ? `: the 0x${w.no.toString(16)} at op #${w.op} wrote ${w.len} bytes from 0x${w.addr.toString(16)}, ${w.addr + w.len - at} of them past the window end` : ': a syscall wrote past the window end';
+        r.ck(C.uncheckedCopy, eq(now, CANARY), () => `the ${CANARY.length} bytes just past the userland window (from 0x${at.toString(16)}) of pid ${p.pid} were ${toHex(CANARY)} and are now ${toHex(now)} (op #${start + i})${who}`);
       });
     },
     audit: (_m: Model, c: Cursor) => {

@@ -69,9 +69,12 @@ export interface MIpc {
 
 export type MMsg = { kind: 'frame'; frame: MFrame; len: number } | { kind: 'ipc'; ipc: MIpc };
 
+const PAGE = 4096;
+
 export interface MProc {
   pid: number;
-  mem: Map<number, number>;
+  /** Memory as 4 KiB pages, created on first write; unwritten bytes read as 0. */
+  mem: Map<number, Uint8Array>;
   queue: MMsg[];
   /** Blocked in a receive (not runnable). */
   blocked: boolean;
@@ -147,6 +150,8 @@ export class Model {
   ipcs: MIpc[] = [];
   /** Syscalls that copied past the window end, per direction (kernel.decision.copy-past-window). */
   crossings = 0;
+  /** The last such copy, for messages. */
+  lastCrossing: { op: number; pid: number; no: number; addr: number; len: number; write: boolean } | null = null;
 
   constructor(
     readonly limits: Limits,
@@ -175,12 +180,27 @@ export class Model {
 
   memRead(p: MProc, addr: number, len: number): Uint8Array {
     const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) out[i] = p.mem.get(addr + i) ?? 0;
+    for (let i = 0; i < len; ) {
+      const a = addr + i;
+      const off = a % PAGE;
+      const n = Math.min(PAGE - off, len - i);
+      const page = p.mem.get(a - off);
+      if (page) out.set(page.subarray(off, off + n), i);
+      i += n;
+    }
     return out;
   }
 
   memWrite(p: MProc, addr: number, bytes: Uint8Array): void {
-    bytes.forEach((b, i) => p.mem.set(addr + i, b));
+    for (let i = 0; i < bytes.length; ) {
+      const a = addr + i;
+      const off = a % PAGE;
+      const n = Math.min(PAGE - off, bytes.length - i);
+      let page = p.mem.get(a - off);
+      if (!page) p.mem.set(a - off, (page = new Uint8Array(PAGE)));
+      page.set(bytes.subarray(i, i + n), off);
+      i += n;
+    }
   }
 
   private crosses(addr: number, len: number): boolean {
@@ -321,11 +341,14 @@ export class Model {
     if (next?.receive) {
       const msg = next.queue.shift();
       if (msg) {
-        const addr = next.receive.addr;
+        const { addr, op: receiveOp } = next.receive;
         next.receive = null;
         next.wokenBy = null;
         out.resumed = this.copyOut(next, msg, addr);
-        if (this.crosses(addr, out.resumed.len)) this.crossings++;
+        if (this.crosses(addr, out.resumed.len)) {
+          this.crossings++;
+          this.lastCrossing = { op: receiveOp, pid: next.pid, no: 0x35, addr, len: out.resumed.len, write: true };
+        }
       } else next.blocked = true;
     }
     return out;
@@ -373,11 +396,17 @@ export class Model {
       return RC.InvalidInput;
     };
     const read = (addr: number, len: number): Uint8Array => {
-      if (this.crosses(addr, len)) fx.crossed.read = true;
+      if (this.crosses(addr, len)) {
+        fx.crossed.read = true;
+        this.lastCrossing = { op, pid: p.pid, no, addr, len, write: false };
+      }
       return this.memRead(p, addr, len);
     };
     const write = (addr: number, bytes: Uint8Array): void => {
-      if (this.crosses(addr, bytes.length)) fx.crossed.write = true;
+      if (this.crosses(addr, bytes.length)) {
+        fx.crossed.write = true;
+        this.lastCrossing = { op, pid: p.pid, no, addr, len: bytes.length, write: true };
+      }
       this.memWrite(p, addr, bytes);
     };
     switch (no) {
@@ -427,7 +456,10 @@ export class Model {
         const msg = p.queue.shift();
         if (msg) {
           fx.copy = this.copyOut(p, msg, arg2);
-          if (this.crosses(arg2, fx.copy.len)) fx.crossed.write = true;
+          if (this.crosses(arg2, fx.copy.len)) {
+            fx.crossed.write = true;
+            this.lastCrossing = { op, pid: p.pid, no, addr: arg2, len: fx.copy.len, write: true };
+          }
           return fx.copy.len;
         }
         if (arg1 === 0) return 0;
