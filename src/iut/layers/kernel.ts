@@ -79,8 +79,9 @@ function snapshotJson(m: Machine, fields: string[] | null): Json {
   // Addresses travel as hex, like every other byte string of the contract.
   const sc = src.systemConfig as KernelSnapshot['systemConfig'] | undefined;
   if (sc) src.systemConfig = { mac: sc.mac, ip: ipHex(sc.ip) };
+  // Every snapshot is built afresh from plain data, so its parts can be handed out as they are.
   const keys = fields ? fields.filter((f) => Object.hasOwn(src, f)) : Object.keys(src);
-  return Object.fromEntries(keys.map((k) => [k, JSON.parse(JSON.stringify(src[k] ?? null)) as Json]));
+  return Object.fromEntries(keys.map((k) => [k, (src[k] ?? null) as Json]));
 }
 
 function kernelHandlers(): Record<string, Handler<KernelState>> {
