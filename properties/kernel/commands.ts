@@ -440,6 +440,9 @@ export class ReceiveCmd extends KCmd {
     const { result, fx } = m.syscall(pid, SYS.Receive, this.arg1, this.addr, at);
     const ops: Op[] = [syscallOp(pid, SYS.Receive, this.arg1, this.addr, sysNote(SYS.Receive, `(${this.arg1 === 0 ? 'non-blocking' : 'blocking'}) into ${hex(this.addr)}`))];
     if (fx.copy) ops.push({ op: 'peek', pid, addr: this.addr, len: fx.copy.len });
+    // An empty non-blocking receive leaves the buffer alone: look at its first bytes.
+    const untouched = result === 0 && p ? m.memRead(p, this.addr, 8) : null;
+    if (untouched) ops.push({ op: 'peek', pid, addr: this.addr, len: untouched.length });
     const got = r.take(ops);
     if (!got) return;
     let clauses: string[];
@@ -462,6 +465,10 @@ export class ReceiveCmd extends KCmd {
     if (result === 0) why = 'the queue is empty';
     checkSyscall(r, at, SYS.Receive, this.addr, got[0], result, clauses, why);
     if (fx.copy) onCopy(m, r, at + 1, fx.copy, got[1], `pid ${pid}'s 0x35`);
+    if (untouched) {
+      const b = valueOf(got[1])?.bytes;
+      r.ck(C.nonblocking, b === hx(untouched), () => `op #${at + 1}: an empty non-blocking 0x35 must leave the buffer at ${hex(this.addr)} as it was (${hx(untouched)}), it now starts ${String(b)}`);
+    }
   }
   toString(): string {
     return `receive(${pidOf(this.idx)}, ${this.arg1}, ${hex(this.addr)})`;
