@@ -10,7 +10,10 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function counterexampleBlock(r: ConformanceReport, c: ClauseResult): string[] {
   const cx = c.counterexample;
   if (!cx) return [];
-  const lines = [`- checked by \`${cx.property}\`: ${cx.message}`, '', '```json', JSON.stringify(cx.scenario, null, 1).slice(0, 4000), '```'];
+  // One op per line: a shrunk scenario is a handful of ops, and reads best as a list.
+  const ops = cx.scenario.ops.map((op) => `  ${JSON.stringify(op)}`);
+  const shown = ops.length > 60 ? [...ops.slice(0, 60), `  … ${ops.length - 60} more ops (see conformance.json)`] : ops;
+  const lines = [`- checked by \`${cx.property}\`: ${cx.message}`, '', '```json', `{ "layer": "${cx.scenario.layer}", "ops": [`, ...shown.map((l, i) => (i < shown.length - 1 ? `${l},` : l)), '] }', '```'];
   lines.push('', `Replay: \`${replayCommand(r, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}\``, '');
   return lines;
 }

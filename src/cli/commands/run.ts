@@ -35,8 +35,9 @@ function withoutOption(argv: string[], name: string): string[] {
 
 const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
-function progressLine(r: PropertyResult, index: number, total: number): string {
-  const mark = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skip: 'skip' }[r.status];
+/** A property whose clauses are all hazards finds its counterexample on purpose: say HAZ, not FAIL. */
+function progressLine(r: PropertyResult, index: number, total: number, hazard: boolean): string {
+  const mark = r.status === 'fail' && hazard ? 'HAZ ' : { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skip: 'skip' }[r.status];
   const w = String(total).length;
   return `  ${mark} [${String(index).padStart(w)}/${total}] ${r.id} (${r.status === 'skip' ? r.skipReason : `${r.numRuns} runs, ${r.durationMs} ms`})`;
 }
@@ -64,7 +65,8 @@ export async function cmdRun(argv: string[]): Promise<number> {
   const layers = parseLayers(values.layers);
   const shard = parseShard(values.shard);
   const out = resolve(values.out ?? reportsDir);
-  loadClauses(); // fail fast on a broken catalogue
+  const clauses = loadClauses(); // fail fast on a broken catalogue
+  const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
   const timeoutMs = parseSeconds(values.timeout, '--timeout');
   const timeLimitMs = parseSeconds(values['time-limit'], '--time-limit');
   const impl = await loadImplementation(values.impl, timeoutMs !== undefined ? { timeoutMs } : {});
@@ -83,7 +85,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
       onProgress: (e) => {
         if (e.type === 'start') log(`${e.total} properties`);
         else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') {
-          log(progressLine(e.result, e.index, e.total));
+          log(progressLine(e.result, e.index, e.total, isHazard(e.result)));
           if (e.result.status === 'error' && e.result.counterexample) log(`         ${e.result.counterexample.message.split('\n')[0]}`);
         }
       },
