@@ -125,3 +125,25 @@ describe('fast-check integration', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('whole-run time limit', () => {
+  it('cuts a synchronous in-process implementation inside a property and marks the rest not run', async () => {
+    let calls = 0;
+    const ref = createReference();
+    const slow: Implementation = {
+      statement: ref.statement,
+      execute: (s) => {
+        calls++;
+        const until = performance.now() + 20; // a slow but synchronous implementation
+        while (performance.now() < until);
+        return ref.execute(s) as ReturnType<Implementation['execute']> & object;
+      },
+    };
+    const out = await runSuite(allProperties, slow, { seed: 1, runs: 100, only: ['codec.udp', 'codec.tcp.flags'], timeLimitMs: 300 });
+    const [first, ...rest] = out.properties;
+    expect(first!.status).toBe('error');
+    expect(first!.counterexample?.message).toMatch(/^time limit: .* after \d+ of 100 runs/);
+    expect(calls).toBeLessThan(100);
+    for (const p of rest) expect(p.counterexample?.message).toBe('not run: time limit');
+  });
+});
