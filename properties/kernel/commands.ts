@@ -24,7 +24,7 @@ import {
   type TxDatagram,
   type TxFrame,
 } from './frames.ts';
-import { eq, FIRST_PID, RC, SYS, type Copy, type Model, type SyscallExpect } from './model.ts';
+import { eq, FIRST_PID, FRAME_COUNTERS, RC, SYS, type Copy, type Model, type SyscallExpect } from './model.ts';
 import { hx, isObj, KCmd, short, showResult, valueOf, type EngineConfig, type Real, type Setup } from './engine.ts';
 
 // --- clause ids ----------------------------------------------------------------------------------
@@ -196,21 +196,9 @@ export class CountersCmd extends KCmd {
 }
 
 function explainFrames(m: Model, counter: string): string {
-  const which = m.frames.filter((f) => counter === (f.origin === 'wire' ? 'injected' : 'looped') || FRAME_COUNTER_OF(f.fate) === counter);
+  const which = m.frames.filter((f) => counter === (f.origin === 'wire' ? 'injected' : 'looped') || FRAME_COUNTERS[f.fate] === counter);
   return which.length ? `frames ${which.map((f) => `#${f.n}`).join(', ')}` : 'none';
 }
-const FRAME_COUNTER_OF = (fate: string): string =>
-  ({
-    'nic-missed': 'nicMissed',
-    'lost-to-nic-reset': 'lostToNicReset',
-    'in-ring': 'pendingInRing',
-    'driver-dropped': 'droppedByDriver',
-    'looped-no-driver': 'loopbackNoDriver',
-    'lost-queue-full': 'lostQueueFull',
-    overwritten: 'overwrittenBeforeRead',
-    read: 'deliveredAndRead',
-    'pending-unread': 'pendingUnread',
-  })[fate] ?? fate;
 
 // --- registration and binding --------------------------------------------------------------------
 
