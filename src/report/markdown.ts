@@ -2,6 +2,7 @@
 // minimal counterexample, then every clause by layer.
 import type { ConformanceReport } from './model.ts';
 import { replayCommand } from './model.ts';
+import { describeDivergence } from './divergence.ts';
 import type { ClauseResult } from '../runner/run.ts';
 
 const ICON: Record<string, string> = { pass: 'pass', fail: '**FAIL**', skip: 'skip', hazard: '**HAZARD**', error: '**ERROR**', untested: '**UNTESTED**' };
@@ -41,6 +42,13 @@ export function renderMarkdown(r: ConformanceReport): string {
   if (hazards.length) {
     out.push('## Hazards of the documented design', '', 'Properties a user would want that this profile breaks. They do not fail the run.', '');
     for (const c of hazards) out.push(`### ${c.id}`, '', `Wanted: ${c.statement}`, '', `Why the design breaks it: ${c.reason ?? ''}`, '', ...counterexampleBlock(r, c));
+  }
+  const diverged = (r.differential ?? []).filter((d) => d.divergence);
+  if (r.differential) {
+    out.push('## Differential comparison with the reference', '', `A second opinion, never a verdict: the same generated scenarios sent to the reference. ${r.differential.length - diverged.length} of ${r.differential.length} properties saw identical traces.`, '');
+    for (const d of diverged) {
+      out.push(`- \`${d.property}\`: ${describeDivergence(d.divergence!)}`, '', '  ```json', `  ${JSON.stringify(d.divergence!.scenario).slice(0, 2000)}`, '  ```', '');
+    }
   }
   for (const layer of [...new Set(r.clauses.map((c) => c.layer))]) {
     out.push(`## Layer \`${layer}\``, '', '| clause | kind | source | verdict | statement | properties |', '|---|---|---|---|---|---|');

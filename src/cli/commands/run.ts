@@ -7,6 +7,7 @@ import { allProperties } from '../../../properties/index.ts';
 import { runSuite, type PropertyResult } from '../../runner/run.ts';
 import { runDifferential, type DifferentialResult } from '../../runner/differential.ts';
 import { buildReport, replayCommand, runFailed } from '../../report/model.ts';
+import { describeDivergence } from '../../report/divergence.ts';
 import { writeReports } from '../../report/write.ts';
 import { loadClauses } from '../../spec/clauses.ts';
 import { reportsDir } from '../../spec/paths.ts';
@@ -20,7 +21,6 @@ function parseSeconds(v: string | undefined, name: string): number | undefined {
   return Math.round(n * 1000);
 }
 
-const showJson = (v: unknown): string => (v === undefined ? '(nothing)' : JSON.stringify(v).slice(0, 200));
 
 /** argv minus one option and its value, so a report's command can pin the seed. */
 function withoutOption(argv: string[], name: string): string[] {
@@ -105,7 +105,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
           const mark = { agree: 'same', diverge: 'DIFF', skip: 'skip', error: 'ERR ' }[r.status];
           log(`  ${mark} [${i}/${total}] ${r.property}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`);
           const d = r.divergence;
-          if (d) log(`         first divergence at ${d.path}${d.opIndex !== null ? ` (op #${d.opIndex} ${d.scenario.ops[d.opIndex]?.op ?? ''})` : ''}${d.byteOffset !== undefined ? `, byte ${d.byteOffset}` : ''}: implementation ${showJson(d.implementation)}, reference ${showJson(d.reference)}`);
+          if (d) log(`         first divergence: ${describeDivergence(d)}`);
         },
       });
     }
