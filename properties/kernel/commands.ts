@@ -511,6 +511,27 @@ function checkAfterSend(m: Model, r: Real, at: number, got: OpResult | undefined
   if (typeof nfb === 'string') r.ck(clauses, nfb === hx(m.netFrameBuf), () => `op #${at} ${when}: NET_FRAME_BUF should start ${short(m.netFrameBuf, 20)}, it starts ${nfb.slice(0, 40)}…`);
 }
 
+/**
+ * The common start of a 0x34 send: poke the buffer into the caller's memory (unless it is
+ * blocked), plan the syscall (and a snapshot right after it when configured), run it on the
+ * model and take the implementation's results. Undefined when the trace has run out.
+ */
+function planSend(m: Model, r: Real, idx: number, addr: number, arg1: number, bytes: Uint8Array, note: string, cfg: EngineConfig) {
+  const pid = pidOf(idx);
+  const p = m.proc(pid);
+  const ops: Op[] = [];
+  if (p && !p.receive) ops.push({ op: 'poke', pid, addr, bytes: toHex(bytes) });
+  const at = r.pos + ops.length;
+  ops.push(syscallOp(pid, SYS.Send, arg1, addr, sysNote(SYS.Send, note)));
+  if (cfg.snapshotAfterSend) ops.push({ op: 'snapshot', fields: ['queueLengths', 'netFrameBuf'] });
+  if (p && !p.receive) m.memWrite(p, addr, bytes);
+  const driver = m.driverPid !== m.noPid;
+  const { result, fx } = m.syscall(pid, SYS.Send, arg1, addr, at);
+  const got = r.take(ops);
+  if (!got) return undefined;
+  return { at, driver, result, fx, got, sys: got[ops.length - (cfg.snapshotAfterSend ? 2 : 1)] };
+}
+
 export class SendRawCmd extends KCmd {
   constructor(
     readonly idx: number,
@@ -521,20 +542,9 @@ export class SendRawCmd extends KCmd {
     super();
   }
   exec(m: Model, r: Real): void {
-    const pid = pidOf(this.idx);
-    const p = m.proc(pid);
-    const bytes = buildTxFrame(this.frame, [...m.sysMac]);
-    const ops: Op[] = [];
-    if (p && !p.receive) ops.push({ op: 'poke', pid, addr: this.addr, bytes: toHex(bytes) });
-    const at = r.pos + ops.length;
-    ops.push(syscallOp(pid, SYS.Send, 0x04, this.addr, sysNote(SYS.Send, `raw Ethernet from ${hex(this.addr)}: ${describeTx(this.frame)}`)));
-    if (this.cfg.snapshotAfterSend) ops.push({ op: 'snapshot', fields: ['queueLengths', 'netFrameBuf'] });
-    if (p && !p.receive) m.memWrite(p, this.addr, bytes);
-    const driver = m.driverPid !== m.noPid;
-    const { result, fx } = m.syscall(pid, SYS.Send, 0x04, this.addr, at);
-    const got = r.take(ops);
-    if (!got) return;
-    const sys = got[ops.length - (this.cfg.snapshotAfterSend ? 2 : 1)];
+    const sent = planSend(m, r, this.idx, this.addr, 0x04, buildTxFrame(this.frame, [...m.sysMac]), `raw Ethernet from ${hex(this.addr)}: ${describeTx(this.frame)}`, this.cfg);
+    if (!sent) return;
+    const { at, driver, result, fx, got, sys } = sent;
     const looped = fx.looped !== undefined;
     const loopClauses = [C.neverOnWire, C.loopBothPaths];
     const clauses = typeof result !== 'number' ? [C.processIds, C.blockingResult] : result === RC.InvalidInput ? (fx.why?.startsWith('derived') ? [C.lengthRange, C.rawLength] : [C.pointerCheck]) : looped ? loopClauses : fx.wire ? [C.rawLength] : [C.okayDespiteLoss];
@@ -573,21 +583,10 @@ export class SendIpv4Cmd extends KCmd {
     super();
   }
   exec(m: Model, r: Real): void {
-    const pid = pidOf(this.idx);
-    const p = m.proc(pid);
-    const bytes = buildTxDatagram(this.dgram);
-    const ops: Op[] = [];
-    if (p && !p.receive) ops.push({ op: 'poke', pid, addr: this.addr, bytes: toHex(bytes) });
-    const at = r.pos + ops.length;
     const desc = `IPv4 datagram, total_length ${this.dgram.totalLength}${this.dgram.loop ? ', src_ip == dst_ip' : ''}`;
-    ops.push(syscallOp(pid, SYS.Send, 0x01, this.addr, sysNote(SYS.Send, `IPv4 from ${hex(this.addr)}: ${desc}`)));
-    if (this.cfg.snapshotAfterSend) ops.push({ op: 'snapshot', fields: ['queueLengths', 'netFrameBuf'] });
-    if (p && !p.receive) m.memWrite(p, this.addr, bytes);
-    const driver = m.driverPid !== m.noPid;
-    const { result, fx } = m.syscall(pid, SYS.Send, 0x01, this.addr, at);
-    const got = r.take(ops);
-    if (!got) return;
-    const sys = got[ops.length - (this.cfg.snapshotAfterSend ? 2 : 1)];
+    const sent = planSend(m, r, this.idx, this.addr, 0x01, buildTxDatagram(this.dgram), `IPv4 from ${hex(this.addr)}: ${desc}`, this.cfg);
+    if (!sent) return;
+    const { at, driver, result, fx, got, sys } = sent;
     const looped = fx.looped !== undefined;
     const loopClauses = [C.neverOnWire, C.loopBothPaths, C.loopedIpv4];
     const clauses =
