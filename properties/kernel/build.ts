@@ -182,9 +182,10 @@ export const kernelBuildProperties = [
     layer: 'kernel',
     clauses: [C.build0x33Tcp, C.tcpRequestLayout],
     arbitrary: tcpReqArb,
-    scenario: (r) => {
+    scenario: (r, ctx) => {
       const req = tcpRequest(r);
-      return buildOps(3, r.addr, req, Math.max(req.length, 20 + Math.min(r.length, 1500)), `0x33 build TCP (length ${r.length})`);
+      // Read back at most one Ethernet payload (maxEthernetFrame - 14), the most 0x33 builds.
+      return buildOps(3, r.addr, req, Math.max(req.length, 20 + Math.min(r.length, ctx.limits.maxEthernetFrame - 14)), `0x33 build TCP (length ${r.length})`);
     },
     check: (r, trace, ctx) => {
       const req = tcpRequest(r);

@@ -248,7 +248,7 @@ export const nicInitProperties = [
     title: 'with bus mastering off the chip’s DMA reaches no memory (nothing written to the ring, zeros sent); switched back on, both work',
     layer: 'nic',
     clauses: ['nic.pci.bus-master-gates-dma'],
-    arbitrary: (ctx) => fc.record({ pci: location(), a: fc.integer({ min: ctx.limits.minRxFrame, max: 1514 }), b: fc.integer({ min: ctx.limits.minRxFrame, max: 1514 }), seed: fc.nat({ max: 999 }) }),
+    arbitrary: (ctx) => fc.record({ pci: location(), a: fc.integer({ min: ctx.limits.minRxFrame, max: ctx.limits.maxEthernetFrame }), b: fc.integer({ min: ctx.limits.minRxFrame, max: ctx.limits.maxEthernetFrame }), seed: fc.nat({ max: 999 }) }),
     scenario: (g, ctx) => gateOps(g, ctx),
     check: (g, trace, ctx) => {
       expectSame(dmaOf(trace).filter((d) => d.op === 4).length, 0, 'DMA writes while bus mastering is off');
