@@ -27,6 +27,7 @@ export const hx = (h: string): Uint8Array => {
 };
 
 export const u16At = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
+export const u32At = (b: Uint8Array, at: number): number => ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 
 /** RFC 1055 framing: END, each END/ESC escaped as ESC ESC_END / ESC ESC_ESC, END. */
 export const SLIP = { END: 0xc0, ESC: 0xdb, ESC_END: 0xdc, ESC_ESC: 0xdd } as const;

@@ -6,7 +6,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
 import { bytes, hexBytes, ipv4Addr, port, u16, u32, u8 } from '../arbitraries.ts';
-import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, verifies } from '../oracles.ts';
+import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, u32At, verifies } from '../oracles.ts';
 import { checkAllTruncationsFail, truncationOps } from './truncation.ts';
 
 const ICMP_HEADER = 8; // type, code, checksum, identifier, sequence (RFC 792)
@@ -15,7 +15,6 @@ const UDP_HEADER = 8; // RFC 768
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 
-const u32At = (b: Uint8Array, at: number): number => ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 
 const echoArgs = () => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
 const tcpArgs = () =>

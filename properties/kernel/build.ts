@@ -6,7 +6,7 @@ import type { PropertyContext } from '../../src/runner/property.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
-import { pseudoHeader, u16At, verifies } from '../oracles.ts';
+import { pseudoHeader, u16At, u32At, verifies } from '../oracles.ts';
 import { ipv4Header, PROTO_TCP } from './frames.ts';
 import { C } from './commands.ts';
 import { RC, SYS } from './model.ts';
@@ -32,7 +32,6 @@ function outcome(trace: Trace): { result: unknown; after: Uint8Array } {
   return { result: v.result, after: fromHex(p.bytes) ?? new Uint8Array() };
 }
 
-const u32At = (b: Uint8Array, at: number): number => ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 const le16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 

@@ -25,7 +25,7 @@ import {
   type TxFrame,
 } from './frames.ts';
 import { eq, FIRST_PID, FRAME_COUNTERS, RC, SYS, type Copy, type Model, type SyscallExpect } from './model.ts';
-import { hx, isObj, KCmd, short, showResult, valueOf, type EngineConfig, type Real, type Setup } from './engine.ts';
+import { isObj, KCmd, short, showResult, valueOf, type EngineConfig, type Real, type Setup } from './engine.ts';
 
 // --- clause ids ----------------------------------------------------------------------------------
 
@@ -380,7 +380,7 @@ function onCopy(m: Model, r: Real, peekAt: number, copy: Copy, peek: OpResult | 
     const other = [...m.frames].reverse().find((f) => f.dstPid !== undefined && f.dstPid !== copy.pid && f !== own && prefixMatch(got, f.bytes));
     if (other)
       r.ck(C.disclosure, false, () =>
-        `pid ${copy.pid} read its message for frame #${own.n} (${describeFrame(own.bytes)}, delivered to it at ${own.tick ? `tick ${own.tick}` : `op #${own.op}`}) and got the bytes of frame #${other.n} (${describeFrame(other.bytes)}), which was delivered to pid ${other.dstPid} at ${other.tick ? `tick ${other.tick}` : `op #${other.op}`} and overwrote NET_FRAME_BUF before pid ${copy.pid} copied its own (the ${got.length} bytes it got start ${hx(got.subarray(0, 8))}…)`,
+        `pid ${copy.pid} read its message for frame #${own.n} (${describeFrame(own.bytes)}, delivered to it at ${own.tick ? `tick ${own.tick}` : `op #${own.op}`}) and got the bytes of frame #${other.n} (${describeFrame(other.bytes)}), which was delivered to pid ${other.dstPid} at ${other.tick ? `tick ${other.tick}` : `op #${other.op}`} and overwrote NET_FRAME_BUF before pid ${copy.pid} copied its own (the ${got.length} bytes it got start ${toHex(got.subarray(0, 8))}…)`,
       );
   }
   // kernel.hazard.ipc-buffer-overwrite: an IPC message arrives with exactly its sender's bytes.
@@ -388,7 +388,7 @@ function onCopy(m: Model, r: Real, peekAt: number, copy: Copy, peek: OpResult | 
     const own = copy.msg.ipc;
     const other = [...m.ipcs].reverse().find((i) => i !== own && eq(got, i.bytes));
     r.ck(C.ipcOverwrite, false, () =>
-      `pid ${copy.pid} received the IPC message pid ${own.src} sent at op #${own.op}, but got ${other ? `the bytes of the message pid ${other.src} sent to pid ${other.dst} at op #${other.op}: that 0x36 overwrote the one kernel IPC buffer before the first message was read` : 'other bytes'} (sent ${hx(own.bytes.subarray(0, 4))}…, received ${hx(got.subarray(0, 4))}…)`,
+      `pid ${copy.pid} received the IPC message pid ${own.src} sent at op #${own.op}, but got ${other ? `the bytes of the message pid ${other.src} sent to pid ${other.dst} at op #${other.op}: that 0x36 overwrote the one kernel IPC buffer before the first message was read` : 'other bytes'} (sent ${toHex(own.bytes.subarray(0, 4))}…, received ${toHex(got.subarray(0, 4))}…)`,
     );
   }
 }
@@ -455,7 +455,7 @@ export class ReceiveCmd extends KCmd {
     if (fx.copy) onCopy(m, r, at + 1, fx.copy, got[1], `pid ${pid}'s 0x35`);
     if (untouched) {
       const b = valueOf(got[1])?.bytes;
-      r.ck(C.nonblocking, b === hx(untouched), () => `op #${at + 1}: an empty non-blocking 0x35 must leave the buffer at ${hex(this.addr)} as it was (${hx(untouched)}), it now starts ${String(b)}`);
+      r.ck(C.nonblocking, b === toHex(untouched), () => `op #${at + 1}: an empty non-blocking 0x35 must leave the buffer at ${hex(this.addr)} as it was (${toHex(untouched)}), it now starts ${String(b)}`);
     }
   }
   toString(): string {
@@ -508,7 +508,7 @@ function checkAfterSend(m: Model, r: Real, at: number, got: OpResult | undefined
   const ql = isObj(v.queueLengths) ? v.queueLengths : {};
   for (const p of m.procs) r.ck(clauses, ql[String(p.pid)] === p.queue.length, () => `op #${at} ${when}: pid ${p.pid} should have ${p.queue.length} queued message(s), the snapshot says ${ql[String(p.pid)]}`);
   const nfb = v.netFrameBuf;
-  if (typeof nfb === 'string') r.ck(clauses, nfb === hx(m.netFrameBuf), () => `op #${at} ${when}: NET_FRAME_BUF should start ${short(m.netFrameBuf, 20)}, it starts ${nfb.slice(0, 40)}…`);
+  if (typeof nfb === 'string') r.ck(clauses, nfb === toHex(m.netFrameBuf), () => `op #${at} ${when}: NET_FRAME_BUF should start ${short(m.netFrameBuf, 20)}, it starts ${nfb.slice(0, 40)}…`);
 }
 
 /**
@@ -643,17 +643,17 @@ export class NetStatusCmd extends KCmd {
     const what = `op #${at + 1} (the NetStatus pid ${pid} read)`;
     r.ck([C.netstatus], s.length === n, () => `${what}: ${n} bytes expected, got ${s.length}`);
     if (this.addr + n - 1 > r.ctx.limits.userWindowEnd)
-      r.ck(C.pastWindow, eq(s, want), () => `${what}: NetStatus at ${hex(this.addr)} runs past the window end; all ${n} bytes must land there: expected ${hx(want)}, got ${hx(s)}`);
-    r.ck([C.netstatus, C.register], eq(s.subarray(0, 6), want.subarray(0, 6)), () => `${what}: mac should be ${hx(want.subarray(0, 6))} (${m.driverPid === m.noPid ? 'no driver yet: SYSTEM_CONFIG is zero' : "the NIC's MAC cached at registration"}), got ${hx(s.subarray(0, 6))}`);
-    r.ck(C.netstatus, eq(s.subarray(6, 10), want.subarray(6, 10)), () => `${what}: ip should be ${hx(want.subarray(6, 10))}, got ${hx(s.subarray(6, 10))}`);
+      r.ck(C.pastWindow, eq(s, want), () => `${what}: NetStatus at ${hex(this.addr)} runs past the window end; all ${n} bytes must land there: expected ${toHex(want)}, got ${toHex(s)}`);
+    r.ck([C.netstatus, C.register], eq(s.subarray(0, 6), want.subarray(0, 6)), () => `${what}: mac should be ${toHex(want.subarray(0, 6))} (${m.driverPid === m.noPid ? 'no driver yet: SYSTEM_CONFIG is zero' : "the NIC's MAC cached at registration"}), got ${toHex(s.subarray(0, 6))}`);
+    r.ck(C.netstatus, eq(s.subarray(6, 10), want.subarray(6, 10)), () => `${what}: ip should be ${toHex(want.subarray(6, 10))}, got ${toHex(s.subarray(6, 10))}`);
     r.ck([C.netstatus, C.register], s[10] === want[10], () => `${what}: drv_active should be ${want[10]}, got ${s[10]}`);
     const bound = m.bound();
     r.ck([C.netstatus, C.capacity], s[11] === want[11], () => `${what}: n_ports should be ${want[11]} (the registry: ${JSON.stringify(bound.map((e) => e.port))}), got ${s[11]}`);
     const ports = s.subarray(12, n);
     const swapped = Uint8Array.from(ports, (_, i) => ports[i ^ 1] ?? 0);
     const wantPorts = want.subarray(12, n);
-    r.ck(C.netstatus, eq(ports, wantPorts) || eq(swapped, wantPorts), () => `${what}: ports should be ${JSON.stringify(bound.map((e) => e.port))} in slot order then zeros, got ${hx(ports)}`);
-    r.ck(C.byteOrder, eq(ports, wantPorts), () => `${what}: ports are u16 little-endian: expected ${hx(wantPorts)}, got ${hx(ports)}`);
+    r.ck(C.netstatus, eq(ports, wantPorts) || eq(swapped, wantPorts), () => `${what}: ports should be ${JSON.stringify(bound.map((e) => e.port))} in slot order then zeros, got ${toHex(ports)}`);
+    r.ck(C.byteOrder, eq(ports, wantPorts), () => `${what}: ports are u16 little-endian: expected ${toHex(wantPorts)}, got ${toHex(ports)}`);
   }
   toString(): string {
     return `netstatus(${pidOf(this.idx)}, ${hex(this.addr)})`;
@@ -688,9 +688,9 @@ export function checkState(m: Model, r: Real, at: number, v: Record<string, unkn
   const nfb = v.netFrameBuf;
   if (typeof nfb === 'string') {
     const last = m.lastCopied;
-    r.ck(C.lastFrame, nfb === hx(m.netFrameBuf), () => `${what}: NET_FRAME_BUF should hold ${last ? `frame #${last.n} (${describeFrame(last.bytes)}) in its first ${last.bytes.length} bytes, then what older frames left` : 'nothing yet (zeros)'}: ${short(m.netFrameBuf, 24)}; got ${nfb.slice(0, 48)}…`);
+    r.ck(C.lastFrame, nfb === toHex(m.netFrameBuf), () => `${what}: NET_FRAME_BUF should hold ${last ? `frame #${last.n} (${describeFrame(last.bytes)}) in its first ${last.bytes.length} bytes, then what older frames left` : 'nothing yet (zeros)'}: ${short(m.netFrameBuf, 24)}; got ${nfb.slice(0, 48)}…`);
   }
-  if (isObj(v.systemConfig) && typeof v.systemConfig.mac === 'string') r.ck(C.register, v.systemConfig.mac === hx(m.sysMac), () => `${what}: SYSTEM_CONFIG's MAC should be ${hx(m.sysMac)}, got ${(v.systemConfig as { mac: string }).mac}`);
+  if (isObj(v.systemConfig) && typeof v.systemConfig.mac === 'string') r.ck(C.register, v.systemConfig.mac === toHex(m.sysMac), () => `${what}: SYSTEM_CONFIG's MAC should be ${toHex(m.sysMac)}, got ${(v.systemConfig as { mac: string }).mac}`);
   if (Array.isArray(v.processes)) {
     for (const ps of v.processes) {
       if (!isObj(ps)) continue;

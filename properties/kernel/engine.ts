@@ -143,7 +143,6 @@ export function showResult(r: OpResult | undefined): string {
   return JSON.stringify(r.value);
 }
 
-export const hx = (b: Uint8Array): string => toHex(b);
 export const short = (b: Uint8Array, n = 24): string => (b.length > n ? `${toHex(b.subarray(0, n))}… (${b.length} bytes)` : `${toHex(b)} (${b.length} bytes)`);
 
 /** A command of the model-based runs: it appends its ops and checks its results. */

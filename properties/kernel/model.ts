@@ -8,7 +8,7 @@
 // kernel IPC buffer, the tick count and the round-robin pick, and where every frame and every
 // IPC message went (the accounting categories of kernel.accounting.balance).
 import type { Defaults, Limits } from '../../src/spec/profile.ts';
-import { rfc1055Encode, u16At } from '../oracles.ts';
+import { align4, rfc1055Encode, u16At } from '../oracles.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
 
 /** kernel.decision.process-ids: the first process gets pid 1. */
@@ -121,7 +121,6 @@ export interface TickExpect {
   resumed: Copy | null;
 }
 
-const align4 = (n: number): number => (n + 3) & ~3;
 const isU = (v: number, max: number): boolean => Number.isSafeInteger(v) && v >= 0 && v <= max;
 
 export class Model {
