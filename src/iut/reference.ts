@@ -6,7 +6,9 @@ import { referenceLayers, type LayerExecutor } from './layers/index.ts';
 import { loadProfile } from '../spec/profile.ts';
 import { rootDir } from '../spec/paths.ts';
 
-export const packageVersion = (): string => (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string }).version;
+let version: string | undefined;
+/** The tool's version from package.json, read once. */
+export const packageVersion = (): string => (version ??= (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string }).version);
 
 export interface ReferenceOptions {
   profile?: string;

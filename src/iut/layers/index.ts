@@ -2,7 +2,7 @@
 // the reference is one entry here; the runner and reports need no change.
 import type { Layer, Op, Statement, Trace } from '../contract.ts';
 import type { Profile } from '../../spec/profile.ts';
-import { runOps, traceOf } from './dispatch.ts';
+import { runOps, traceOf, type Handler } from './dispatch.ts';
 import { codecHandlers } from './codec.ts';
 import { slipHandlers } from './slip.ts';
 import { nicExecutor } from './nic.ts';
@@ -12,9 +12,19 @@ import { kernelExecutor } from './kernel.ts';
 /** Executes one scenario's ops on fresh state (each scenario starts from reset). */
 export type LayerExecutor = (ops: Op[], profile: Profile, statement: Statement) => Trace;
 
+/** Stateless handler tables are built once per profile, not once per scenario. */
+function statelessExecutor(build: (profile: Profile) => Record<string, Handler<null>>): LayerExecutor {
+  const tables = new WeakMap<Profile, Record<string, Handler<null>>>();
+  return (ops, profile) => {
+    let handlers = tables.get(profile);
+    if (!handlers) tables.set(profile, (handlers = build(profile)));
+    return traceOf(runOps(ops, handlers, null));
+  };
+}
+
 export const referenceLayers: Partial<Record<Layer, LayerExecutor>> = {
-  codec: (ops, profile) => traceOf(runOps(ops, codecHandlers(profile), null)),
-  slip: (ops, profile) => traceOf(runOps(ops, slipHandlers(profile), null)),
+  codec: statelessExecutor(codecHandlers),
+  slip: statelessExecutor(slipHandlers),
   nic: nicExecutor(),
   serial: serialExecutor(),
   kernel: kernelExecutor(),
