@@ -75,9 +75,10 @@ async function loadModule(spec: string, path: string): Promise<Implementation> {
 }
 
 /**
- * An in-process implementation whose execute() returns a promise gets the same per-request
- * timeout as a process (a synchronous loop cannot be interrupted in-process: run such code
- * out of process). A thrown error stays the implementation's own (the runner reports it).
+ * Puts an in-process module under the same rules as a process: execute() returning a promise
+ * gets the per-request timeout (a synchronous loop cannot be interrupted in-process: run such
+ * code out of process), and an exception is a crash (errors must come back as data, so a throw
+ * is an 'error' row with its scenario, exactly as a child process exiting would be).
  */
 export function withTimeout(impl: Implementation, timeoutMs: number): Implementation {
   return {
@@ -85,14 +86,22 @@ export function withTimeout(impl: Implementation, timeoutMs: number): Implementa
       return impl.statement;
     },
     execute(scenario: Scenario): Trace | Promise<Trace> {
-      const r = impl.execute(scenario);
+      let r: Trace | Promise<Trace>;
+      try {
+        r = impl.execute(scenario);
+      } catch (e) {
+        throw asCrash(e);
+      }
       if (typeof (r as { then?: unknown }).then !== 'function') return r as Trace;
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ImplementationError(`no trace within ${timeoutMs / 1000} s (in-process execute did not settle)`, 'timeout')), timeoutMs);
       });
-      return Promise.race([r, expired]).finally(() => clearTimeout(timer));
+      return Promise.race([Promise.resolve(r).catch((e: unknown) => Promise.reject(asCrash(e))), expired]).finally(() => clearTimeout(timer));
     },
     ...(impl.close ? { close: () => impl.close!() } : {}),
   };
 }
+
+const asCrash = (e: unknown): ImplementationError =>
+  e instanceof ImplementationError ? e : new ImplementationError(`execute() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, 'crash');

@@ -66,3 +66,17 @@ export default mutantImplementation(allMutants.find((m) => m.name === 'ipv4-ttl-
     expect(r.stderr).toMatch(/exports no implementation/);
   });
 });
+
+describe('r2net run --impl MODULE that throws', () => {
+  it('reports the throw as an error row (a crash), not a conformance failure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'r2net-throw-'));
+    const mod = join(dir, 'thrower.mjs');
+    writeFileSync(mod, `export default { statement: { name: 'thrower', version: '0', profile: 'seed', layers: ['codec'] }, execute() { throw new TypeError('boom'); } };\n`);
+    const r = r2net(['run', '--impl', mod, '--property', 'codec.tcp.flags', '--runs', '5', '--out', join(dir, 'out')]);
+    expect(r.status, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'conformance.json'), 'utf8'));
+    const row = report.properties.find((p: { id: string }) => p.id === 'codec.tcp.flags');
+    expect(row.status).toBe('error');
+    expect(row.counterexample.message).toMatch(/crash: execute\(\) threw TypeError: boom/);
+  });
+});
