@@ -1,14 +1,9 @@
 // Small test helpers for the codec suites.
 import { expect } from 'vitest';
-import { fromHex, toHex } from '../../src/util/bytes.ts';
+import { toHex } from '../../src/util/bytes.ts';
 import type { ErrorKind, Result } from '../../src/util/result.ts';
 
-export const hx = (hex: string): Uint8Array => {
-  const b = fromHex(hex);
-  if (!b) throw new Error(`bad hex in test: ${hex}`);
-  return b;
-};
-
+export { hx } from '../../properties/oracles.ts';
 export { toHex };
 
 export function unwrap<T>(r: Result<T>): T {
