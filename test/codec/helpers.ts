@@ -3,8 +3,9 @@ import { expect } from 'vitest';
 import { toHex } from '../../src/util/bytes.ts';
 import type { ErrorKind, Result } from '../../src/util/result.ts';
 
-export { hx } from '../../properties/oracles.ts';
-export { toHex };
+import { hx } from '../../properties/oracles.ts';
+
+export { hx, toHex };
 
 export function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} at ${r.error.where}: ${r.error.message}`);
