@@ -17,6 +17,17 @@ export interface Statement {
   profile: string;
   /** Layers it implements; properties of other layers are reported as skipped. */
   layers: Layer[];
+  /**
+   * Optional features it implements (spec/features.json); clauses needing another are skipped.
+   * Absent: every feature of its layers.
+   */
+  features?: string[];
+  /**
+   * It follows the suite's decisions (clauses of kind `decision`): then a decision it does not
+   * meet fails the run like a requirement. Otherwise decision differences are reported apart
+   * and never fail the run.
+   */
+  followsDecisions?: boolean;
   /** Free options that reach the scenarios, e.g. { mac: '525400123456', ip: '0a000002' }. */
   options?: Record<string, Json>;
 }

@@ -1,7 +1,7 @@
 // JUnit XML for CI dashboards: one testsuite per layer, one testcase per clause. Hazards are
 // passing testcases carrying their counterexample in system-out (they never fail a build).
 import type { ConformanceReport } from './model.ts';
-import { replayCommand } from './model.ts';
+import { clauseReplayCommand } from './model.ts';
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -23,7 +23,7 @@ export function renderJunit(r: ConformanceReport): string {
       out.push(`    <testcase classname="${layer}.${c.kind}" name="${esc(c.id)}">`);
       out.push(`      <properties><property name="verdict" value="${c.verdict}"/><property name="kind" value="${c.kind}"/><property name="checked-by" value="${esc(c.properties.join(' '))}"/></properties>`);
       const cx = c.counterexample;
-      const detail = cx ? `${cx.message}\nproperty: ${cx.property}\nscenario: ${JSON.stringify(cx.scenario)}\nreplay: ${replayCommand(r, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}` : '';
+      const detail = cx ? `${cx.message}\nproperty: ${cx.property}\nscenario: ${JSON.stringify(cx.scenario)}\nreplay: ${clauseReplayCommand(r, c)}` : '';
       if (c.verdict === 'fail') out.push(`      <failure message="${esc(cx?.message ?? 'failed')}">${esc(detail)}</failure>`);
       else if (c.verdict === 'error') out.push(`      <error message="${esc(cx?.message ?? 'implementation error')}">${esc(detail)}</error>`);
       else if (c.verdict === 'untested') out.push(`      <failure message="no property checks this clause"/>`);

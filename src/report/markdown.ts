@@ -1,7 +1,7 @@
 // The report a person reads: verdict counts, failures with replay commands, hazards with their
 // minimal counterexample, then every clause by layer.
 import type { ConformanceReport } from './model.ts';
-import { replayCommand } from './model.ts';
+import { clauseReplayCommand, summarizeByKind, summaryLine } from './model.ts';
 import { describeDivergence } from './divergence.ts';
 import type { ClauseResult } from '../runner/run.ts';
 
@@ -15,28 +15,40 @@ function counterexampleBlock(r: ConformanceReport, c: ClauseResult): string[] {
   const ops = cx.scenario.ops.map((op) => `  ${JSON.stringify(op)}`);
   const shown = ops.length > 60 ? [...ops.slice(0, 60), `  … ${ops.length - 60} more ops (see conformance.json)`] : ops;
   const lines = [`- checked by \`${cx.property}\`: ${cx.message}`, '', '```json', `{ "layer": "${cx.scenario.layer}", "ops": [`, ...shown.map((l, i) => (i < shown.length - 1 ? `${l},` : l)), '] }', '```'];
-  lines.push('', `Replay: \`${replayCommand(r, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}\``, '');
+  lines.push('', `Replay: \`${clauseReplayCommand(r, c)}\``, '');
   return lines;
 }
 
 export function renderMarkdown(r: ConformanceReport): string {
   const s = r.summary;
+  const byKind = summarizeByKind(r.clauses);
   const out: string[] = [
     `# Conformance report: ${r.implementation.name} ${r.implementation.version}`,
     '',
     `Profile \`${r.profile}\` · layers ${r.implementation.layers.join(', ')} · seed ${r.seed} · ${r.runs} runs per property · ${(r.durationMs / 1000).toFixed(1)} s${r.shard ? ` · shard ${r.shard.index}/${r.shard.count}` : ''}`,
     '',
-    `| pass | fail | error | hazard | skip | untested |`,
-    `|---|---|---|---|---|---|`,
-    `| ${s.pass} | ${s.fail} | ${s.error} | ${s.hazard} | ${s.skip} | ${s.untested} |`,
+    `| clauses | pass | fail | error | hazard | skip | untested |`,
+    `|---|---|---|---|---|---|---|`,
+    ...(['requirement', 'decision', 'hazard'] as const).map((k) => {
+      const v = byKind[k];
+      return `| ${k === 'decision' ? 'decisions (fail = differs)' : `${k}s`} | ${v.pass} | ${v.fail} | ${v.error} | ${v.hazard} | ${v.skip} | ${v.untested} |`;
+    }),
+    `| **all** | ${s.pass} | ${s.fail} | ${s.error} | ${s.hazard} | ${s.skip} | ${s.untested} |`,
+    '',
+    summaryLine(r),
     '',
     `Command: \`${r.command}\``,
     '',
   ];
-  const bad = r.clauses.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+  const bad = r.clauses.filter((c) => (c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'untested') && c.kind !== 'decision');
   if (bad.length) {
-    out.push('## Failures', '');
-    for (const c of bad) out.push(`### ${c.id} (${c.kind}) — ${ICON[c.verdict]}`, '', c.statement, '', ...counterexampleBlock(r, c));
+    out.push('## Requirement failures', '');
+    for (const c of bad) out.push(`### ${c.id} (${c.kind}) — ${ICON[c.verdict]}`, '', c.statement, '', ...(c.note ? [c.note, ''] : []), ...counterexampleBlock(r, c));
+  }
+  const differ = r.clauses.filter((c) => (c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'untested') && c.kind === 'decision');
+  if (differ.length) {
+    out.push('## Differences from the suite\'s decisions', '', r.implementation.followsDecisions ? 'The statement follows the suite\'s decisions: these fail the run.' : 'Points no source settles, where this implementation chose otherwise. They fail the run only for a statement that follows the suite\'s decisions.', '');
+    for (const c of differ) out.push(`### ${c.id} — ${c.verdict === 'fail' ? '**DIFFERS**' : ICON[c.verdict]}`, '', c.statement, '', `Why we decided so: ${c.reason ?? ''}`, '', ...(c.note ? [c.note, ''] : []), ...counterexampleBlock(r, c));
   }
   const hazards = r.clauses.filter((c) => c.verdict === 'hazard');
   if (hazards.length) {

@@ -1,14 +1,28 @@
-// Runs property definitions against one implementation and turns fast-check's outcome into
-// per-property results and per-clause verdicts. Knows nothing about individual properties.
-import fc from 'fast-check';
-import { ImplementationError, type Implementation, type Layer, type Scenario, type Trace } from '../iut/contract.ts';
+// Runs property definitions against one implementation and folds the per-clause outcomes of
+// each property (run-property.ts) into clause verdicts. Knows nothing about individual properties.
+import type { Implementation, Layer, Scenario, Trace } from '../iut/contract.ts';
 import type { PropertyContext, PropertyDef } from './property.ts';
 import { loadClauses, type Clause } from '../spec/clauses.ts';
 import { loadProfile } from '../spec/profile.ts';
-import { validateTrace } from './trace-check.ts';
-import { canonical } from '../util/json.ts';
+import { runProperty } from './run-property.ts';
 
-export type PropertyStatus = 'pass' | 'fail' | 'error' | 'skip';
+export { runProperty, propertySeed, NOT_RUN_TIME_LIMIT } from './run-property.ts';
+
+/** A property's overall status: `fail` if any of its clauses failed, `untested` if none was observed. */
+export type PropertyStatus = 'pass' | 'fail' | 'error' | 'skip' | 'untested';
+
+/** What one property found for one of its clauses. */
+export interface ClauseOutcome {
+  verdict: 'pass' | 'fail' | 'error' | 'skip' | 'untested';
+  /** Generated cases in which a check of the clause ran. */
+  observed: number;
+  /** Why it was skipped, untested or errored. */
+  note?: string;
+  /** The shrunk failure of this clause's own check (verdict fail). */
+  counterexample?: Counterexample;
+  /** fast-check replay path of that counterexample. */
+  path?: string;
+}
 
 export interface Counterexample {
   /** The shrunk generated input, JSON-safe (bytes as hex, keys sorted). */
@@ -26,9 +40,11 @@ export interface PropertyResult {
   layer: Layer;
   clauses: string[];
   status: PropertyStatus;
+  /** Per clause: the verdict of its own checks, with its own counterexample. */
+  clauseResults?: Record<string, ClauseOutcome>;
   numRuns: number;
   seed: number;
-  /** fast-check replay path of the counterexample. */
+  /** fast-check replay path of the (first) counterexample. */
   path?: string;
   counterexample?: Counterexample;
   skipReason?: string;
@@ -44,8 +60,8 @@ export interface RunOptions {
   layers?: Layer[];
   /** Only properties whose id starts with one of these. */
   only?: string[];
-  /** Replay: exact fast-check seed/path for a single property. */
-  replay?: { seed: number; path: string };
+  /** Replay: exact fast-check seed/path for a single property; `clause` is the failure's target clause. */
+  replay?: { seed: number; path: string; clause?: string };
   /** Shard i of n (1-based): properties are dealt round-robin in id order. */
   shard?: { index: number; count: number };
   /** Whole-run time limit in ms (runSuite): properties not started by then are 'error' rows "not run: time limit". */
@@ -55,32 +71,9 @@ export interface RunOptions {
   onProgress?(event: ProgressEvent): void;
 }
 
-/** The message of a property the whole-run time limit left unrun. */
-export const NOT_RUN_TIME_LIMIT = 'not run: time limit';
-
-class TimeLimitReached extends Error {}
-
-/** Races an execute against the run's deadline; a late settlement of `p` is absorbed, never unhandled. */
-function beforeDeadline<T>(p: T | Promise<T>, deadline: number | undefined): T | Promise<T> {
-  if (deadline === undefined || !(p instanceof Promise)) return p;
-  p.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeLimitReached()), Math.max(0, deadline - performance.now()));
-  });
-  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
-}
-
 export type ProgressEvent =
   | { type: 'start'; total: number }
   | { type: 'property'; index: number; total: number; result: PropertyResult };
-
-/** Stable 32-bit seed per property so adding a property never changes another's inputs. */
-export function propertySeed(baseSeed: number, id: string): number {
-  let h = (baseSeed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return h | 0;
-}
 
 export function contextFor(impl: Implementation): PropertyContext {
   const profile = loadProfile(impl.statement.profile || 'seed');
@@ -95,104 +88,6 @@ export function selectProperties(defs: PropertyDef[], opts: Pick<RunOptions, 'on
   return out;
 }
 
-export async function runProperty(def: PropertyDef, impl: Implementation, ctx: PropertyContext, opts: RunOptions): Promise<PropertyResult> {
-  const started = performance.now();
-  const seed = opts.replay?.seed ?? propertySeed(opts.seed, def.id);
-  const numRuns = Math.max(1, Math.round(opts.runs * (def.runsFactor ?? 1)));
-  const base = { id: def.id, title: def.title, layer: def.layer, clauses: def.clauses, seed, numRuns };
-  if (!impl.statement.layers.includes(def.layer)) {
-    return { ...base, status: 'skip', skipReason: `implementation does not declare layer '${def.layer}'`, durationMs: 0 };
-  }
-  if (opts.deadline !== undefined && performance.now() >= opts.deadline) {
-    return { ...base, status: 'error', durationMs: 0, counterexample: { input: null, scenario: { layer: def.layer, ops: [] }, message: NOT_RUN_TIME_LIMIT } };
-  }
-  // An implementation fault (crash, hang, garbage) is not a conformance failure: remember the
-  // first one and stop probing, so shrinking does not hammer a broken adapter.
-  let fault: { error: ImplementationError; scenario: Scenario; input: unknown } | undefined;
-  let last: { scenario: Scenario; trace?: Trace; input: unknown } | undefined;
-  let outOfTime: { scenario: Scenario; input: unknown; runs: number } | undefined;
-  let runsDone = 0;
-  let arbitrary: fc.Arbitrary<unknown>;
-  try {
-    arbitrary = def.arbitrary(ctx);
-  } catch (e) {
-    // A broken definition is the suite's bug, not the implementation's: one error row, run goes on.
-    return { ...base, status: 'error', durationMs: 0, counterexample: { input: null, scenario: { layer: def.layer, ops: [] }, message: `suite: property definition failed to build its generator: ${(e as Error).message}` } };
-  }
-  const property = fc.asyncProperty(arbitrary, async (input) => {
-    if (fault || outOfTime) return true;
-    const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
-    last = { scenario, input };
-    // Synchronous implementations never hit beforeDeadline's timer: check the clock per run too.
-    if (opts.deadline !== undefined && performance.now() >= opts.deadline) {
-      outOfTime = { scenario, input, runs: runsDone };
-      return true;
-    }
-    let trace: Trace;
-    try {
-      trace = await beforeDeadline(impl.execute(scenario), opts.deadline);
-      runsDone++;
-    } catch (e) {
-      if (e instanceof TimeLimitReached) {
-        outOfTime = { scenario, input, runs: runsDone };
-        return true;
-      }
-      if (e instanceof ImplementationError) {
-        fault = { error: e, scenario, input };
-        return true;
-      }
-      throw e;
-    }
-    last.trace = trace;
-    validateTrace(trace, scenario);
-    def.check(input, trace, ctx);
-    return true;
-  });
-  const params: fc.Parameters<[unknown]> = opts.replay
-    ? { seed, path: opts.replay.path, numRuns: 1, endOnFailure: true }
-    : { seed, numRuns };
-  // No fast-check interruptAfterTimeLimit: its timer would race beforeDeadline's and, when it
-  // won, turn a time-limit cut into a spurious failure. Once outOfTime is set, every later run
-  // returns at once, so the property ends promptly anyway.
-  const details = await fc.check(property, params);
-  const durationMs = Math.round(performance.now() - started);
-  if (fault) {
-    return {
-      ...base,
-      status: 'error',
-      durationMs,
-      counterexample: { input: canonical(fault.input), scenario: fault.scenario, message: `${fault.error.fault}: ${fault.error.message}` },
-    };
-  }
-  if (!details.failed && outOfTime) {
-    const what = outOfTime ?? { scenario: last?.scenario ?? { layer: def.layer, ops: [] }, input: last?.input ?? null, runs: runsDone };
-    return { ...base, status: 'error', durationMs, counterexample: { input: canonical(what.input), scenario: what.scenario, message: `time limit: the run's time limit expired during this property, after ${what.runs} of ${numRuns} runs without a failure` } };
-  }
-  if (!details.failed) return { ...base, status: 'pass', durationMs };
-  // Re-run the shrunk input once to capture its scenario and trace for the report.
-  const input = details.counterexample?.[0];
-  const scenario: Scenario = { layer: def.layer, ops: def.scenario(input, ctx) };
-  let trace: Trace | undefined;
-  let rerun = '';
-  try {
-    trace = await beforeDeadline(impl.execute(scenario), opts.deadline);
-  } catch (e) {
-    // Keep the last trace only if it belongs to this very scenario; say why the re-run failed.
-    trace = last && JSON.stringify(last.scenario) === JSON.stringify(scenario) ? last.trace : undefined;
-    if (e instanceof ImplementationError) rerun = ` [re-running the shrunk input to record its trace failed: ${e.fault}: ${e.message}]`;
-    else if (e instanceof TimeLimitReached) rerun = ' [re-running the shrunk input to record its trace was cut by the time limit]';
-  }
-  const err = details.errorInstance;
-  const message = (err instanceof Error ? err.message : String(err ?? 'property returned false')) + rerun;
-  return {
-    ...base,
-    status: 'fail',
-    durationMs,
-    path: details.counterexamplePath ?? undefined,
-    counterexample: { input: canonical(input), scenario, trace, message },
-  };
-}
-
 export type ClauseVerdict = 'pass' | 'fail' | 'skip' | 'hazard' | 'error' | 'untested';
 
 export interface ClauseResult {
@@ -204,10 +99,26 @@ export interface ClauseResult {
   reason?: string;
   verdict: ClauseVerdict;
   properties: string[];
+  /** Generated cases, over all its properties, in which a check of this clause ran. */
+  observed?: number;
+  /** Why it is skip, untested or error. */
+  note?: string;
   counterexample?: Counterexample & { property: string; seed: number; path?: string };
 }
 
-/** Folds property results into clause verdicts. A hazard clause whose property fails is 'hazard'. */
+/** The clause's outcome in one property result (old reports without clauseResults: the property's status). */
+function outcomeIn(r: PropertyResult, id: string): ClauseOutcome {
+  const o = r.clauseResults?.[id];
+  if (o) return o;
+  const verdict = r.status === 'fail' || r.status === 'error' || r.status === 'skip' || r.status === 'untested' ? r.status : 'pass';
+  return { verdict, observed: 0, ...(r.counterexample ? { counterexample: r.counterexample } : {}), ...(r.path ? { path: r.path } : {}), ...(r.skipReason ? { note: r.skipReason } : {}) };
+}
+
+/**
+ * Folds property results into clause verdicts, each from the clause's own checks: error if a
+ * property errored before deciding it, fail (hazard, for a hazard clause) if one of its checks
+ * failed, pass if its checks ran and held, skip if every property skipped it, else untested.
+ */
 export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, Clause>, layers?: Layer[], declared?: Layer[]): ClauseResult[] {
   const out: ClauseResult[] = [];
   for (const clause of clauses.values()) {
@@ -223,14 +134,32 @@ export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, C
       verdict: 'untested',
       properties: mine.map((r) => r.id),
     };
-    const bad = mine.find((r) => r.status === 'error') ?? mine.find((r) => r.status === 'fail');
-    if (declared && !declared.includes(clause.layer)) row.verdict = 'skip';
-    else if (mine.length === 0) row.verdict = 'untested';
-    else if (mine.every((r) => r.status === 'skip')) row.verdict = 'skip';
-    else if (bad?.status === 'error') row.verdict = 'error';
-    else if (bad) row.verdict = clause.kind === 'hazard' ? 'hazard' : 'fail';
-    else row.verdict = 'pass';
-    if (bad?.counterexample) row.counterexample = { ...bad.counterexample, property: bad.id, seed: bad.seed, ...(bad.path ? { path: bad.path } : {}) };
+    const outcomes = mine.map((r) => ({ r, o: outcomeIn(r, clause.id) }));
+    const pick = (v: ClauseOutcome['verdict']) => outcomes.find((x) => x.o.verdict === v);
+    const bad = pick('error') ?? pick('fail');
+    if (declared && !declared.includes(clause.layer)) {
+      row.verdict = 'skip';
+      row.note = `implementation does not declare layer '${clause.layer}'`;
+    } else if (mine.length === 0) {
+      row.verdict = 'untested';
+      row.note = 'no property checks this clause';
+    } else if (bad) {
+      row.verdict = bad.o.verdict === 'error' ? 'error' : clause.kind === 'hazard' ? 'hazard' : 'fail';
+      if (bad.o.note) row.note = bad.o.note;
+      const cx = bad.o.counterexample ?? bad.r.counterexample;
+      const path = bad.o.counterexample ? bad.o.path : bad.r.path;
+      if (cx) row.counterexample = { ...cx, property: bad.r.id, seed: bad.r.seed, ...(path ? { path } : {}) };
+    } else if (pick('pass')) {
+      row.verdict = 'pass';
+    } else if (outcomes.every((x) => x.o.verdict === 'skip')) {
+      row.verdict = 'skip';
+      row.note = [...new Set(outcomes.map((x) => x.o.note).filter(Boolean))].join('; ');
+    } else {
+      row.verdict = 'untested';
+      row.note = [...new Set(outcomes.map((x) => x.o.note).filter(Boolean))].join('; ') || 'never observed';
+    }
+    const observed = outcomes.reduce((n, x) => n + x.o.observed, 0);
+    if (mine.length) row.observed = observed;
     out.push(row);
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));

@@ -6,7 +6,7 @@ import { packageVersion } from '../../iut/reference.ts';
 import { allProperties } from '../../../properties/index.ts';
 import { runSuite, type PropertyResult } from '../../runner/run.ts';
 import { runDifferential, type DifferentialResult } from '../../runner/differential.ts';
-import { buildReport, replayCommand, runFailed } from '../../report/model.ts';
+import { buildReport, clauseReplayCommand, runFailed, summaryLine } from '../../report/model.ts';
 import { describeDivergence } from '../../report/divergence.ts';
 import { writeReports } from '../../report/write.ts';
 import { loadClauses } from '../../spec/clauses.ts';
@@ -37,7 +37,7 @@ const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${
 
 /** A property whose clauses are all hazards finds its counterexample on purpose: say HAZ, not FAIL. */
 function progressLine(r: PropertyResult, index: number, total: number, hazard: boolean): string {
-  const mark = r.status === 'fail' && hazard ? 'HAZ ' : { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skip: 'skip' }[r.status];
+  const mark = r.status === 'fail' && hazard ? 'HAZ ' : { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skip: 'skip', untested: 'UNT ' }[r.status];
   const w = String(total).length;
   return `  ${mark} [${String(index).padStart(w)}/${total}] ${r.id} (${r.status === 'skip' ? r.skipReason : `${r.numRuns} runs, ${r.durationMs} ms`})`;
 }
@@ -114,15 +114,17 @@ export async function cmdRun(argv: string[]): Promise<number> {
     const report = differential ? { ...built, differential } : built;
     const files = writeReports(report, out);
     const sm = report.summary;
-    log(`\nclauses: ${sm.pass} pass, ${sm.fail} fail, ${sm.error} error, ${sm.hazard} hazard, ${sm.skip} skip, ${sm.untested} untested  (${(report.durationMs / 1000).toFixed(1)} s)`);
+    log(`\n${summaryLine(report)}`);
+    log(`clauses: ${sm.pass} pass, ${sm.fail} fail, ${sm.error} error, ${sm.hazard} hazard, ${sm.skip} skip, ${sm.untested} untested  (${(report.durationMs / 1000).toFixed(1)} s)`);
     for (const c of report.clauses.filter((x) => x.verdict === 'fail' || x.verdict === 'error' || x.verdict === 'untested')) {
-      log(`\n${c.verdict.toUpperCase()} ${c.id} (${c.kind}): ${c.statement}`);
+      const label = c.kind === 'decision' && c.verdict === 'fail' ? 'DIFFERS' : c.verdict.toUpperCase();
+      log(`\n${label} ${c.id} (${c.kind}): ${c.statement}`);
       const cx = c.counterexample;
       if (cx) {
         log(`  ${cx.message}`);
         log(`  counterexample: ${JSON.stringify(cx.scenario).slice(0, 600)}`);
-        log(`  replay: ${replayCommand(report, { id: cx.property, seed: cx.seed, ...(cx.path ? { path: cx.path } : {}) })}`);
-      } else if (c.verdict === 'untested') log('  no property checks this clause');
+        log(`  replay: ${clauseReplayCommand(report, c)}`);
+      } else if (c.note) log(`  ${c.note}`);
     }
     const hz = report.clauses.filter((c) => c.verdict === 'hazard');
     if (hz.length) log(`\n${hz.length} hazard(s) of the documented design (see ${join(out, 'conformance.md')}): ${hz.map((c) => c.id).join(', ')}`);
