@@ -134,28 +134,34 @@ export const kernelBuildProperties = [
       const req = ipv4Request(r);
       return buildOps(1, r.addr, req, Math.max(req.length, 20 + r.payload.length, 20), `0x33 build IPv4 (IHL ${r.ihl}, total_length ${r.total})`);
     },
-    check: (r, trace, ctx) => {
+    check: (r, trace, ctx, t) => {
       const req = ipv4Request(r);
       const { result, after } = outcome(trace);
       const hl = r.ihl * 4;
       const valid = r.ihl >= 5 && r.total >= hl && r.total <= ctx.limits.maxEthernetFrame - 14;
       if (!valid) {
-        mustEqual(result, RC.InvalidInput, `0x33/1 with IHL ${r.ihl} and total_length ${r.total} [${C.ipv4Bounds}]`);
-        mustEqual(toHex(after.subarray(0, req.length)), toHex(req), `the buffer after a refused 0x33/1 is untouched [${C.ipv4Bounds}]`);
+        t.check(C.ipv4Bounds, () => {
+          mustEqual(result, RC.InvalidInput, `0x33/1 with IHL ${r.ihl} and total_length ${r.total}`);
+          mustEqual(toHex(after.subarray(0, req.length)), toHex(req), 'the buffer after a refused 0x33/1 is untouched');
+        });
         return;
       }
-      mustEqual(result, RC.Okay, `0x33/1 of a valid request [${C.build0x33Ipv4}]`);
       const payload = req.subarray(hl, r.total);
-      const d = ctx.defaults;
       const b = after.subarray(0, 20 + payload.length);
-      mustEqual(
-        { versionIhl: b[0], totalLength: u16At(b, 2), identification: u16At(b, 4), flagsFragment: u16At(b, 6), ttl: b[8], protocol: b[9] },
-        { versionIhl: d.ipv4VersionIhl, totalLength: 20 + payload.length, identification: d.ipv4Identification, flagsFragment: d.ipv4FlagsFragment, ttl: d.ipv4Ttl, protocol: r.protocol },
-        `header fields of the built datagram [${C.build0x33Ipv4}]`,
+      t.step(C.build0x33Ipv4, () => {
+        mustEqual(result, RC.Okay, '0x33/1 of a valid request');
+        const d = ctx.defaults;
+        mustEqual(
+          { versionIhl: b[0], totalLength: u16At(b, 2), identification: u16At(b, 4), flagsFragment: u16At(b, 6), ttl: b[8], protocol: b[9] },
+          { versionIhl: d.ipv4VersionIhl, totalLength: 20 + payload.length, identification: d.ipv4Identification, flagsFragment: d.ipv4FlagsFragment, ttl: d.ipv4Ttl, protocol: r.protocol },
+          'header fields of the built datagram',
+        );
+        must(verifies(b.subarray(0, 20)), `the built header's checksum does not verify (RFC 1071): ${toHex(b.subarray(0, 20))}`);
+        mustEqual(toHex(b.subarray(20)), toHex(payload), 'payload after the 20-byte header (options dropped)');
+      });
+      t.check(C.replyAddresses, () =>
+        mustEqual({ src: toHex(b.subarray(12, 16)), dst: toHex(b.subarray(16, 20)) }, { src: toHex(Uint8Array.from(r.dst)), dst: toHex(Uint8Array.from(r.src)) }, "the built datagram answers the request: source = the request's destination and vice versa"),
       );
-      must(verifies(b.subarray(0, 20)), `the built header's checksum does not verify (RFC 1071): ${toHex(b.subarray(0, 20))} [${C.build0x33Ipv4}]`);
-      mustEqual(toHex(b.subarray(20)), toHex(payload), `payload after the 20-byte header (options dropped) [${C.build0x33Ipv4}]`);
-      mustEqual({ src: toHex(b.subarray(12, 16)), dst: toHex(b.subarray(16, 20)) }, { src: toHex(Uint8Array.from(r.dst)), dst: toHex(Uint8Array.from(r.src)) }, `the built datagram answers the request: source = the request's destination and vice versa [${C.replyAddresses}]`);
     },
     runsFactor: 0.5,
   }),
@@ -186,28 +192,34 @@ export const kernelBuildProperties = [
       // Read back at most one Ethernet payload (maxEthernetFrame - 14), the most 0x33 builds.
       return buildOps(3, r.addr, req, Math.max(req.length, 20 + Math.min(r.length, ctx.limits.maxEthernetFrame - 14)), `0x33 build TCP (length ${r.length})`);
     },
-    check: (r, trace, ctx) => {
+    check: (r, trace, ctx, t) => {
       const req = tcpRequest(r);
       const { result, after } = outcome(trace);
       const maxPayload = ctx.limits.maxEthernetFrame - 14 - 20 - 20;
       if (r.length > maxPayload) {
-        mustEqual(result, RC.InvalidInput, `0x33/3 with length ${r.length} > ${maxPayload} [${C.tcpRequestLayout}]`);
-        mustEqual(toHex(after.subarray(0, req.length)), toHex(req), `the buffer after a refused 0x33/3 is untouched [${C.tcpRequestLayout}]`);
+        t.check(C.tcpRequestLayout, () => {
+          mustEqual(result, RC.InvalidInput, `0x33/3 with length ${r.length} > ${maxPayload}`);
+          mustEqual(toHex(after.subarray(0, req.length)), toHex(req), 'the buffer after a refused 0x33/3 is untouched');
+        });
         return;
       }
-      mustEqual(result, RC.Okay, `0x33/3 [${C.build0x33Tcp}]`);
-      const payload = new Uint8Array(r.length);
-      payload.set(Uint8Array.from(r.written).subarray(0, r.length));
       const seg = after.subarray(0, 20 + r.length);
-      mustEqual(
-        { srcPort: u16At(seg, 0), dstPort: u16At(seg, 2), seq: u32At(seg, 4), ack: u32At(seg, 8), flags: seg[13] },
-        { srcPort: r.srcPort, dstPort: r.dstPort, seq: r.seq, ack: r.ack, flags: r.flags },
-        `segment fields read from the little-endian request (flags = the low byte at 12) [${C.tcpRequestLayout}]`,
+      t.step(C.build0x33Tcp, () => mustEqual(result, RC.Okay, '0x33/3'));
+      t.check(C.tcpRequestLayout, () =>
+        mustEqual(
+          { srcPort: u16At(seg, 0), dstPort: u16At(seg, 2), seq: u32At(seg, 4), ack: u32At(seg, 8), flags: seg[13] },
+          { srcPort: r.srcPort, dstPort: r.dstPort, seq: r.seq, ack: r.ack, flags: r.flags },
+          'segment fields read from the little-endian request (flags = the low byte at 12)',
+        ),
       );
-      mustEqual({ dataOffset: seg[12]! >> 4, window: u16At(seg, 14), urgent: u16At(seg, 18) }, { dataOffset: 5, window: ctx.defaults.tcpWindow, urgent: 0 }, `data offset, window, urgent [${C.build0x33Tcp}]`);
-      mustEqual(toHex(seg.subarray(20)), toHex(payload), `the ${r.length} payload bytes follow the header [${C.build0x33Tcp}]`);
-      const ph = pseudoHeader(Uint8Array.from(r.src), Uint8Array.from(r.dst), PROTO_TCP, seg.length);
-      must(verifies(Uint8Array.from([...ph, ...seg])), `the TCP checksum 0x${u16At(seg, 16).toString(16)} does not verify over the pseudo-header of src ${toHex(Uint8Array.from(r.src))}, dst ${toHex(Uint8Array.from(r.dst))} and the segment [${C.build0x33Tcp}]`);
+      t.check(C.build0x33Tcp, () => {
+        const payload = new Uint8Array(r.length);
+        payload.set(Uint8Array.from(r.written).subarray(0, r.length));
+        mustEqual({ dataOffset: seg[12]! >> 4, window: u16At(seg, 14), urgent: u16At(seg, 18) }, { dataOffset: 5, window: ctx.defaults.tcpWindow, urgent: 0 }, 'data offset, window, urgent');
+        mustEqual(toHex(seg.subarray(20)), toHex(payload), `the ${r.length} payload bytes follow the header`);
+        const ph = pseudoHeader(Uint8Array.from(r.src), Uint8Array.from(r.dst), PROTO_TCP, seg.length);
+        must(verifies(Uint8Array.from([...ph, ...seg])), `the TCP checksum 0x${u16At(seg, 16).toString(16)} does not verify over the pseudo-header of src ${toHex(Uint8Array.from(r.src))}, dst ${toHex(Uint8Array.from(r.dst))} and the segment`);
+      });
     },
     runsFactor: 0.5,
   }),

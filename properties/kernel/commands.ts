@@ -288,11 +288,20 @@ export class InjectCmd extends KCmd {
   }
 }
 
+/**
+ * The clause a frame's routing checks, most specific first (the one a misroute fails): the IHL
+ * rules of tcp_dest_port (options, IHL < 5, too short for the port), then bound port or driver.
+ */
 function routeClauses(bytes: Uint8Array, m: Model): string[] {
   const port = tcpDestPortOracle(bytes);
-  if (port !== null) return [C.tcpDestPort, m.lookup(port) !== null ? C.boundPort : C.defaultDriver];
-  const ihlLow = bytes.length >= ETH_HEADER + 20 && (bytes[ETH_HEADER]! & 0x0f) < 5 && bytes[12] === 0x08 && bytes[13] === 0x00 && bytes[ETH_HEADER + 9] === 6;
-  return ihlLow ? [C.tcpDestPort, C.defaultDriver, C.ihlBelow5] : [C.tcpDestPort, C.defaultDriver];
+  const ipv4Tcp = bytes.length >= ETH_HEADER + 20 && bytes[12] === 0x08 && bytes[13] === 0x00 && bytes[ETH_HEADER + 9] === 6;
+  const ihl = ipv4Tcp ? bytes[ETH_HEADER]! & 0x0f : 5;
+  if (port !== null) {
+    const target = m.lookup(port) !== null ? C.boundPort : C.defaultDriver;
+    return ihl > 5 ? [C.tcpDestPort, target] : [target, C.tcpDestPort];
+  }
+  if (ipv4Tcp && ihl < 5) return [C.ihlBelow5, C.defaultDriver, C.tcpDestPort];
+  return ipv4Tcp ? [C.tcpDestPort, C.defaultDriver] : [C.defaultDriver, C.tcpDestPort];
 }
 
 function routeWhy(bytes: Uint8Array, m: Model, dst: number): string {
@@ -337,10 +346,10 @@ export class TickCmd extends KCmd {
       r.ck(C.message, g.len === d.len, () => `${what}: the message for ${describeFrame(d.frame.bytes)} must carry port_id = its length ${d.len}, got ${g.len}`);
       if (typeof g.pushed === 'boolean') r.ck(C.queueDepth, g.pushed === d.pushed, () => `${what}: pid ${d.dstPid}'s queue ${d.pushed ? 'had room' : `was full (${r.ctx.limits.messageQueueDepth} messages)`}, so the push should ${d.pushed ? 'succeed' : 'fail'}; the tick reported pushed=${g.pushed}`);
     });
-    // The pick.
-    if (v.picked !== exp.picked) {
+    // The pick, checked every tick under the clause the expected pick depends on.
+    {
       const w = woken.get(exp.picked);
-      const gotBlocked = typeof v.picked === 'number' && blockedBefore.has(v.picked) && !(exp.delivered.some((d) => d.dstPid === v.picked && d.pushed));
+      const gotBlocked = v.picked !== exp.picked && typeof v.picked === 'number' && blockedBefore.has(v.picked) && !exp.delivered.some((d) => d.dstPid === v.picked && d.pushed);
       const clause = w && w.byPoll && w.tick === exp.tick ? C.pollBeforePick : w ? C.wake : gotBlocked ? C.blocking : exp.picked === m.noPid || blockedBefore.has(exp.picked) ? C.roundRobin : exp.delivered.some((d) => d.dstPid === exp.picked && d.pushed) ? C.pollBeforePick : C.roundRobin;
       const why =
         clause === C.pollBeforePick
@@ -350,7 +359,7 @@ export class TickCmd extends KCmd {
             : clause === C.blocking
               ? `pid ${v.picked} is blocked in a receive and must not be picked`
               : 'round-robin over the runnable processes, after the last one picked';
-      r.ck(clause, false, () => `${what}: should pick ${exp.picked === m.noPid ? 'nobody (idle)' : `pid ${exp.picked}`} (${why}), picked ${v.picked}`);
+      r.ck(clause, v.picked === exp.picked, () => `${what}: should pick ${exp.picked === m.noPid ? 'nobody (idle)' : `pid ${exp.picked}`} (${why}), picked ${v.picked}`);
     }
     const res = isObj(v.resumed) ? v.resumed : null;
     const expRes = exp.resumed;
@@ -372,7 +381,7 @@ function onCopy(m: Model, r: Real, peekAt: number, copy: Copy, peek: OpResult | 
   const origin = copy.msg.kind === 'frame' ? copy.msg.frame.origin : 'ipc';
   const extra = origin === 'loopback-raw' ? [C.neverOnWire, C.loopBothPaths] : origin === 'loopback-ipv4' ? [C.neverOnWire, C.loopedIpv4] : origin === 'ipc' ? [C.send0x36] : [];
   const src = copy.msg.kind === 'frame' ? `NET_FRAME_BUF` : 'the IPC buffer';
-  r.ck([C.copy, ...extra], eq(got, copy.bytes), () => `op #${peekAt}: after ${what}, the ${copy.len} bytes at ${hex(copy.addr)} should be ${src} as it was then, ${short(copy.bytes)}; got ${short(got)}`);
+  r.ck([...extra, C.copy], eq(got, copy.bytes), () => `op #${peekAt}: after ${what}, the ${copy.len} bytes at ${hex(copy.addr)} should be ${src} as it was then, ${short(copy.bytes)}; got ${short(got)}`);
   if (copy.addr + copy.len - 1 > r.ctx.limits.userWindowEnd) r.ck(C.pastWindow, eq(got, copy.bytes), () => `op #${peekAt}: the copy at ${hex(copy.addr)} runs past the window end; all ${copy.len} bytes must land, got ${short(got)}`);
   // kernel.hazard.netframebuf-disclosure: what the user wants is their own frame, never another process's.
   if (copy.msg.kind === 'frame' && r.wants(C.disclosure) && !eq(got, copy.msg.frame.bytes)) {
@@ -491,7 +500,7 @@ export class IpcSendCmd extends KCmd {
     const { result, fx } = m.syscall(pid, SYS.Ipc, this.target, this.addr, at);
     if (!got) return;
     const sys = got[0];
-    const clauses = result === 'no-such-process' ? [C.processIds] : result === 'blocked' ? [C.blockingResult] : fx.ipc ? (fx.ipc.fate === 'lost-queue-full' ? [C.send0x36, C.okayDespiteLoss] : [C.send0x36]) : fx.why?.startsWith('no process') ? [C.unknownPid] : [C.pointerCheck];
+    const clauses = result === 'no-such-process' ? [C.processIds] : result === 'blocked' ? [C.blockingResult] : fx.ipc ? (fx.ipc.fate === 'lost-queue-full' ? [C.okayDespiteLoss, C.send0x36] : [C.send0x36]) : fx.why?.startsWith('no process') ? [C.unknownPid] : [C.pointerCheck];
     checkSyscall(r, at, SYS.Ipc, this.addr, sys, result, clauses, fx.ipc?.fate === 'lost-queue-full' ? `pid ${this.target}'s queue is full: the message is lost, the call still returns Okay` : fx.why);
   }
   toString(): string {
@@ -547,7 +556,8 @@ export class SendRawCmd extends KCmd {
     const { at, driver, result, fx, got, sys } = sent;
     const looped = fx.looped !== undefined;
     const loopClauses = [C.neverOnWire, C.loopBothPaths];
-    const clauses = typeof result !== 'number' ? [C.processIds, C.blockingResult] : result === RC.InvalidInput ? (fx.why?.startsWith('derived') ? [C.lengthRange, C.rawLength] : [C.pointerCheck]) : looped ? loopClauses : fx.wire ? [C.rawLength] : [C.okayDespiteLoss];
+    const loopResult = fx.looped?.fate === 'looped-no-driver' ? [C.okayDespiteLoss, C.loopNoDriver] : [C.loopBothPaths, C.neverOnWire];
+    const clauses = typeof result !== 'number' ? [C.processIds, C.blockingResult] : result === RC.InvalidInput ? (fx.why?.startsWith('derived') ? [C.lengthRange, C.rawLength] : [C.pointerCheck]) : looped ? loopResult : fx.wire ? [C.rawLength] : [C.okayDespiteLoss];
     checkSyscall(r, at, SYS.Send, this.addr, sys, result, clauses, fx.why);
     const wire = r.wireOf(at);
     const what = `op #${at} (0x34 raw, ${describeTx(this.frame)})`;
@@ -589,13 +599,14 @@ export class SendIpv4Cmd extends KCmd {
     const { at, driver, result, fx, got, sys } = sent;
     const looped = fx.looped !== undefined;
     const loopClauses = [C.neverOnWire, C.loopBothPaths, C.loopedIpv4];
+    const loopResult = fx.looped?.fate === 'looped-no-driver' ? [C.okayDespiteLoss, C.loopNoDriver] : [C.loopBothPaths, C.loopedIpv4, C.neverOnWire];
     const clauses =
       typeof result !== 'number'
         ? [C.processIds, C.blockingResult]
         : result === RC.InvalidInput
           ? fx.why?.startsWith('total_length') ? [C.ipv4Short] : fx.why?.startsWith('a looped') ? [C.loopedIpv4] : [C.pointerCheck]
           : looped
-            ? loopClauses
+            ? loopResult
             : fx.serial
               ? [C.ipv4Serial]
               : [C.okayDespiteLoss];
@@ -606,7 +617,7 @@ export class SendIpv4Cmd extends KCmd {
     const serial = r.serialOf(at);
     if (looped) r.ck(loopClauses, serial.length === 0, () => `${what}: src_ip == dst_ip, so nothing may reach the serial line; it carried ${short(serial)}`);
     else if (fx.serial) r.ck(C.ipv4Serial, eq(serial, fx.serial), () => `${what}: the serial line should carry the SLIP frame ${short(fx.serial!, 24)} (END, ${this.dgram.totalLength} escaped bytes, END), it carried ${short(serial, 24)}`);
-    else r.ck([C.ipv4Serial, C.okayDespiteLoss], serial.length === 0, () => `${what}: nothing may be sent (${fx.why ?? 'refused'}), the serial line carried ${short(serial)}`);
+    else r.ck([C.okayDespiteLoss, C.ipv4Serial], serial.length === 0, () => `${what}: nothing may be sent (${fx.why ?? 'refused'}), the serial line carried ${short(serial)}`);
     if (this.cfg.snapshotAfterSend) {
       const c = looped ? (fx.looped!.fate === 'looped-no-driver' ? [C.loopNoDriver] : [C.neverOnWire, C.loopedIpv4, C.lastFrame]) : [C.ipv4Serial];
       checkAfterSend(m, r, at + 1, got[got.length - 1], c, looped ? (driver ? 'right after a looped datagram (delivered at once, wrapped in Ethernet)' : 'after a looped datagram with no driver (it is dropped)') : 'after a send');

@@ -8,12 +8,15 @@
 //      the trace as the "real" system: each command takes its own results from the cursor and
 //      compares them with what the model says the clauses require.
 //
-// Every comparison names the clause it checks, and a property only enforces the clauses it
-// lists — so a failure is reported against the rule that broke. fast-check shrinks the command
-// list, so a counterexample is a handful of ops.
+// Every comparison names the clause it checks (the first of its list the property enforces is
+// the one it fails and counts as observed), and a property only enforces the clauses it lists —
+// so a failure is reported against the rule that broke. A failed comparison ends the case (a
+// `step`): the model and the implementation no longer agree on the state, so every later
+// comparison would differ too. fast-check shrinks the command list, so a counterexample is a
+// handful of ops.
 import fc from 'fast-check';
 import type { Json, Op, OpResult, Trace } from '../../src/iut/contract.ts';
-import { defineProperty, Violation, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
+import { defineProperty, Unsupported, Violation, type Checks, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
 import { resultAt } from '../../src/runner/assert.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 import { Model, type Copy, type MFrame } from './model.ts';
@@ -54,6 +57,10 @@ export interface EngineConfig {
 export abstract class Real {
   abstract readonly plan: boolean;
   abstract readonly pos: number;
+  /** The runner's per-clause record (check mode); without it a failed comparison throws a Violation. */
+  checks: Checks | null = null;
+  /** The first op the implementation answered unsupported-op (a hazard is not shown on such a trace). */
+  unsupported: string | null = null;
   readonly receipts: Receipt[] = [];
   readonly binds: BindRecord[] = [];
   /** Runs after every command (the accounting snapshot of the accounting property). */
@@ -68,11 +75,20 @@ export abstract class Real {
     const list = typeof clauses === 'string' ? [clauses] : clauses;
     return list.some((c) => this.cfg.clauses.includes(c));
   }
-  /** Fails the property when `ok` is false and one of `clauses` is among those it enforces. */
+  /**
+   * One comparison, of the first of `clauses` the property enforces: fails that clause (and ends
+   * the case) when `ok` is false. A hazard is only shown on a trace whose ops were all supported.
+   */
   ck(clauses: string | readonly string[], ok: boolean, message: () => string): void {
-    if (ok || this.plan || !this.wants(clauses)) return;
-    const list = (typeof clauses === 'string' ? [clauses] : clauses).filter((c) => this.cfg.clauses.includes(c));
-    throw new Violation(`${message()} [${list.join(', ')}]`);
+    if (this.plan) return;
+    const clause = (typeof clauses === 'string' ? [clauses] : clauses).find((c) => this.cfg.clauses.includes(c));
+    if (clause === undefined) return;
+    const judge = (): void => {
+      if (this.unsupported !== null && clause.includes('.hazard.')) throw new Unsupported(`the hazard is not shown on this trace: ${this.unsupported}`);
+      if (!ok) throw new Violation(`${message()} [${clause}]`);
+    };
+    if (this.checks) this.checks.step(clause, judge);
+    else judge();
   }
   wireOf(_op: number): WireObs[] {
     return [];
@@ -115,7 +131,12 @@ export class Cursor extends Real {
     return this.at;
   }
   take(ops: Op[]): OpResult[] {
-    return ops.map(() => resultAt(this.trace, this.at++));
+    return ops.map((op) => {
+      const at = this.at++;
+      const r = resultAt(this.trace, at);
+      if (!r.ok && r.error.kind === 'unsupported-op' && this.unsupported === null) this.unsupported = `op #${at} (${op.op}) was answered unsupported-op`;
+      return r;
+    });
   }
   override wireOf(op: number): WireObs[] {
     return this.wire.filter((w) => w.op === op);
@@ -261,8 +282,9 @@ export function modelProperty(d: ModelPropertyDef, cmds: { boot: BootLike; spawn
       play(input, ctx, p);
       return p.ops;
     },
-    check: (input, trace, ctx) => {
+    check: (input, trace, ctx, t) => {
       const c = new Cursor(trace, cfgOf(), ctx);
+      c.checks = t;
       const m = play(input, ctx, c);
       d.audit?.(m, c);
     },
