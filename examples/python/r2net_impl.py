@@ -20,6 +20,10 @@ STATEMENT = {
     "version": "1.0.0",
     "profile": "seed",
     "layers": ["codec", "slip"],
+    # The optional parts of spec/features.json this implementation has (all of the codec's).
+    "features": ["tcp.state", "arp.reply", "icmp.reply", "udp.checksum"],
+    # It was written to the suite's decisions too, so a decision it misses should fail the run.
+    "followsDecisions": True,
 }
 
 # The seed profile (spec/profiles/seed.json): the values this implementation claims.

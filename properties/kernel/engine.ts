@@ -59,7 +59,7 @@ export abstract class Real {
   abstract readonly pos: number;
   /** The runner's per-clause record (check mode); without it a failed comparison throws a Violation. */
   checks: Checks | null = null;
-  /** The first op the implementation answered unsupported-op (a hazard is not shown on such a trace). */
+  /** The first op the implementation answered unsupported-op: no later comparison holds or is shown. */
   unsupported: string | null = null;
   readonly receipts: Receipt[] = [];
   readonly binds: BindRecord[] = [];
@@ -77,14 +77,16 @@ export abstract class Real {
   }
   /**
    * One comparison, of the first of `clauses` the property enforces: fails that clause (and ends
-   * the case) when `ok` is false. A hazard is only shown on a trace whose ops were all supported.
+   * the case) when `ok` is false. After an op answered unsupported-op nothing holds or is shown:
+   * the model's state no longer says what the trace should be (a hazard is then not shown, any
+   * other clause is declared but unsupported).
    */
   ck(clauses: string | readonly string[], ok: boolean, message: () => string): void {
     if (this.plan) return;
     const clause = (typeof clauses === 'string' ? [clauses] : clauses).find((c) => this.cfg.clauses.includes(c));
     if (clause === undefined) return;
     const judge = (): void => {
-      if (this.unsupported !== null && clause.includes('.hazard.')) throw new Unsupported(`the hazard is not shown on this trace: ${this.unsupported}`);
+      if (this.unsupported !== null) throw new Unsupported(this.unsupported);
       if (!ok) throw new Violation(`${message()} [${clause}]`);
     };
     if (this.checks) this.checks.step(clause, judge);

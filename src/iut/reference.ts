@@ -5,6 +5,7 @@ import type { Implementation, Json, Layer, Scenario, Statement, Trace } from './
 import { referenceLayers, type LayerExecutor } from './layers/index.ts';
 import { loadProfile } from '../spec/profile.ts';
 import { rootDir } from '../spec/paths.ts';
+import { loadFeatures } from '../spec/features.ts';
 
 let version: string | undefined;
 /** The tool's version from package.json, read once. */
@@ -18,6 +19,8 @@ export interface ReferenceOptions {
   /** Replace a layer's executor: how the deliberately wrong implementations are built. */
   overrides?: Partial<Record<Layer, LayerExecutor>>;
   name?: string;
+  /** Declare only these features (default: every feature of spec/features.json, which the reference implements). */
+  features?: string[];
 }
 
 export function createReference(o: ReferenceOptions = {}): Implementation {
@@ -28,6 +31,9 @@ export function createReference(o: ReferenceOptions = {}): Implementation {
     version: packageVersion(),
     profile: o.profile ?? 'seed',
     layers: declared,
+    features: o.features ?? loadFeatures().filter((f) => declared.includes(f.layer)).map((f) => f.id),
+    // The reference is the suite's decisions made executable: a decision it misses is a bug.
+    followsDecisions: true,
     ...(o.options ? { options: o.options } : {}),
   };
   const profile = loadProfile(statement.profile);

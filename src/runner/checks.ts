@@ -16,8 +16,6 @@ export class CaseChecks implements Checks {
   readonly failures: CaseFailure[] = [];
   /** Hazard clauses whose check needed an unsupported op: not observed, and why. */
   readonly unsupported = new Map<string, string>();
-  /** Whether the property checked through this object at all. */
-  used = false;
 
   /**
    * @param enforced clauses whose checks run (the property's, less those needing undeclared features)
@@ -55,7 +53,6 @@ export class CaseChecks implements Checks {
   }
 
   private run(clause: string, fn: () => void, fatal: boolean): void {
-    this.used = true;
     if (!this.enforced.has(clause)) return;
     try {
       fn();

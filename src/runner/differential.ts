@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { ImplementationError, type Implementation, type Json, type Layer, type Scenario, type Trace } from '../iut/contract.ts';
 import { createReference } from '../iut/reference.ts';
 import type { PropertyDef } from './property.ts';
+import { canonical } from '../util/json.ts';
 import { contextFor, propertySeed, selectProperties, NOT_RUN_TIME_LIMIT, type RunOptions } from './run.ts';
 
 export type DifferentialStatus = 'agree' | 'diverge' | 'skip' | 'error';
@@ -152,7 +153,7 @@ export async function runDifferentialProperty(def: PropertyDef, impl: Implementa
       return true;
     }
     const d = traceDivergence(a, b);
-    if (d) throw new DivergenceFound({ ...d, input, scenario });
+    if (d) throw new DivergenceFound({ ...d, input: canonical(input), scenario });
     return true;
   });
   const params: fc.Parameters<[unknown]> = opts.replay ? { seed, path: opts.replay.path, numRuns: 1, endOnFailure: true } : { seed, numRuns };

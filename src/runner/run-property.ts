@@ -114,6 +114,8 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   }
   const hazards = new Set([...enforced].filter((c) => catalogue.get(c)?.kind === 'hazard'));
   const only = def.clauses.length === 1 ? def.clauses[0]! : undefined;
+  // A check that takes `t` says itself what it observed; one that does not is one check of its only clause.
+  const checksItself = def.check.length >= 4;
 
   /** Runs one case's checks; rethrows what is not a clause failure (contract, crash). */
   const checkCase = (input: unknown, trace: Trace): CaseChecks => {
@@ -121,7 +123,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
     try {
       def.check(input, trace, ctx, t);
       // A one-clause property that checks without `t`: the whole check is that clause's.
-      if (only && !t.used && enforced.has(only)) t.observed.add(only);
+      if (only && !checksItself && enforced.has(only)) t.observed.add(only);
     } catch (e) {
       if (e instanceof CaseAborted || e instanceof ContractViolation) {
         if (e instanceof ContractViolation) throw e;

@@ -50,10 +50,10 @@ describe('runner', () => {
     }
   });
 
-  it('a trace that breaks the contract (wrong number of results) is a failure, not a crash', async () => {
+  it('a trace that breaks the contract (wrong number of results) is an error, not a failure or a crash', async () => {
     const short: Implementation = { statement: { name: 's', version: '0', profile: 'seed', layers: ['codec'] }, execute: () => ({ results: [] }) };
     const r = await runProperty(prop('codec.tcp.flags'), short, contextFor(short), { seed: 1, runs: 5 });
-    expect(r.status).toBe('fail');
+    expect(r.status).toBe('error');
     expect(r.counterexample?.message).toMatch(/contract: trace has 0 results for 1 ops/);
   });
 
@@ -115,6 +115,13 @@ describe('clause verdicts and the exit rule', () => {
     expect(runFailed(report({ 'codec.a': 'pass', 'codec.d': 'pass', 'codec.h': 'fail', 'codec.u': 'pass' }))).toBe(false);
     expect(runFailed(report({ 'codec.a': 'error', 'codec.d': 'pass', 'codec.h': 'pass', 'codec.u': 'pass' }))).toBe(true);
     expect(runFailed(report({ 'codec.a': 'pass', 'codec.d': 'pass', 'codec.h': 'pass' }))).toBe(true);
+  });
+
+  it('a decision difference fails the run only for a statement that follows the suite\'s decisions', () => {
+    const clauses = clauseVerdicts([result('p1', ['codec.a', 'codec.u'], 'pass'), result('p2', ['codec.d'], 'fail'), result('p3', ['codec.h'], 'fail')], catalogue);
+    const impl = { name: 'x', version: '0', profile: 'seed', layers: ['codec' as const] };
+    expect(runFailed({ clauses, implementation: impl })).toBe(false);
+    expect(runFailed({ clauses, implementation: { ...impl, followsDecisions: true } })).toBe(true);
   });
 });
 

@@ -23,7 +23,6 @@ export async function cmdReplay(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.from !== undefined) return replayFromReport(values.from, values);
-  if (values.clause !== undefined) throw new UsageError('--clause ID selects a failure of a report: use it with --from REPORT.json');
   if (!values.property || values.seed === undefined) throw new UsageError('replay needs --property ID and --seed N (copy the command a report printed), or --from REPORT.json');
   const def = allProperties.find((d) => d.id === values.property);
   if (!def) throw new UsageError(`no property '${values.property}' (see r2net list)`);
@@ -34,9 +33,9 @@ export async function cmdReplay(argv: string[]): Promise<number> {
     const r = await runProperty(def, impl, contextFor(impl), {
       seed,
       runs: 1,
-      replay: { seed, path: values.path ?? '0' },
+      replay: { seed, path: values.path ?? '0', ...(values.clause !== undefined ? { clause: values.clause } : {}) },
     });
-    log(`${def.id}: ${r.status}`);
+    log(`${def.id}${values.clause !== undefined ? ` (clause ${values.clause})` : ''}: ${r.status}`);
     if (r.counterexample) {
       log(`  ${r.counterexample.message}`);
       process.stdout.write(JSON.stringify({ property: def.id, status: r.status, counterexample: r.counterexample }, null, 2) + '\n');
@@ -107,14 +106,18 @@ async function replayFromReport(file: string, values: { property?: string | unde
       }
       // A shrunk failure replays from its path; an error row (no path) re-runs the property as
       // the report's run did: same base seed and runs give the same cases up to the fault.
+      // The failure of the selected clause, or the property's first one: its own shrunk case.
+      const target = values.clause ?? Object.entries(p.clauseResults ?? {}).find(([, o]) => o.verdict === 'fail' && o.path === p.path)?.[0];
       const r = p.path
-        ? await runProperty(def, impl, ctx, { seed: report.seed, runs: 1, replay: { seed: p.seed, path: p.path } })
+        ? await runProperty(def, impl, ctx, { seed: report.seed, runs: 1, replay: { seed: p.seed, path: values.clause ? (p.clauseResults?.[values.clause]?.path ?? p.path) : p.path, ...(target ? { clause: target } : {}) } })
         : await runProperty(def, impl, ctx, { seed: report.seed, runs: report.runs });
+      const cx = target ? r.clauseResults?.[target]?.counterexample ?? r.counterexample : r.counterexample;
+      const reportedCx = target ? p.clauseResults?.[target]?.counterexample ?? p.counterexample : p.counterexample;
       const reproduced = r.status === p.status;
       const exact =
         reproduced &&
-        isDeepStrictEqual(r.counterexample?.scenario, p.counterexample?.scenario) &&
-        r.counterexample?.message === p.counterexample?.message;
+        isDeepStrictEqual(cx?.scenario, reportedCx?.scenario) &&
+        cx?.message === reportedCx?.message;
       if (r.status !== 'pass') still++;
       log(
         `${p.id}: ${r.status}${

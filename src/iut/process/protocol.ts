@@ -2,6 +2,7 @@
 // spec/contract/protocol.md is the normative description and protocol.schema.json the schema
 // of every message; this file is the same thing as TypeScript types plus the checks the
 // adapter applies to what an implementation sends back.
+import { loadFeatures } from '../../spec/features.ts';
 import { LAYERS, type Json, type Layer, type Scenario, type Statement, type Trace } from '../contract.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -51,11 +52,20 @@ export function checkStatement(x: unknown): { ok: true; statement: Statement } |
   }
   if (new Set(x.layers).size !== x.layers.length) return { ok: false, problem: 'statement.layers lists a layer twice' };
   if (x.options !== undefined && !isObject(x.options)) return { ok: false, problem: 'statement.options must be an object when present' };
+  if (x.features !== undefined && (!Array.isArray(x.features) || !x.features.every((f) => typeof f === 'string'))) {
+    return { ok: false, problem: 'statement.features must be an array of feature ids (spec/features.json) when present' };
+  }
+  const known = new Set(loadFeatures().map((f) => f.id));
+  const unknown = ((x.features as string[] | undefined) ?? []).filter((f) => !known.has(f));
+  if (unknown.length) return { ok: false, problem: `statement.features: unknown feature ${JSON.stringify(unknown[0])} (features: ${[...known].join(', ')})` };
+  if (x.followsDecisions !== undefined && typeof x.followsDecisions !== 'boolean') return { ok: false, problem: 'statement.followsDecisions must be a boolean when present' };
   const statement: Statement = {
     name: x.name as string,
     version: x.version as string,
     profile: x.profile as string,
     layers: [...(x.layers as Layer[])],
+    ...(x.features !== undefined ? { features: [...(x.features as string[])] } : {}),
+    ...(x.followsDecisions !== undefined ? { followsDecisions: x.followsDecisions as boolean } : {}),
     ...(x.options !== undefined ? { options: x.options as Record<string, Json> } : {}),
   };
   return { ok: true, statement };
