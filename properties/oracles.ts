@@ -85,6 +85,18 @@ export function ieee8023Crc32(data: Uint8Array): number {
   return (reg ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * A received frame as the RTL8139 driver hands it back: the frame followed by its 4-byte CRC-32,
+ * least significant byte first (nic.rx.crc, nic.rx.deliver-includes-crc).
+ */
+export function withFcs(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(frame.length + 4);
+  out.set(frame);
+  const fcs = ieee8023Crc32(frame);
+  for (let i = 0; i < 4; i++) out[frame.length + i] = (fcs >>> (8 * i)) & 0xff;
+  return out;
+}
+
 /** The CRC-32 check value every CRC catalogue lists: CRC-32("123456789") = 0xCBF43926. */
 export const CRC32_CHECK = { input: '123456789', value: 0xcbf43926 } as const;
 

@@ -12,7 +12,7 @@ import { createMachine, type Machine } from '../src/kernel/machine.ts';
 import { frameBalance, ipcBalance, FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger.ts';
 import { seedProfile } from '../src/spec/profile.ts';
 import { documented } from '../properties/kernel/commands.ts';
-import { ipv4Header, tcpFrame, ethernet, ETHERTYPE_ARP, ETHERTYPE_IPV4, PROTO_TCP } from '../properties/kernel/frames.ts';
+import { ipv4Header, tcpFrame, ethernet, CRC_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, PROTO_TCP } from '../properties/kernel/frames.ts';
 
 const arg = (name: string, fallback: number): number => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -47,6 +47,8 @@ const L = profile.limits;
 const W0 = L.userWindowStart;
 const WEND = L.userWindowEnd;
 const PORTS = [80, 443, 22, 8080, 7, 9];
+/** The largest TCP payload whose frame, with the CRC receive_frame hands back, fits the driver's buffer. */
+const FIT_PAYLOAD = L.rxCallerBufferBytes - CRC_BYTES - tcpFrame(0).length;
 
 function pointer(): number {
   const r = rand();
@@ -62,7 +64,7 @@ function wireFrame(): Uint8Array {
   if (r < 0.6) return ethernet([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [2, 0, 0, 0, 0, 2], ETHERTYPE_ARP, [...bytes(28)]);
   if (r < 0.75) return ethernet([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [2, 0, 0, 0, 0, 2], int(0, 0xffff), [...bytes(int(0, 100))]);
   if (r < 0.85) return bytes(int(0, 13)); // runts (and the empty frame)
-  if (r < 0.9) return tcpFrame(pick(PORTS), { payload: int(L.rxCallerBufferBytes - 40, L.rxCallerBufferBytes + 200) }); // around the driver's buffer
+  if (r < 0.9) return tcpFrame(pick(PORTS), { payload: int(FIT_PAYLOAD - 40, FIT_PAYLOAD + 200) }); // around the driver's buffer
   return bytes(int(14, 300));
 }
 

@@ -338,12 +338,12 @@ export class TickCmd extends KCmd {
     r.ck(C.framesPerTick, delivered.length + dropped === exp.delivered.length + exp.dropped.length, () =>
       `${what}: the tick should take ${exp.delivered.length + exp.dropped.length} frame(s) from the NIC (at most ${fpt} a tick, ${m.ring.length + exp.delivered.length + exp.dropped.length} waiting), it took ${delivered.length + dropped} (${delivered.length} delivered, ${dropped} dropped)`,
     );
-    r.ck(C.framesPerTick, dropped === exp.dropped.length, () => `${what}: ${exp.dropped.length} frame(s) should be dropped by the driver (< ${r.ctx.limits.minRxFrame} bytes or over its ${r.ctx.limits.rxCallerBufferBytes}-byte buffer), ${dropped} were`);
+    r.ck(C.framesPerTick, dropped === exp.dropped.length, () => `${what}: ${exp.dropped.length} frame(s) should be dropped by the driver (< ${r.ctx.limits.minRxFrame} bytes or over its ${r.ctx.limits.rxCallerBufferBytes}-byte buffer with their 4 CRC bytes), ${dropped} were`);
     exp.delivered.forEach((d, i) => {
       const g = delivered[i];
       if (!g) return;
-      r.ck(routeClauses(d.frame.bytes, m), g.dstPid === d.dstPid, () => `${what} delivered ${describeFrame(d.frame.bytes)} (frame #${d.frame.n}) to pid ${g.dstPid}; it belongs to pid ${d.dstPid}: ${routeWhy(d.frame.bytes, m, d.dstPid)}`);
-      r.ck(C.message, g.len === d.len, () => `${what}: the message for ${describeFrame(d.frame.bytes)} must carry port_id = its length ${d.len}, got ${g.len}`);
+      r.ck(routeClauses(d.frame.received, m), g.dstPid === d.dstPid, () => `${what} delivered ${describeFrame(d.frame.bytes)} (frame #${d.frame.n}) to pid ${g.dstPid}; it belongs to pid ${d.dstPid}: ${routeWhy(d.frame.received, m, d.dstPid)}`);
+      r.ck(C.message, g.len === d.len, () => `${what}: the message for ${describeFrame(d.frame.bytes)} must carry port_id = its length with its 4 CRC bytes, ${d.len}, got ${g.len}`);
       if (typeof g.pushed === 'boolean') r.ck(C.queueDepth, g.pushed === d.pushed, () => `${what}: pid ${d.dstPid}'s queue ${d.pushed ? 'had room' : `was full (${r.ctx.limits.messageQueueDepth} messages)`}, so the push should ${d.pushed ? 'succeed' : 'fail'}; the tick reported pushed=${g.pushed}`);
     });
     // The pick, checked every tick under the clause the expected pick depends on.
@@ -384,9 +384,9 @@ function onCopy(m: Model, r: Real, peekAt: number, copy: Copy, peek: OpResult | 
   r.ck([...extra, C.copy], eq(got, copy.bytes), () => `op #${peekAt}: after ${what}, the ${copy.len} bytes at ${hex(copy.addr)} should be ${src} as it was then, ${short(copy.bytes)}; got ${short(got)}`);
   if (copy.addr + copy.len - 1 > r.ctx.limits.userWindowEnd) r.ck(C.pastWindow, eq(got, copy.bytes), () => `op #${peekAt}: the copy at ${hex(copy.addr)} runs past the window end; all ${copy.len} bytes must land, got ${short(got)}`);
   // kernel.hazard.netframebuf-disclosure: what the user wants is their own frame, never another process's.
-  if (copy.msg.kind === 'frame' && r.wants(C.disclosure) && !eq(got, copy.msg.frame.bytes)) {
+  if (copy.msg.kind === 'frame' && r.wants(C.disclosure) && !eq(got, copy.msg.frame.received)) {
     const own = copy.msg.frame;
-    const other = [...m.frames].reverse().find((f) => f.dstPid !== undefined && f.dstPid !== copy.pid && f !== own && prefixMatch(got, f.bytes));
+    const other = [...m.frames].reverse().find((f) => f.dstPid !== undefined && f.dstPid !== copy.pid && f !== own && prefixMatch(got, f.received));
     if (other)
       r.ck(C.disclosure, false, () =>
         `pid ${copy.pid} read its message for frame #${own.n} (${describeFrame(own.bytes)}, delivered to it at ${own.tick ? `tick ${own.tick}` : `op #${own.op}`}) and got the bytes of frame #${other.n} (${describeFrame(other.bytes)}), which was delivered to pid ${other.dstPid} at ${other.tick ? `tick ${other.tick}` : `op #${other.op}`} and overwrote NET_FRAME_BUF before pid ${copy.pid} copied its own (the ${got.length} bytes it got start ${toHex(got.subarray(0, 8))}…)`,
@@ -699,7 +699,7 @@ export function checkState(m: Model, r: Real, at: number, v: Record<string, unkn
   const nfb = v.netFrameBuf;
   if (typeof nfb === 'string') {
     const last = m.lastCopied;
-    r.ck(C.lastFrame, nfb === toHex(m.netFrameBuf), () => `${what}: NET_FRAME_BUF should hold ${last ? `frame #${last.n} (${describeFrame(last.bytes)}) in its first ${last.bytes.length} bytes, then what older frames left` : 'nothing yet (zeros)'}: ${short(m.netFrameBuf, 24)}; got ${nfb.slice(0, 48)}…`);
+    r.ck(C.lastFrame, nfb === toHex(m.netFrameBuf), () => `${what}: NET_FRAME_BUF should hold ${last ? `frame #${last.n} (${describeFrame(last.bytes)}) in its first ${last.received.length} bytes, then what older frames left` : 'nothing yet (zeros)'}: ${short(m.netFrameBuf, 24)}; got ${nfb.slice(0, 48)}…`);
   }
   if (isObj(v.systemConfig) && typeof v.systemConfig.mac === 'string') r.ck(C.register, v.systemConfig.mac === toHex(m.sysMac), () => `${what}: SYSTEM_CONFIG's MAC should be ${toHex(m.sysMac)}, got ${(v.systemConfig as { mac: string }).mac}`);
   if (Array.isArray(v.processes)) {

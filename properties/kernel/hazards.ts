@@ -71,7 +71,7 @@ export const kernelHazardProperties: PropertyDef[] = [
     finish: drain,
     audit: (m: Model, c: Cursor) => {
       const received = c.receipts.map((x) => x.got);
-      const lostFrames = unmatched(m.frames, (f) => f.bytes, received);
+      const lostFrames = unmatched(m.frames, (f) => f.received, received);
       const f = lostFrames[0];
       if (f)
         c.ck(C.silentLoss, false, () =>

@@ -8,7 +8,7 @@
 // kernel IPC buffer, the tick count and the round-robin pick, and where every frame and every
 // IPC message went (the accounting categories of kernel.accounting.balance).
 import type { Defaults, Limits } from '../../src/spec/profile.ts';
-import { align4, rfc1055Encode, u16At } from '../oracles.ts';
+import { align4, rfc1055Encode, u16At, withFcs } from '../oracles.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
 
 /** kernel.decision.process-ids: the first process gets pid 1. */
@@ -48,6 +48,11 @@ export interface MFrame {
   /** 1, 2, 3... in the order frames entered (injected or looped). */
   n: number;
   bytes: Uint8Array;
+  /**
+   * What NET_FRAME_BUF and the receiver get: a wire frame as receive_frame hands it back, with
+   * its 4 CRC bytes (nic.rx.deliver-includes-crc); a looped frame as it is (it skips the NIC).
+   */
+  received: Uint8Array;
   origin: 'wire' | 'loopback-raw' | 'loopback-ipv4';
   /** Index of the op that offered it. */
   op: number;
@@ -262,7 +267,7 @@ export class Model {
   // --- frames --------------------------------------------------------------------------------
 
   private newFrame(bytes: Uint8Array, origin: MFrame['origin'], op: number, fate: FrameFate): MFrame {
-    const f: MFrame = { n: this.frames.length + 1, bytes, origin, op, fate };
+    const f: MFrame = { n: this.frames.length + 1, bytes, received: origin === 'wire' ? withFcs(bytes) : bytes, origin, op, fate };
     this.frames.push(f);
     return f;
   }
@@ -290,12 +295,12 @@ export class Model {
       this.unread.fate = 'overwritten';
       this.unread = null;
     }
-    this.netFrameBuf.set(frame.bytes);
+    this.netFrameBuf.set(frame.received);
     this.lastCopied = frame;
-    const { dstPid } = this.route(frame.bytes);
+    const { dstPid } = this.route(frame.received);
     frame.dstPid = dstPid;
     frame.tick = tick;
-    const pushed = this.push(dstPid, { kind: 'frame', frame, len: frame.bytes.length }, { tick, byPoll });
+    const pushed = this.push(dstPid, { kind: 'frame', frame, len: frame.received.length }, { tick, byPoll });
     if (pushed) {
       frame.fate = 'pending-unread';
       this.unread = frame;
@@ -318,7 +323,7 @@ export class Model {
       for (let i = 0; i < this.limits.framesPerTick && this.ring.length > 0; i++) {
         const frame = this.ring.shift()!;
         this.ringRead = (this.ringRead + align4(frame.bytes.length + 8)) % this.limits.rxRingBytes;
-        const len = frame.bytes.length;
+        const len = frame.received.length; // the thresholds count the CRC (nic.rx.drop-thresholds-on-frame)
         if (len < this.limits.minRxFrame || len > this.limits.rxCallerBufferBytes || len > this.limits.netFrameBufBytes) {
           frame.fate = 'driver-dropped';
           out.dropped.push(frame);

@@ -69,9 +69,9 @@ class DropStallsRing extends Rtl8139Driver {
     const io = this.ioBase;
     if (io === undefined) return 0;
     const at = this.layout.rxRing + (this.RX_OFFSET % this.profile.limits.rxRingBytes);
-    const frameLen = this.memory.readU16LE(at + 2) - 4;
+    const length = this.memory.readU16LE(at + 2);
     const empty = ((this.io.inw(io + REG.CAPR) + 16) & 0xffff) === this.io.inw(io + REG.CBR);
-    if (!empty && (frameLen < this.profile.limits.minRxFrame || frameLen > into.length)) return 0;
+    if (!empty && (length < this.profile.limits.minRxFrame || length > into.length)) return 0;
     return super.receiveFrame(into);
   }
 }
@@ -88,9 +88,19 @@ class NoAlign extends Rtl8139Driver {
     const length = this.memory.readU16LE(at + 2);
     this.RX_OFFSET = (this.RX_OFFSET + length + 4) % ring;
     this.io.outw(io + REG.CAPR, (this.RX_OFFSET - 16) & 0xffff);
-    const n = length - 4;
-    if (n < this.profile.limits.minRxFrame || n > into.length) return 0;
-    into.set(this.memory.read(at + 4, n));
+    if (length < this.profile.limits.minRxFrame || length > into.length) return 0;
+    into.set(this.memory.read(at + 4, length));
+    return length;
+  }
+}
+
+/** receive_frame handing back length − 4 bytes: the frame without its CRC (the suite's old decision). */
+class DeliverStripsCrc extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const withCrc = new Uint8Array(into.length + 4);
+    const n = super.receiveFrame(withCrc) - 4;
+    if (n < this.profile.limits.minRxFrame) return 0;
+    into.set(withCrc.subarray(0, n));
     return n;
   }
 }
@@ -256,6 +266,7 @@ export const nicMutants: Mutant[] = [
   { name: 'nic-rx-drop-stalls', layer: 'nic', description: 'a dropped frame returns without advancing the ring, which then stalls on it (r2’s code)', caughtBy: ['nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(DropStallsRing) }) },
   { name: 'nic-rx-no-align', layer: 'nic', description: 'RX_OFFSET advances by length + 4 without rounding up to a 4-byte boundary', caughtBy: ['nic.rx.in-order'], executor: nicExecutor({ driver: driverOf(NoAlign) }) },
   { name: 'nic-rx-capr-no-minus-16', layer: 'nic', description: 'CAPR is written as RX_OFFSET instead of RX_OFFSET - 16', caughtBy: ['nic.rx.in-order', 'nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(CaprWithoutMinus16) }) },
+  { name: 'nic-deliver-strips-crc', layer: 'nic', description: 'receive_frame returns length − 4 bytes, the frame without its CRC', caughtBy: ['nic.rx.in-order'], executor: nicExecutor({ driver: driverOf(DeliverStripsCrc) }) },
   { name: 'nic-rx-no-rok-ack', layer: 'nic', description: 'receive_frame never acknowledges ROK in ISR', caughtBy: ['nic.rx.empty-and-ack'], executor: nicExecutor({ driver: noRokAck }) },
   { name: 'nic-mac-reversed', layer: 'nic', description: 'read_mac_addr reads IDR5..IDR0', caughtBy: ['nic.mac.read'], executor: nicExecutor({ driver: driverOf(MacReversed) }) },
   { name: 'nic-no-bus-mastering', layer: 'nic', description: 'init never sets PCI bus mastering, so the chip cannot DMA', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoBusMastering) }) },

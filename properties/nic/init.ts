@@ -5,7 +5,7 @@ import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty, type PropertyContext } from '../../src/runner/property.ts';
 import { must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { NIC, expectSame, dmaOf, footprint, initValue, injectValue, ioOfOp, patterned, peekBytes, pciAddress, pollValue, registerValue, u16le, wireOf, type IoObs } from './support.ts';
+import { NIC, expectSame, deliveredHex, dmaOf, footprint, initValue, injectValue, ioOfOp, patterned, peekBytes, pciAddress, pollValue, registerValue, u16le, wireOf, type IoObs } from './support.ts';
 
 interface Loc {
   bus: number;
@@ -189,7 +189,7 @@ export const nicInitProperties = [
       expectSame(okValue<{ descriptor: number }>(trace, i + 2, 'send after re-init').descriptor, 0, 'descriptor of the first frame after re-init');
       expectSame(wireOf(trace).filter((w) => w.op === i + 2).map((w) => w.descriptor), [0], 'the chip sends it from descriptor 0');
       expectSame(injectValue(trace, i + 3), { accepted: true, offset: 0 }, 'first frame after re-init');
-      expectSame(pollValue(trace, i + 4), { length: 90, frame: toHex(patterned(90, r.seed + 300)) }, 'the driver reads it');
+      expectSame(pollValue(trace, i + 4), { length: 90 + NIC.CRC, frame: deliveredHex(toHex(patterned(90, r.seed + 300))) }, 'the driver reads it (with its CRC)');
     },
     runsFactor: 0.3,
   }),
@@ -238,7 +238,7 @@ export const nicInitProperties = [
       expectSame(`0x${registerValue(trace, 3).toString(16)}`, '0xffffffff', `configuration read of the absent function ${x.absent.bus}:${x.absent.dev}.${x.absent.fn}`);
       expectSame(`0x${registerValue(trace, 5).toString(16)}`, '0xffffffff', 'configuration read with CONFIG_ADDRESS bit 31 clear');
       expectSame(`0x${registerValue(trace, 6).toString(16)}`, `0x${(x.width === 4 ? 0xffffffff : (1 << (8 * x.width)) - 1).toString(16)}`, `read of unmapped port 0x${x.unmapped.toString(16)} (width ${x.width})`);
-      expectSame(pollValue(trace, 8).length, ctx.limits.minEthernetFrame, 'a frame received through the driver at the found base');
+      expectSame(pollValue(trace, 8).length, ctx.limits.minEthernetFrame + NIC.CRC, 'a frame (with its CRC) received through the driver at the found base');
       if (x.pci) expectSame(`0x${registerValue(trace, 10).toString(16)}`, `0x${(((ctx.defaults.pciDevice << 16) | ctx.defaults.pciVendor) >>> 0).toString(16)}`, 'the card’s vendor/device dword');
     },
     runsFactor: 0.15,

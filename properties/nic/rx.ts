@@ -11,6 +11,7 @@ import {
   NIC,
   RingModel,
   advanceRingTo,
+  deliveredHex,
   deliveredOf,
   dmaOf,
   footprint,
@@ -203,15 +204,20 @@ const dropOps = memoOps((d: DropInput, ctx: PropertyContext): Op[] => [
     { op: 'inject', frame: frameHex(f) },
     { op: 'poll', buffer: d.buffer },
   ]),
-  { op: 'inject', frame: toHex(patterned(ctx.limits.minRxFrame, 7)) },
+  // The shortest frame delivered: 14 bytes with its CRC (fits any buffer the input picks).
+  { op: 'inject', frame: toHex(patterned(ctx.limits.minRxFrame - NIC.CRC, 7)) },
   { op: 'poll', buffer: d.buffer },
 ]);
 
-/** Frame lengths around every threshold the receive path has. */
+/**
+ * Frame lengths around every threshold the receive path has: the driver's are on the copied
+ * length, frame + CRC (so at min - 4 and buffer - 4), the chip's on the frame itself.
+ */
 const dropLengths = (ctx: PropertyContext, buffer: number): fc.Arbitrary<number> => {
   const min = ctx.limits.minRxFrame;
+  const c = NIC.CRC;
   return fc.oneof(
-    fc.constantFrom(0, 1, min - 1, min, buffer, buffer + 1, NIC.MAX_WRITTEN, NIC.MAX_WRITTEN + 1),
+    fc.constantFrom(0, 1, min - c - 1, min - c, min - 1, min, buffer - c, buffer - c + 1, buffer, buffer + 1, NIC.MAX_WRITTEN, NIC.MAX_WRITTEN + 1),
     fc.integer({ min: 1, max: min - 1 }),
     fc.integer({ min, max: buffer }),
     fc.integer({ min: buffer + 1, max: NIC.MAX_WRITTEN + 8 }),
@@ -235,9 +241,9 @@ const emptyOps = memoOps((e: EmptyInput): Op[] => [
 export const nicRxProperties = [
   defineProperty({
     id: 'nic.rx.in-order',
-    title: 'frames of 14..1514 bytes injected and polled in any interleaving come out intact, in order, one per receive_frame, without their CRC',
+    title: 'frames of 14..1514 bytes injected and polled in any interleaving come out intact, in order, one per receive_frame, each followed by its CRC-32',
     layer: 'nic',
-    clauses: ['nic.rx.in-order', 'nic.rx.deliver-excludes-crc'],
+    clauses: ['nic.rx.in-order', 'nic.rx.deliver-includes-crc'],
     arbitrary: (ctx) => actions(ctx.limits.minRxFrame, ctx.limits.maxEthernetFrame, 16),
     scenario: (acts, ctx) => inOrderOps(acts, ctx),
     check: (acts, trace, ctx) => {
@@ -305,7 +311,7 @@ export const nicRxProperties = [
     clauses: ['nic.rx.wrap'],
     arbitrary: (ctx) =>
       fc
-        .record({ back: fc.integer({ min: 1, max: 400 }), length: fc.integer({ min: ctx.limits.minRxFrame, max: ctx.limits.rxCallerBufferBytes }), seed: fc.nat({ max: 999 }), wrap: fc.boolean() })
+        .record({ back: fc.integer({ min: 1, max: 400 }), length: fc.integer({ min: ctx.limits.minRxFrame, max: ctx.limits.rxCallerBufferBytes - NIC.CRC }), seed: fc.nat({ max: 999 }), wrap: fc.boolean() })
         .filter((w) => w.length + NIC.HEADER + NIC.CRC > 4 * w.back),
     scenario: (w, ctx) => wrapOps(w, ctx),
     check: (w, trace, ctx) => {
@@ -327,9 +333,9 @@ export const nicRxProperties = [
       expectSame(registerValue(trace, i + 3), align4(end) % ring, 'CBR after the crossing frame (wrapped)');
       if (w.wrap) {
         const p = pollValue(trace, i + 4);
-        must(p.length === w.length && p.frame === toHex(frame), `the crossing frame was not delivered intact (got ${p.length} bytes)`);
+        must(p.length === w.length + NIC.CRC && p.frame === deliveredHex(toHex(frame)), `the crossing frame was not delivered intact with its CRC (got ${p.length} bytes)`);
         expectSame(injectValue(trace, i + 5), { accepted: true, offset: align4(end) - ring }, 'the next frame starts at the wrapped write offset');
-        expectSame(pollValue(trace, i + 6).length, ctx.limits.minEthernetFrame, 'the next frame is delivered');
+        expectSame(pollValue(trace, i + 6).length, ctx.limits.minEthernetFrame + NIC.CRC, 'the next frame is delivered (with its CRC)');
       }
     },
     runsFactor: 0.3,
@@ -379,7 +385,7 @@ export const nicRxProperties = [
   }),
   defineProperty({
     id: 'nic.rx.drop-and-continue',
-    title: 'frames under 14 bytes or over the caller’s buffer are dropped (0) yet consumed: RX_OFFSET = align4(RX_OFFSET + length + 4), CAPR = RX_OFFSET - 16, later frames flow; the chip writes 1..4092-byte frames',
+    title: 'frames whose length with the CRC is under 14 bytes or over the caller’s buffer are dropped (0) yet consumed: RX_OFFSET = align4(RX_OFFSET + length + 4), CAPR = RX_OFFSET - 16, later frames flow; the chip writes 1..4092-byte frames',
     layer: 'nic',
     clauses: ['nic.rx.drop-and-continue', 'nic.rx.drop-thresholds-on-frame', 'nic.rx.advance', 'nic.rx.no-runt-filter'],
     arbitrary: (ctx) =>
@@ -392,7 +398,7 @@ export const nicRxProperties = [
       const ops = dropOps(d, ctx);
       checkAgainstRing(ops, trace, ctx, 1);
       const last = ops.length - 1;
-      expectSame(pollValue(trace, last).length, ctx.limits.minRxFrame, 'a minimal frame after the dropped ones is delivered');
+      expectSame(pollValue(trace, last).length, ctx.limits.minRxFrame, 'a minimal frame (10 bytes + CRC) after the dropped ones is delivered');
     },
     runsFactor: 0.6,
   }),
@@ -473,13 +479,14 @@ export const nicRxProperties = [
   }),
   defineProperty({
     id: 'nic.hazard.guard-overrun',
-    title: 'HAZARD: the chip’s DMA never writes outside RX_BUFFER (ring + 16 + 1500-byte guard) for any frame the driver accepts (up to 2 KiB)',
+    title: 'HAZARD: the chip’s DMA never writes outside RX_BUFFER (ring + 16 + 1500-byte guard) for any frame the driver accepts (up to 2 KiB with its CRC)',
     layer: 'nic',
     clauses: ['nic.rx.guard-overrun'],
     arbitrary: (ctx) =>
       fc.record({
         back: fc.integer({ min: 1, max: 64 }),
-        length: fc.integer({ min: ctx.limits.maxEthernetFrame - 200, max: ctx.limits.rxCallerBufferBytes }),
+        // Up to the longest frame the driver accepts: its CRC must fit the 2 KiB buffer too.
+        length: fc.integer({ min: ctx.limits.maxEthernetFrame - 200, max: ctx.limits.rxCallerBufferBytes - NIC.CRC }),
         seed: fc.nat({ max: 999 }),
       }),
     scenario: (g, ctx) => [{ op: 'init' }, ...advanceRingTo(ctx.limits.rxRingBytes - 4 * g.back, ctx, g.seed), { op: 'inject', frame: toHex(patterned(g.length, g.seed)) }, { op: 'poll' }],

@@ -7,7 +7,7 @@ import type { PropertyContext } from '../../src/runner/property.ts';
 import { Violation } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { align4 } from '../oracles.ts';
+import { align4, withFcs } from '../oracles.ts';
 
 // ------------------------------------------------------------------ spec facts (nic.json)
 
@@ -97,6 +97,8 @@ export const frameSpec = (min: number, max: number): fc.Arbitrary<FrameSpec> =>
 
 export const frameBytes = (f: FrameSpec): Uint8Array => patterned(f.length, f.seed);
 export const frameHex = (f: FrameSpec): string => toHex(frameBytes(f));
+/** What receive_frame hands back for a frame (hex in, hex out): the frame and its CRC-32. */
+export const deliveredHex = (frame: string): string => toHex(withFcs(Uint8Array.from(Buffer.from(frame, 'hex'))));
 
 /**
  * Ops that move the device's write offset (and the driver's read offset) from 0 to `target`
@@ -260,13 +262,18 @@ export class RingModel {
     return { accepted: true, offset };
   }
 
-  /** nic.rx.empty / drop-and-continue / advance: one frame consumed per call when not empty. */
+  /**
+   * nic.rx.empty / drop-and-continue / advance: one frame consumed per call when not empty. A
+   * delivered frame comes back with its CRC (deliver-includes-crc); the 14-byte minimum and the
+   * buffer size are compared with that length, the header's (drop-thresholds-on-frame).
+   */
   poll(buffer: number): { length: number; frame: string; consumed: ModelFrame | undefined } {
     const head = this.unread.shift();
     if (!head) return { length: 0, frame: '', consumed: undefined };
     this.rxOffset = (this.rxOffset + footprint(head.length)) % this.size;
-    const delivered = head.length >= this.minFrame && head.length <= buffer;
-    return delivered ? { length: head.length, frame: head.frame, consumed: head } : { length: 0, frame: '', consumed: head };
+    const copied = head.length + NIC.CRC;
+    const delivered = copied >= this.minFrame && copied <= buffer;
+    return delivered ? { length: copied, frame: deliveredHex(head.frame), consumed: head } : { length: 0, frame: '', consumed: head };
   }
 }
 

@@ -7,7 +7,7 @@ import type { DmaLayout, GuestMemory } from '../hw/memory.ts';
 import type { Profile } from '../spec/profile.ts';
 import { err, ok, type Result } from '../util/result.ts';
 import { PCI_CFG, PCI_COMMAND, PCI_CONFIG_ADDRESS, pciAddress, type PciLocation } from '../hw/pci.ts';
-import { CR, CRC_BYTES, ISR, RCR, REG, RX_HEADER_BYTES, align4 } from '../hw/rtl8139-regs.ts';
+import { CR, ISR, RCR, REG, RX_HEADER_BYTES, align4 } from '../hw/rtl8139-regs.ts';
 
 const PCI_CONFIG_DATA = PCI_CONFIG_ADDRESS + 4;
 /** The documented scan: 256 buses × 32 devices × 8 functions. */
@@ -140,20 +140,22 @@ export class Rtl8139Driver implements NicDriver {
     this.io.outw(io + REG.ISR, ISR.ROK); // acknowledge (write 1 to clear)
 
     const at = this.layout.rxRing + (this.RX_OFFSET % ring);
-    const length = this.memory.readU16LE(at + 2); // frame + 4 CRC bytes
-    const frameLen = length - CRC_BYTES; // deliver the frame without its CRC
+    // The header length counts the 4 CRC bytes; receive_frame copies and returns all of it, so
+    // every delivered frame ends with its CRC (nic.rx.deliver-includes-crc).
+    const length = this.memory.readU16LE(at + 2);
 
     // Advance first: a dropped frame must still be consumed, or the ring stalls on it.
     this.RX_OFFSET = align4(this.RX_OFFSET + length + RX_HEADER_BYTES) % ring;
     this.io.outw(io + REG.CAPR, (this.RX_OFFSET - 16) & 0xffff);
 
-    if (frameLen < this.profile.limits.minRxFrame || frameLen > into.length) {
+    // The limits are on the length copied (nic.rx.drop-thresholds-on-frame).
+    if (length < this.profile.limits.minRxFrame || length > into.length) {
       this.dropped++;
       return 0;
     }
     // WRAP is set, so the frame is contiguous in memory even past the ring end (in the guard).
-    into.set(this.memory.read(at + RX_HEADER_BYTES, frameLen));
-    return frameLen;
+    into.set(this.memory.read(at + RX_HEADER_BYTES, length));
+    return length;
   }
 
   sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {

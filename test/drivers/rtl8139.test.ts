@@ -6,6 +6,7 @@ import { PciFunction, PciHost } from '../../src/hw/pci.ts';
 import { crc32 } from '../../src/hw/crc32.ts';
 import { Rtl8139Driver, RESET_POLL_LIMIT } from '../../src/drivers/rtl8139.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
+import { withFcs } from '../../properties/oracles.ts';
 
 const profile = seedProfile();
 const L = profile.limits;
@@ -70,7 +71,7 @@ describe('rtl8139 driver: discovery and init', () => {
     expect(m.nicDriver.base).toBe(0xc000);
     expect(m.nic.registers()['RCR']).toBe(0x8f);
     m.nic.inject(frameOf(60));
-    expect(m.nicDriver.receiveFrame(new Uint8Array(2048))).toBe(60);
+    expect(m.nicDriver.receiveFrame(new Uint8Array(2048))).toBe(64); // 60 + CRC
   });
 
   it('skips a matching function whose BAR0 is not an I/O BAR', () => {
@@ -113,7 +114,19 @@ describe('rtl8139 driver: receive_frame', () => {
     expect(createHardware().nicDriver.receiveFrame(new Uint8Array(2048))).toBe(0);
   });
 
-  it('delivers frames intact and in order, without the CRC, acknowledging ROK and writing CAPR = RX_OFFSET − 16', () => {
+  it('hands a 60-byte frame back as 64 bytes: the frame, then its CRC-32 least significant byte first', () => {
+    const m = booted();
+    const f = frameOf(60, 3);
+    m.nic.inject(f);
+    const into = new Uint8Array(L.rxCallerBufferBytes);
+    expect(m.nicDriver.receiveFrame(into)).toBe(64);
+    expect(into.subarray(0, 60)).toEqual(f);
+    const fcs = crc32(f);
+    expect(into.subarray(60, 64)).toEqual(Uint8Array.of(fcs & 0xff, (fcs >>> 8) & 0xff, (fcs >>> 16) & 0xff, fcs >>> 24));
+    expect(into.subarray(0, 64)).toEqual(withFcs(f)); // and the suite's independent CRC oracle agrees
+  });
+
+  it('delivers frames intact and in order, each with its CRC, acknowledging ROK and writing CAPR = RX_OFFSET − 16', () => {
     const m = booted();
     const frames = [frameOf(60, 1), frameOf(14, 2), frameOf(1514, 3), frameOf(333, 4)];
     for (const f of frames) expect(m.nic.inject(f).accepted).toBe(true);
@@ -121,8 +134,8 @@ describe('rtl8139 driver: receive_frame', () => {
     for (const f of frames) {
       const into = new Uint8Array(L.rxCallerBufferBytes);
       const n = m.nicDriver.receiveFrame(into);
-      expect(n).toBe(f.length);
-      expect(into.subarray(0, n)).toEqual(f);
+      expect(n).toBe(f.length + 4);
+      expect(into.subarray(0, n)).toEqual(withFcs(f));
       rxOffset = (rxOffset + f.length + 8 + 3) & ~3;
       expect(m.nicDriver.rxOffset).toBe(rxOffset);
       expect(m.nic.registers()['CAPR']).toBe((rxOffset - 16) & 0xffff);
@@ -131,25 +144,26 @@ describe('rtl8139 driver: receive_frame', () => {
     expect(m.nicDriver.receiveFrame(new Uint8Array(2048))).toBe(0);
   });
 
-  it('drops frames under 14 bytes or over the caller buffer and keeps the ring flowing', () => {
+  it('drops frames whose length with the CRC is under 14 bytes or over the caller buffer and keeps the ring flowing', () => {
     const m = booted();
     const into = new Uint8Array(100);
-    const seq = [frameOf(13), frameOf(60, 5), frameOf(101), frameOf(100, 6), frameOf(1), frameOf(14, 7)];
+    // Copied lengths (frame + CRC): 13, 64, 101, 100, 5, 14, 17.
+    const seq = [frameOf(9), frameOf(60, 5), frameOf(97), frameOf(96, 6), frameOf(1), frameOf(10, 7), frameOf(13, 8)];
     for (const f of seq) m.nic.inject(f);
     const got = seq.map(() => m.nicDriver.receiveFrame(into));
-    expect(got).toEqual([0, 60, 0, 100, 0, 14]);
+    expect(got).toEqual([0, 64, 0, 100, 0, 14, 17]);
     expect(m.nicDriver.dropped).toBe(3);
     expect(m.nic.registers()['CR']! & 0x01).toBe(0x01); // ring empty: everything consumed
   });
 
-  it('drops a frame larger than the 2 KiB kernel buffer (device accepts up to 4 KiB)', () => {
+  it('drops a frame that with its CRC exceeds the 2 KiB kernel buffer (device accepts up to 4 KiB)', () => {
     const m = booted();
-    m.nic.inject(frameOf(L.netFrameBufBytes + 1));
-    m.nic.inject(frameOf(L.netFrameBufBytes, 9));
+    m.nic.inject(frameOf(L.netFrameBufBytes - 3)); // 2049 bytes with the CRC
+    m.nic.inject(frameOf(L.netFrameBufBytes - 4, 9)); // exactly 2048 with the CRC
     const buf = new Uint8Array(L.netFrameBufBytes);
     expect(m.nicDriver.receiveFrame(buf)).toBe(0);
     expect(m.nicDriver.receiveFrame(buf)).toBe(L.netFrameBufBytes);
-    expect(buf).toEqual(frameOf(L.netFrameBufBytes, 9));
+    expect(buf).toEqual(withFcs(frameOf(L.netFrameBufBytes - 4, 9)));
   });
 
   it('delivers frames across many ring wraps intact, including frames that cross the ring end', () => {
@@ -162,8 +176,8 @@ describe('rtl8139 driver: receive_frame', () => {
       expect(o.accepted).toBe(true);
       if (o.accepted && o.offset + f.length + 8 > L.rxRingBytes) crossed++;
       const n = m.nicDriver.receiveFrame(into);
-      expect(n).toBe(f.length);
-      expect(into.subarray(0, n)).toEqual(f);
+      expect(n).toBe(f.length + 4);
+      expect(into.subarray(0, n)).toEqual(withFcs(f));
     }
     expect(crossed).toBeGreaterThan(2);
   });
@@ -183,7 +197,7 @@ describe('rtl8139 driver: receive_frame', () => {
     const into = new Uint8Array(2048);
     for (const f of accepted) {
       const n = m.nicDriver.receiveFrame(into);
-      expect(into.subarray(0, n)).toEqual(f);
+      expect(into.subarray(0, n)).toEqual(withFcs(f));
     }
     expect(m.nicDriver.receiveFrame(into)).toBe(0);
   });
@@ -203,7 +217,8 @@ describe('rtl8139 driver: receive_frame', () => {
     const fcs = crc32(f);
     // The last two CRC bytes land just past RX_BUFFER's allocation.
     expect(m.memory.read(allocEnd, 2)).toEqual(Uint8Array.of((fcs >>> 16) & 0xff, fcs >>> 24));
-    expect(m.nicDriver.receiveFrame(into)).toBe(L.maxEthernetFrame); // the driver itself is unaffected
+    expect(m.nicDriver.receiveFrame(into)).toBe(L.maxEthernetFrame + 4); // the driver itself is unaffected
+    expect(into.subarray(0, L.maxEthernetFrame + 4)).toEqual(withFcs(f));
   });
 });
 
@@ -290,6 +305,6 @@ describe('rtl8139 driver: send_frame', () => {
     expect(m.nic.wire.map((w) => w.descriptor)).toEqual([0, 0]);
     m.nic.inject(frameOf(70, 4));
     const into = new Uint8Array(2048);
-    expect(m.nicDriver.receiveFrame(into)).toBe(70);
+    expect(m.nicDriver.receiveFrame(into)).toBe(74); // 70 + CRC
   });
 });

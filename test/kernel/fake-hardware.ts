@@ -1,7 +1,8 @@
 // A small stand-in for src/hw + src/drivers, implementing src/hw/api.ts just enough for kernel
 // unit tests: an RX FIFO with a frame-count capacity, a receiver that is off until the driver's
 // init, the documented driver drop rule (< 14 or > the caller's buffer), 60-byte TX padding over
-// 4 round-robin descriptors, and a SLIP path with a 4 KiB encode limit.
+// 4 round-robin descriptors, and a SLIP path with a 4 KiB encode limit. Its receive_frame hands
+// a frame back exactly as injected (the real driver appends the CRC: test/kernel/machine.test.ts).
 import type { Hardware, InjectOutcome, LineByte, NicDriver, NicOutside, SerialNet, UartOutside, VirtualClock, WireFrame } from '../../src/hw/api.ts';
 import { err, ok } from '../../src/util/result.ts';
 import type { Result } from '../../src/util/result.ts';

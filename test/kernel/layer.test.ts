@@ -70,9 +70,9 @@ describe('kernel layer executor', () => {
       { op: 'syscall', pid: 2, no: 0x35, arg1: 0, arg2: W0 },
       { op: 'syscall', pid: 9, no: 0x35, arg1: 0, arg2: W0 },
     ]);
-    expect(t.results[6]).toMatchObject({ ok: true, value: { tick: 1, time: 1 / L.pitHz, order: ['poll', 'pick'], delivered: [{ len: tcpFrame(80).length, dstPid: 2, pushed: true }], dropped: 0 } });
+    expect(t.results[6]).toMatchObject({ ok: true, value: { tick: 1, time: 1 / L.pitHz, order: ['poll', 'pick'], delivered: [{ len: tcpFrame(80).length + 4, dstPid: 2, pushed: true }], dropped: 0 } });
     expect(t.results[7]).toMatchObject({ ok: true, value: { tick: 2, delivered: [{ dstPid: 1 }] } });
-    expect(t.results[8]).toEqual({ ok: true, value: { result: tcpFrame(80).length } });
+    expect(t.results[8]).toEqual({ ok: true, value: { result: tcpFrame(80).length + 4 } }); // with its CRC
     expect(t.results[9]).toEqual({ ok: true, value: { result: 'no-such-process' } });
     const s = t.observations?.snapshot as Record<string, unknown>;
     for (const f of ['driverPid', 'registry', 'queueLengths', 'processes', 'netFrameBuf', 'systemConfig', 'frames', 'ipc', 'hazards']) expect(s, f).toHaveProperty(f);

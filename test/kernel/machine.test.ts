@@ -6,6 +6,7 @@ import type { Machine } from '../../src/kernel/machine.ts';
 import { RC } from '../../src/kernel/constants.ts';
 import { frameBalance, ipcBalance } from '../../src/kernel/ledger.ts';
 import { IP_A, IP_B, L, W0, WEND, arpFrame, icmpFrame, ipv4Header, tcpFrame, udpFrame } from './helpers.ts';
+import { withFcs } from '../../properties/oracles.ts';
 
 const MAC = Uint8Array.from([0x52, 0x54, 0x00, 0xab, 0xcd, 0xef]);
 const peek = (m: Machine, pid: number, addr: number, n: number): Uint8Array => {
@@ -53,7 +54,7 @@ describe('machine over the real hardware', () => {
         const n = m.syscall(pid, 0x35, 0, W0);
         if (typeof n === 'number' && n > 0) {
           got[pid]?.push(i);
-          expect(peek(m, pid, W0, n)).toEqual(frames[i]);
+          expect(peek(m, pid, W0, n)).toEqual(withFcs(frames[i]!)); // the driver hands back the CRC too
         }
       }
     }
@@ -72,8 +73,9 @@ describe('machine over the real hardware', () => {
     const s = m.snapshot();
     expect(s.frames.deliveredFromWire).toBe(2);
     expect(s.frames.pendingInRing).toBe(1);
-    expect(s.lastDelivered?.hex).toBe(Buffer.from(icmpFrame()).toString('hex'));
-    expect(s.netFrameBuf.slice(0, icmpFrame().length * 2)).toBe(Buffer.from(icmpFrame()).toString('hex'));
+    const icmp = Buffer.from(withFcs(icmpFrame())).toString('hex');
+    expect(s.lastDelivered?.hex).toBe(icmp);
+    expect(s.netFrameBuf.slice(0, icmp.length)).toBe(icmp);
   });
 
   it('the 17th binding evicts slot 0, and 0x38 reports exactly the table', () => {
@@ -126,8 +128,33 @@ describe('machine over the real hardware', () => {
     m.inject(arpFrame());
     expect(m.tick().poll).toMatchObject({ dropped: 1, received: [] });
     expect(m.tick().poll.received).toHaveLength(1);
-    expect(m.syscall(drv, 0x35, 0, W0)).toBe(arpFrame().length);
+    expect(m.syscall(drv, 0x35, 0, W0)).toBe(arpFrame().length + 4);
     expect(m.snapshot().frames).toMatchObject({ droppedByDriver: 1, deliveredAndRead: 1 });
+  });
+
+  it('a received frame reaches the process with its CRC: a 60-byte frame is 64 bytes in NET_FRAME_BUF, port_id and 0x35', () => {
+    const { m, drv } = driverMachine();
+    const f = tcpFrame(9, { payload: new Array(6).fill(5) });
+    expect(f.length).toBe(60);
+    m.inject(f);
+    expect(m.tick().poll.received).toHaveLength(1);
+    const s = m.snapshot();
+    expect(s.lastDelivered).toMatchObject({ len: 64, dstPid: drv, hex: Buffer.from(withFcs(f)).toString('hex') });
+    expect(m.syscall(drv, 0x35, 0, W0)).toBe(64);
+    expect(peek(m, drv, W0, 64)).toEqual(withFcs(f));
+  });
+
+  it('a 2044-byte frame fills the 2 KiB NET_FRAME_BUF with its CRC; a 2045-byte one is dropped', () => {
+    const { m, drv } = driverMachine();
+    const fits = tcpFrame(9, { payload: new Array(L.netFrameBufBytes - 4 - tcpFrame(9).length).fill(1) });
+    const over = tcpFrame(9, { payload: new Array(L.netFrameBufBytes - 3 - tcpFrame(9).length).fill(2) });
+    expect([fits.length, over.length]).toEqual([L.netFrameBufBytes - 4, L.netFrameBufBytes - 3]);
+    m.inject(over);
+    m.inject(fits);
+    expect(m.tick().poll).toMatchObject({ dropped: 1, received: [] });
+    expect(m.tick().poll.received).toHaveLength(1);
+    expect(m.syscall(drv, 0x35, 0, W0)).toBe(L.netFrameBufBytes);
+    expect(peek(m, drv, W0, L.netFrameBufBytes)).toEqual(withFcs(fits));
   });
 
   it('a blocking receive is woken by a delivery and completes when the process is picked', () => {
@@ -136,8 +163,8 @@ describe('machine over the real hardware', () => {
     m.tick();
     m.inject(icmpFrame());
     const t = m.tick();
-    expect(t.resumed).toEqual({ pid: drv, result: icmpFrame().length });
-    expect(peek(m, drv, W0, icmpFrame().length)).toEqual(icmpFrame());
+    expect(t.resumed).toEqual({ pid: drv, result: icmpFrame().length + 4 });
+    expect(peek(m, drv, W0, icmpFrame().length + 4)).toEqual(withFcs(icmpFrame()));
   });
 
   it('0x34 raw Ethernet reaches the wire padded; loopback never reaches the wire or the serial line', () => {
