@@ -20,7 +20,7 @@ const arpPacket = () => fc.record({ operation: fc.constantFrom(1, 2), senderMac:
 
 /** EtherTypes every Ethernet helper must handle: refusing another one is ethertype-opaque's failure alone. */
 const STANDARD_ETHERTYPES = [0x0800, 0x0806];
-const refusedForEtherType = (r: OpResult, etherType: number): boolean => !r.ok && !STANDARD_ETHERTYPES.includes(etherType);
+const refusedForEtherType = (r: OpResult, etherType: number): boolean => !r.ok && r.error.kind !== 'unsupported-op' && !STANDARD_ETHERTYPES.includes(etherType);
 
 export const linkProperties = [
   defineProperty({
