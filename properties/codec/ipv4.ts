@@ -1,13 +1,13 @@
 // IPv4: the documented build defaults, header checksum, parse honouring IHL and total_length,
 // and the open points of spec-notes §4 as decided in spec/clauses/codec.json.
 import fc from 'fast-check';
-import type { Op } from '../../src/iut/contract.ts';
+import type { Json, Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
-import { field, mustEqual, must, mustFail, okValue } from '../../src/runner/assert.ts';
+import { field, mustEqual, must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { bytes, hexBytes, ipv4Addr, u16, u8 } from '../arbitraries.ts';
 import { hx, rfc1071Checksum, u16At, verifies } from '../oracles.ts';
-import { checkAllTruncationsFail, truncationOps } from './truncation.ts';
+import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
 /** An IPv4 datagram built by the property itself from RFC 791's layout. */
 export interface Ipv4Spec {
@@ -64,17 +64,24 @@ export const ipv4Properties = [
     clauses: ['codec.ipv4.defaults', 'codec.ipv4.total-length'],
     arbitrary: createArgs,
     scenario: (a) => [{ op: 'ipv4.create', ...a }],
-    check: (a, trace, ctx) => {
-      const b = hx(field(okValue(trace, 0, 'ipv4.create'), 'bytes'));
+    check: (a, trace, ctx, t) => {
+      const built = () => hx(field(okValue(trace, 0, 'ipv4.create'), 'bytes'));
       const d = ctx.defaults;
-      mustEqual(b.length, 20 + a.payload.length / 2, 'datagram length');
-      mustEqual(
-        { versionIhl: b[0], dscpEcn: b[1], totalLength: u16At(b, 2), id: u16At(b, 4), flagsFragment: u16At(b, 6), ttl: b[8], protocol: b[9] },
-        { versionIhl: d.ipv4VersionIhl, dscpEcn: 0, totalLength: b.length, id: d.ipv4Identification, flagsFragment: d.ipv4FlagsFragment, ttl: d.ipv4Ttl, protocol: a.protocol },
-        'header fields',
-      );
-      mustEqual(toHex(b.slice(12, 16)) + toHex(b.slice(16, 20)), a.src + a.dst, 'src and dst');
-      mustEqual(toHex(b.slice(20)), a.payload, 'payload after the header');
+      t.check('codec.ipv4.defaults', () => {
+        const b = built();
+        mustEqual(
+          { versionIhl: b[0], dscpEcn: b[1], id: u16At(b, 4), flagsFragment: u16At(b, 6), ttl: b[8], protocol: b[9] },
+          { versionIhl: d.ipv4VersionIhl, dscpEcn: 0, id: d.ipv4Identification, flagsFragment: d.ipv4FlagsFragment, ttl: d.ipv4Ttl, protocol: a.protocol },
+          'header fields',
+        );
+        mustEqual(toHex(b.slice(12, 16)) + toHex(b.slice(16, 20)), a.src + a.dst, 'src and dst');
+      });
+      t.check('codec.ipv4.total-length', () => {
+        const b = built();
+        mustEqual(b.length, 20 + a.payload.length / 2, 'datagram length');
+        mustEqual(u16At(b, 2), b.length, 'total_length field');
+        mustEqual(toHex(b.slice(20)), a.payload, 'payload after the header');
+      });
     },
   }),
   defineProperty({
@@ -102,28 +109,33 @@ export const ipv4Properties = [
     clauses: ['codec.ipv4.parse-fields', 'codec.ipv4.parse-ihl'],
     arbitrary: ipv4Datagram,
     scenario: (s) => [{ op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) }],
-    check: (s, trace) => {
-      const v = okValue(trace, 0, 'ipv4.parse');
+    check: (s, trace, _ctx, t) => {
       const b = buildIpv4(s);
-      mustEqual(
-        v,
-        {
-          versionIhl: s.versionIhl,
-          dscpEcn: s.tos,
-          totalLength: b.length,
-          identification: s.id,
-          flagsFragment: s.frag,
-          ttl: s.ttl,
-          protocol: s.protocol,
-          checksum: u16At(b, 10),
-          src: s.src,
-          dst: s.dst,
-          options: toHex(s.options),
-          payload: toHex(s.payload),
-          checksumOk: true,
-        },
-        'parsed datagram',
-      );
+      const parsed = () => okValue<Record<string, Json>>(trace, 0, 'ipv4.parse');
+      t.check('codec.ipv4.parse-fields', () => {
+        const { options: _o, payload: _p, ...fields } = parsed();
+        mustEqual(
+          fields,
+          {
+            versionIhl: s.versionIhl,
+            dscpEcn: s.tos,
+            totalLength: b.length,
+            identification: s.id,
+            flagsFragment: s.frag,
+            ttl: s.ttl,
+            protocol: s.protocol,
+            checksum: u16At(b, 10),
+            src: s.src,
+            dst: s.dst,
+            checksumOk: true,
+          },
+          'parsed header fields',
+        );
+      });
+      t.check('codec.ipv4.parse-ihl', () => {
+        const v = parsed();
+        mustEqual({ options: field(v, 'options'), payload: field(v, 'payload') }, { options: toHex(s.options), payload: toHex(s.payload) }, `options and payload of a datagram with IHL ${s.versionIhl & 0xf}`);
+      });
     },
   }),
   // One round trip: create's output and the datagram the property builds from the documented
@@ -144,20 +156,24 @@ export const ipv4Properties = [
       },
     ],
     check: (a, trace) => {
-      const created = field<string>(okValue(trace, 0, 'ipv4.create'), 'bytes');
+      const created = hx(field<string>(okValue(trace, 0, 'ipv4.create'), 'bytes'));
       const parsed = okValue(trace, 1, 'ipv4.parse');
       mustEqual({ src: field(parsed, 'src'), dst: field(parsed, 'dst'), protocol: field(parsed, 'protocol'), payload: field(parsed, 'payload') }, { src: a.src, dst: a.dst, protocol: a.protocol, payload: a.payload }, 'parsed fields');
-      mustEqual(created, toHex(buildIpv4({ versionIhl: 0x45, tos: 0, id: field<number>(parsed, 'identification'), frag: field<number>(parsed, 'flagsFragment'), ttl: field<number>(parsed, 'ttl'), protocol: a.protocol, src: a.src, dst: a.dst, options: new Uint8Array(), payload: hx(a.payload) })), 'create output equals the datagram parse describes');
+      // The fields create fills from the defaults, and the checksum, are other clauses' rules: the
+      // datagram parse would describe is rebuilt with create's own values for them.
+      const described = buildIpv4({ versionIhl: created[0]!, tos: created[1]!, id: u16At(created, 4), frag: u16At(created, 6), ttl: created[8]!, protocol: a.protocol, src: a.src, dst: a.dst, options: new Uint8Array(), payload: hx(a.payload) });
+      const noChecksum = (b: Uint8Array) => toHex(b.slice(0, 10)) + toHex(b.slice(12));
+      mustEqual(noChecksum(created), noChecksum(described), 'create output equals the datagram parse describes (checksum aside)');
     },
   }),
   defineProperty({
     id: 'codec.ipv4.truncated',
     title: 'every truncation of a valid datagram (below total_length) is an error, never a throw',
     layer: 'codec',
-    clauses: ['codec.ipv4.truncated', 'codec.errors.typed'],
+    clauses: ['codec.ipv4.truncated', ERRORS_TYPED],
     arbitrary: ipv4Datagram,
     scenario: (s) => truncationOps('ipv4.parse', buildIpv4(s)),
-    check: (s, trace) => checkAllTruncationsFail(trace, buildIpv4(s).length, 'IPv4 datagram'),
+    check: (s, trace, _ctx, t) => checkTruncations(t, 'codec.ipv4.truncated', trace, buildIpv4(s).length, 'IPv4 datagram'),
   }),
   defineProperty({
     id: 'codec.ipv4.padding-ignored',
@@ -165,18 +181,15 @@ export const ipv4Properties = [
     layer: 'codec',
     clauses: ['codec.ipv4.decision.trailing-bytes'],
     arbitrary: () => fc.tuple(ipv4Datagram(), bytes(1, 46)),
-    scenario: ([s, pad]) => [{ op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) + toHex(pad) }],
-    check: ([s], trace) => {
-      const v = okValue(trace, 0, 'ipv4.parse');
-      mustEqual(field(v, 'payload'), toHex(s.payload), 'payload of a padded datagram');
-      mustEqual(field(v, 'checksumOk'), true, 'checksumOk');
-    },
+    // Parsed bare and padded: the two parses must agree, whatever else parse gets wrong.
+    scenario: ([s, pad]) => [{ op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) }, { op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) + toHex(pad) }],
+    check: ([_s, pad], trace, _ctx, t) => checkSameParse(t, 'codec.ipv4.decision.trailing-bytes', trace, 0, 1, `parse of the datagram with ${pad.length} bytes of padding against the bare datagram`),
   }),
   defineProperty({
     id: 'codec.ipv4.bad-headers',
     title: 'version other than 4, IHL below 5, or total_length below the header length is malformed',
     layer: 'codec',
-    clauses: ['codec.ipv4.decision.version', 'codec.ipv4.decision.ihl-min', 'codec.ipv4.decision.total-below-header', 'codec.errors.typed'],
+    clauses: ['codec.ipv4.decision.version', 'codec.ipv4.decision.ihl-min', 'codec.ipv4.decision.total-below-header', ERRORS_TYPED],
     arbitrary: () =>
       fc.tuple(
         ipv4Datagram(),
@@ -193,10 +206,11 @@ export const ipv4Properties = [
       const shortTotal = buildIpv4(s, headerLen - 1 - (ihl % 4));
       return [badVersion, badIhl, shortTotal].map((b) => ({ op: 'ipv4.parse', bytes: toHex(b) }));
     },
-    check: (_s, trace) => {
-      mustFail(trace, 0, 'version != 4', ['malformed']);
-      mustFail(trace, 1, 'IHL < 5', ['malformed']);
-      mustFail(trace, 2, 'total_length < IHL*4', ['malformed']);
+    check: ([_s, version, ihl], trace, _ctx, t) => {
+      checkTypedErrors(t, trace, 0, 3, 'IPv4 header with a bad field');
+      checkRefused(t, 'codec.ipv4.decision.version', trace, 0, `version ${version}`, ['malformed']);
+      checkRefused(t, 'codec.ipv4.decision.ihl-min', trace, 1, `IHL ${ihl} < 5`, ['malformed']);
+      checkRefused(t, 'codec.ipv4.decision.total-below-header', trace, 2, 'total_length < IHL*4', ['malformed']);
     },
   }),
   defineProperty({

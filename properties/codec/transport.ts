@@ -1,13 +1,13 @@
 // ICMP echo, TCP and UDP: layouts, checksums (with the IPv4 pseudo-header for TCP/UDP),
 // flag values, data offset, truncation.
 import fc from 'fast-check';
-import type { Op } from '../../src/iut/contract.ts';
+import type { Json, Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
 import { bytes, hexBytes, ipv4Addr, port, u16, u32, u8 } from '../arbitraries.ts';
 import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, u32At, verifies } from '../oracles.ts';
-import { checkAllTruncationsFail, truncationOps } from './truncation.ts';
+import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
 const ICMP_HEADER = 8; // type, code, checksum, identifier, sequence (RFC 792)
 const TCP_HEADER = 20; // without options (RFC 793)
@@ -49,6 +49,24 @@ function echoMessage(type: number, code: number, identifier: number, sequence: n
   return m;
 }
 
+/** A UDP datagram built by the property from RFC 768's layout, checksum 0. */
+function udpDatagram(a: { srcPort: number; dstPort: number; payload: Uint8Array }): Uint8Array {
+  const d = new Uint8Array(UDP_HEADER + a.payload.length);
+  d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, d.length >> 8, d.length & 0xff, 0, 0]);
+  d.set(a.payload, UDP_HEADER);
+  return d;
+}
+
+/** Pseudo-headers a TCP/UDP checksum may wrongly cover instead of RFC 793's (src, dst, 0, protocol, length). */
+function wrongPseudoHeaders(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): { what: string; bytes: Uint8Array }[] {
+  return [
+    { what: 'no pseudo-header', bytes: new Uint8Array() },
+    { what: 'the addresses only', bytes: concatBytes(src, dst) },
+    { what: 'a pseudo-header without the length', bytes: pseudoHeader(src, dst, protocol, 0) },
+    { what: 'a pseudo-header without the protocol', bytes: pseudoHeader(src, dst, 0, length) },
+  ];
+}
+
 /** RFC 791: total_length is 16 bits, so a transport message is at most 65535 - 20 bytes. */
 const MAX_TRANSPORT = 0xffff - 20;
 
@@ -60,10 +78,13 @@ export const transportProperties = [
     clauses: ['codec.icmp.layout', 'codec.icmp.checksum'],
     arbitrary: echoArgs,
     scenario: (a) => [{ op: 'icmp.create', ...a }],
-    check: (a, trace) => {
-      const b = hx(field(okValue(trace, 0, 'icmp.create'), 'bytes'));
-      mustEqual([b.length, b[0], b[1], u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [ICMP_HEADER + a.payload.length / 2, a.type, 0, a.identifier, a.sequence, a.payload], 'length, type, code, id, seq, payload');
-      must(verifies(b), 'ICMP message (header + payload) does not sum to 0xFFFF');
+    check: (a, trace, _ctx, t) => {
+      const built = () => hx(field(okValue(trace, 0, 'icmp.create'), 'bytes'));
+      t.check('codec.icmp.layout', () => {
+        const b = built();
+        mustEqual([b.length, b[0], b[1], u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [ICMP_HEADER + a.payload.length / 2, a.type, 0, a.identifier, a.sequence, a.payload], 'length, type, code, id, seq, payload');
+      });
+      t.check('codec.icmp.checksum', () => must(verifies(built()), 'ICMP message (header + payload) does not sum to 0xFFFF'));
     },
   }),
   defineProperty({
@@ -81,10 +102,15 @@ export const transportProperties = [
       bad[at % bad.length] = bad[at % bad.length]! ^ x;
       return [msg, bad].map((m) => ({ op: 'icmp.parse', bytes: toHex(m) }));
     },
-    check: ([a], trace) => {
-      const v = okValue(trace, 0, 'icmp.parse');
-      mustEqual([field(v, 'type'), field(v, 'code'), field(v, 'identifier'), field(v, 'sequence'), field(v, 'payload'), field(v, 'checksumOk')], [a.type, 0, a.identifier, a.sequence, a.payload, true], 'parsed echo');
-      mustEqual(field(okValue(trace, 1, 'icmp.parse'), 'checksumOk'), false, 'checksumOk of a corrupted message');
+    check: ([a], trace, _ctx, t) => {
+      t.check('codec.icmp.roundtrip', () => {
+        const v = okValue(trace, 0, 'icmp.parse');
+        mustEqual([field(v, 'type'), field(v, 'code'), field(v, 'identifier'), field(v, 'sequence'), field(v, 'payload')], [a.type, 0, a.identifier, a.sequence, a.payload], 'parsed echo');
+      });
+      t.check('codec.icmp.checksum', () => {
+        mustEqual(field(okValue(trace, 0, 'icmp.parse'), 'checksumOk'), true, 'checksumOk of a correct message');
+        mustEqual(field(okValue(trace, 1, 'icmp.parse'), 'checksumOk'), false, 'checksumOk of a corrupted message');
+      });
     },
   }),
   defineProperty({
@@ -117,10 +143,10 @@ export const transportProperties = [
     id: 'codec.icmp.truncated',
     title: 'an ICMP message shorter than its 8-byte header is a truncation error',
     layer: 'codec',
-    clauses: ['codec.icmp.truncated', 'codec.errors.typed'],
+    clauses: ['codec.icmp.truncated', ERRORS_TYPED],
     arbitrary: () => bytes(ICMP_HEADER, 40),
     scenario: (m) => truncationOps('icmp.parse', m, ICMP_HEADER),
-    check: (_m, trace) => checkAllTruncationsFail(trace, ICMP_HEADER, 'ICMP message'),
+    check: (_m, trace, _ctx, t) => checkTruncations(t, 'codec.icmp.truncated', trace, ICMP_HEADER, 'ICMP message'),
   }),
   defineProperty({
     id: 'codec.tcp.create-layout-checksum',
@@ -129,39 +155,66 @@ export const transportProperties = [
     clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum', 'codec.checksum.pseudo-header', 'codec.tcp.reserved-bits'],
     arbitrary: tcpArgs,
     scenario: (a) => [{ op: 'tcp.create', ...a }],
-    check: (a, trace, ctx) => {
-      const s = hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
-      mustEqual(
-        [s.length, u16At(s, 0), u16At(s, 2), u32At(s, 4), u32At(s, 8), s[12]! >> 4, s[12]! & 0x0f, s[13], u16At(s, 14), u16At(s, 18), toHex(s.slice(20))],
-        [TCP_HEADER + a.payload.length / 2, a.srcPort, a.dstPort, a.seq, a.ack, 5, 0, a.flags, ctx.defaults.tcpWindow, 0, a.payload],
-        'length, ports, seq, ack, data offset, reserved bits, flags, window, urgent, payload',
-      );
-      must(verifies(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s)), 'segment + pseudo-header does not sum to 0xFFFF');
+    check: (a, trace, ctx, t) => {
+      const built = () => hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
+      t.check('codec.tcp.layout', () => {
+        const s = built();
+        mustEqual(
+          [s.length, u16At(s, 0), u16At(s, 2), u32At(s, 4), u32At(s, 8), s[12]! >> 4, s[13], u16At(s, 18), toHex(s.slice(20))],
+          [TCP_HEADER + a.payload.length / 2, a.srcPort, a.dstPort, a.seq, a.ack, 5, a.flags, 0, a.payload],
+          'length, ports, seq, ack, data offset, flags, urgent, payload',
+        );
+      });
+      t.check('codec.tcp.reserved-bits', () => mustEqual(built()[12]! & 0x0f, 0, 'reserved bits of byte 12'));
+      t.check('codec.tcp.window', () => mustEqual(u16At(built(), 14), ctx.defaults.tcpWindow, 'window'));
+      // A checksum that verifies only over a wrong pseudo-header breaks the pseudo-header rule;
+      // one that verifies over none of them is the TCP checksum's own failure.
+      const checksum = () => {
+        const s = built();
+        const src = hx(a.srcIp);
+        const dst = hx(a.dstIp);
+        const right = verifies(concatBytes(pseudoHeader(src, dst, IPPROTO_TCP, s.length), s));
+        return { right, wrong: right ? undefined : wrongPseudoHeaders(src, dst, IPPROTO_TCP, s.length).find((w) => verifies(concatBytes(w.bytes, s)))?.what };
+      };
+      t.check('codec.checksum.pseudo-header', () => {
+        const { wrong } = checksum();
+        must(wrong === undefined, `the checksum verifies over the segment with ${wrong}, not with the pseudo-header src, dst, 0, 6, TCP length`);
+      });
+      t.check('codec.tcp.checksum', () => {
+        const { right, wrong } = checksum();
+        must(right || wrong !== undefined, 'segment + pseudo-header does not sum to 0xFFFF');
+      });
     },
   }),
   defineProperty({
     id: 'codec.tcp.parse-data-offset',
-    title: 'parse honours the data offset: options are the bytes between 20 and offset*4, payload after',
+    title: 'parse honours the data offset: options are the bytes between 20 and offset*4, payload after; reserved bits change nothing',
     layer: 'codec',
     clauses: ['codec.tcp.parse-offset', 'codec.tcp.roundtrip', 'codec.tcp.reserved-bits'],
     arbitrary: () =>
       fc.integer({ min: 0, max: 10 }).chain((words) =>
-        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60), reserved: fc.integer({ min: 0, max: 15 }) }),
+        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60), reserved: fc.integer({ min: 1, max: 15 }) }),
       ),
+    // The segment is parsed twice, with the reserved bits clear and set: reserved-bits is that the
+    // two parses agree, whatever parse gets wrong otherwise (the other two clauses).
     scenario: ({ a, window, options, payload, reserved }) => {
       const seg = buildTcp({ ...a, window, options, payload });
-      seg[12] = seg[12]! | reserved; // reserved bits are outside the checksum's concern here: parse must ignore them
-      return [{ op: 'tcp.parse', bytes: toHex(seg) }];
+      const withReserved = Uint8Array.from(seg);
+      withReserved[12] = withReserved[12]! | reserved;
+      return [seg, withReserved].map((b) => ({ op: 'tcp.parse', bytes: toHex(b) }));
     },
-    check: ({ a, window, options, payload, reserved }, trace) => {
-      const v = okValue(trace, 0, 'tcp.parse');
+    check: ({ a, window, options, payload, reserved }, trace, _ctx, t) => {
       const seg = buildTcp({ ...a, window, options, payload });
-      seg[12] = seg[12]! | reserved;
-      mustEqual(
-        v,
-        { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, dataOffset: 5 + options.length / 4, flags: a.flags, window, checksum: u16At(seg, 16), urgent: 0, options: toHex(options), payload: toHex(payload) },
-        'parsed segment',
-      );
+      const parsed = () => okValue(trace, 0, 'tcp.parse');
+      t.check('codec.tcp.parse-offset', () => {
+        const v = parsed();
+        mustEqual({ dataOffset: field(v, 'dataOffset'), options: field(v, 'options'), payload: field(v, 'payload') }, { dataOffset: 5 + options.length / 4, options: toHex(options), payload: toHex(payload) }, 'data offset, options and payload');
+      });
+      t.check('codec.tcp.roundtrip', () => {
+        const { dataOffset: _d, options: _o, payload: _p, ...fields } = parsed() as Record<string, Json>;
+        mustEqual(fields, { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, flags: a.flags, window, checksum: u16At(seg, 16), urgent: 0 }, 'parsed header fields');
+      });
+      checkSameParse(t, 'codec.tcp.reserved-bits', trace, 0, 1, `parse with reserved bits 0x${reserved.toString(16)} set against the same segment without them`);
     },
   }),
   defineProperty({
@@ -214,7 +267,7 @@ export const transportProperties = [
     id: 'codec.tcp.truncated',
     title: 'a segment shorter than 20 bytes or than its data offset is an error; data offset < 5 is malformed',
     layer: 'codec',
-    clauses: ['codec.tcp.truncated', 'codec.errors.typed'],
+    clauses: ['codec.tcp.truncated', 'codec.tcp.parse-offset', ERRORS_TYPED],
     arbitrary: () => fc.tuple(tcpArgs(), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 4 })),
     scenario: ([a, words, smallOffset]) => {
       const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(words * 4), payload: new Uint8Array() });
@@ -222,10 +275,11 @@ export const transportProperties = [
       low[12] = (smallOffset << 4) | (low[12]! & 0x0f);
       return [...truncationOps('tcp.parse', seg), { op: 'tcp.parse', bytes: toHex(low) }];
     },
-    check: ([_a, words], trace) => {
+    check: ([_a, words, smallOffset], trace, _ctx, t) => {
       const len = TCP_HEADER + words * 4;
-      checkAllTruncationsFail(trace, len, 'TCP segment');
-      mustFail(trace, len, 'data offset < 5', ['malformed']);
+      checkTruncations(t, 'codec.tcp.truncated', trace, len, 'TCP segment');
+      checkTypedErrors(t, trace, len, 1, 'TCP segment with a small data offset');
+      checkRefused(t, 'codec.tcp.parse-offset', trace, len, `data offset ${smallOffset} < 5`, ['malformed']);
     },
   }),
   defineProperty({
@@ -235,39 +289,46 @@ export const transportProperties = [
     clauses: ['codec.udp.layout', 'codec.udp.checksum-zero'],
     arbitrary: () => fc.record({ srcPort: port(), dstPort: port(), payload: hexBytes(0, 120) }),
     scenario: (a) => [{ op: 'udp.create', ...a }],
-    check: (a, trace) => {
-      const b = hx(field(okValue(trace, 0, 'udp.create'), 'bytes'));
-      const n = UDP_HEADER + a.payload.length / 2;
-      mustEqual([b.length, u16At(b, 0), u16At(b, 2), u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [n, a.srcPort, a.dstPort, n, 0, a.payload], 'length, ports, length field, checksum, payload');
+    check: (a, trace, _ctx, t) => {
+      const built = () => hx(field(okValue(trace, 0, 'udp.create'), 'bytes'));
+      t.check('codec.udp.layout', () => {
+        const b = built();
+        const n = UDP_HEADER + a.payload.length / 2;
+        mustEqual([b.length, u16At(b, 0), u16At(b, 2), u16At(b, 4), toHex(b.slice(8))], [n, a.srcPort, a.dstPort, n, a.payload], 'length, ports, length field, payload');
+      });
+      t.check('codec.udp.checksum-zero', () => mustEqual(u16At(built(), 6), 0, 'checksum field'));
     },
   }),
   defineProperty({
     id: 'codec.udp.checksum-and-parse',
     title: 'get_checksum is the pseudo-header checksum (0 sent as 0xFFFF); parse honours the length field',
     layer: 'codec',
-    clauses: ['codec.udp.get-checksum', 'codec.checksum.pseudo-header', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.udp.length', 'codec.errors.typed'],
-    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(0, 10), shortLength: fc.integer({ min: 0, max: UDP_HEADER - 1 }) }),
+    // codec.checksum.pseudo-header is checked through tcp.create: udp.checksum is an optional feature.
+    clauses: ['codec.udp.get-checksum', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.udp.length', ERRORS_TYPED],
+    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(1, 10), shortLength: fc.integer({ min: 0, max: UDP_HEADER - 1 }) }),
+    // The datagram is parsed bare and with trailing bytes: udp.length is that the two agree.
     scenario: (a) => {
-      const d = new Uint8Array(UDP_HEADER + a.payload.length);
-      d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, d.length >> 8, d.length & 0xff, 0, 0]);
-      d.set(a.payload, 8);
+      const d = udpDatagram(a);
       return [
         { op: 'udp.checksum', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(d) },
+        { op: 'udp.parse', bytes: toHex(d) },
         { op: 'udp.parse', bytes: toHex(d) + toHex(a.pad) },
         { op: 'udp.parse', bytes: toHex(Uint8Array.from([...d.slice(0, 4), 0, a.shortLength, ...d.slice(6)])) },
         ...truncationOps('udp.parse', d),
       ];
     },
-    check: (a, trace) => {
-      const n = UDP_HEADER + a.payload.length;
-      const d = new Uint8Array(n);
-      d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, n >> 8, n & 0xff, 0, 0]);
-      d.set(a.payload, 8);
-      const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_UDP, n), d));
-      mustEqual(field(okValue(trace, 0, 'udp.checksum'), 'checksum'), c === 0 ? 0xffff : c, 'UDP checksum');
-      mustEqual(okValue(trace, 1, 'udp.parse'), { srcPort: a.srcPort, dstPort: a.dstPort, length: n, checksum: 0, payload: toHex(a.payload) }, 'parsed datagram');
-      mustFail(trace, 2, `UDP length field ${a.shortLength} (< 8)`, ['malformed']);
-      checkAllTruncationsFail(trace, n, 'UDP datagram', 3);
+    check: (a, trace, _ctx, t) => {
+      const d = udpDatagram(a);
+      const n = d.length;
+      t.check('codec.udp.get-checksum', () => {
+        const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_UDP, n), d));
+        mustEqual(field(okValue(trace, 0, 'udp.checksum'), 'checksum'), c === 0 ? 0xffff : c, 'UDP checksum');
+      });
+      t.check('codec.udp.roundtrip', () => mustEqual(okValue(trace, 1, 'udp.parse'), { srcPort: a.srcPort, dstPort: a.dstPort, length: n, checksum: 0, payload: toHex(a.payload) }, 'parsed datagram'));
+      checkSameParse(t, 'codec.udp.length', trace, 1, 2, `parse with ${a.pad.length} bytes after the length field's end against the bare datagram`);
+      checkTypedErrors(t, trace, 3, 1, 'UDP datagram with a short length field');
+      checkRefused(t, 'codec.udp.length', trace, 3, `UDP length field ${a.shortLength} (< 8)`, ['malformed']);
+      checkTruncations(t, 'codec.udp.truncated', trace, n, 'UDP datagram', 4);
     },
   }),
   defineProperty({

@@ -148,7 +148,7 @@ export const codecMutants: Mutant[] = [
     name: 'tcp-finwait1-ack-to-timewait',
     layer: 'codec',
     description: 'FinWait1 + ACK of our FIN goes straight to TimeWait instead of FinWait2',
-    caughtBy: ['codec.tcp.transition-table', 'codec.tcp.connection-walk'],
+    caughtBy: ['codec.tcp.transition-table', 'codec.tcp.transition-pairs', 'codec.tcp.connection-walk'],
     executor: patchResults('codec', /^tcp\.(transition|connection)$/, (op, r): OpResult => {
       if (!r.ok) return r;
       if (op.op === 'tcp.transition') return op.state === 'FinWait1' && op.input === 'rcv-ack' ? { ok: true, value: { state: 'TimeWait', send: null } } : r;

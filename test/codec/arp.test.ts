@@ -29,9 +29,13 @@ describe('ARP', () => {
     );
   });
 
-  it('request has op 1 and a zero target MAC; the reply swaps roles (codec.arp.request-reply)', () => {
+  it('request has op 1 and a zero target MAC (codec.arp.request)', () => {
     const req = arpRequest(mac('52:54:00:12:34:56'), ip('10.0.2.15'), ip('10.0.2.2'));
     expect(req).toEqual({ op: 1, senderMac: mac('52:54:00:12:34:56'), senderIp: ip('10.0.2.15'), targetMac: new Uint8Array(6), targetIp: ip('10.0.2.2') });
+  });
+
+  it('the reply swaps roles with op 2 and the replier’s MAC (codec.arp.reply)', () => {
+    const req = arpRequest(mac('52:54:00:12:34:56'), ip('10.0.2.15'), ip('10.0.2.2'));
     const rep = arpReply(req, mac('52:55:0a:00:02:02'));
     expect(rep).toEqual({ op: 2, senderMac: mac('52:55:0a:00:02:02'), senderIp: ip('10.0.2.2'), targetMac: mac('52:54:00:12:34:56'), targetIp: ip('10.0.2.15') });
   });
