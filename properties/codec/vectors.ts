@@ -6,7 +6,7 @@ import { defineProperty, type Checks } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { hx, u16At } from '../oracles.ts';
-import { ARP_REPLY_VECTOR, CHECKSUM_VECTORS, IPV4_HEADER_CHECKSUM_VECTORS, PACKET_VECTORS, SLIP_VECTORS, type PacketVector } from '../vectors.ts';
+import { ARP_REPLY_VECTOR, CHECKSUM_VECTORS, IPV4_HEADER_CHECKSUM_VECTORS, PACKET_VECTORS, type PacketVector } from '../vectors.ts';
 
 const macHex = (m: string): string => m.replace(/:/g, '');
 const ipHex = (ip: string): string => ip.split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join('');
@@ -131,26 +131,6 @@ export const vectorProperties = [
         ARP_REPLY_VECTOR.id,
       );
     },
-    runsFactor: 0.01,
-  }),
-];
-
-export const slipVectorProperties = [
-  defineProperty({
-    id: 'slip.vectors.public',
-    title: 'published SLIP encodings (RFC 1055, Sys Admin 1994) encode and decode as printed',
-    layer: 'slip',
-    clauses: ['slip.encode.escaping', 'slip.roundtrip'],
-    arbitrary: () => fc.constant(null),
-    scenario: () => SLIP_VECTORS.flatMap((v): Op[] => [
-      { op: 'slip.encode', data: v.decoded },
-      { op: 'slip.decode', chunks: [v.encoded] },
-    ]),
-    check: (_x, trace, _ctx, t) =>
-      SLIP_VECTORS.forEach((v, i) => {
-        t.check('slip.encode.escaping', () => mustEqual(field(okValue(trace, 2 * i), 'bytes'), v.encoded, `${v.id}: encoding`));
-        t.check('slip.roundtrip', () => mustEqual(field(okValue(trace, 2 * i + 1), 'events'), [{ frame: v.decoded }], `${v.id}: decoding`));
-      }),
     runsFactor: 0.01,
   }),
 ];

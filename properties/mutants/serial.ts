@@ -2,6 +2,8 @@
 // documented rule broken, run through the real `serial` executor.
 import type { Mutant } from './mutant.ts';
 import type { Machine } from '../../src/hw/index.ts';
+import type { PortIo } from '../../src/hw/bus.ts';
+import type { Profile } from '../../src/spec/profile.ts';
 import { SerialPort } from '../../src/drivers/serial.ts';
 import { SlipSerial } from '../../src/drivers/slip-serial.ts';
 import { slipEncode } from '../../src/codec/slip.ts';
@@ -12,11 +14,21 @@ import { err, ok, type Result } from '../../src/util/result.ts';
 /** The driver programmed with divisor 12 (9 600 baud) instead of the profile's 3. */
 const divisor12 = (m: Machine): SerialPort => new SerialPort(m.bus, { ...m.profile, limits: { ...m.profile.limits, serialDivisor: 12 } });
 
-/** Leaves the line at 7 data bits (LCR 0x02): 9 bit times per byte. */
+/** The documented init, but its LCR <- 0x03 goes out as 0x02 (7N1): 9 bit times per byte. */
 class SevenBits extends SerialPort {
-  override init(): void {
-    super.init();
-    this.io.outb(this.base + UART_REG.LCR, 0x02);
+  constructor(io: PortIo, profile: Profile) {
+    const lcr = profile.defaults.comBase + UART_REG.LCR;
+    super(
+      {
+        inb: (p) => io.inb(p),
+        inw: (p) => io.inw(p),
+        inl: (p) => io.inl(p),
+        outb: (p, v) => io.outb(p, p === lcr && v === 0x03 ? 0x02 : v),
+        outw: (p, v) => io.outw(p, v),
+        outl: (p, v) => io.outl(p, v),
+      },
+      profile,
+    );
   }
 }
 
@@ -73,8 +85,8 @@ class ErrorsNotCounted extends SlipSerial {
 }
 
 export const serialMutants: Mutant[] = [
-  { name: 'serial-divisor-12', layer: 'serial', description: 'the divisor latch is programmed with 12 (9 600 baud) instead of 3', caughtBy: ['serial.init.sequence', 'serial.tx.timing'], executor: serialExecutor({ port: divisor12 }) },
-  { name: 'serial-7-data-bits', layer: 'serial', description: 'LCR ends at 0x02 (7N1) instead of 0x03 (8N1)', caughtBy: ['serial.init.sequence', 'serial.tx.timing'], executor: serialExecutor({ port: (m) => new SevenBits(m.bus, m.profile) }) },
+  { name: 'serial-divisor-12', layer: 'serial', description: 'the divisor latch is programmed with 12 (9 600 baud) instead of 3', caughtBy: ['serial.init.sequence'], executor: serialExecutor({ port: divisor12 }) },
+  { name: 'serial-7-data-bits', layer: 'serial', description: 'init writes LCR 0x02 (7N1) instead of 0x03 (8N1)', caughtBy: ['serial.init.sequence', 'serial.tx.timing'], executor: serialExecutor({ port: (m) => new SevenBits(m.bus, m.profile) }) },
   { name: 'serial-init-fifo-first', layer: 'serial', description: 'init writes FCR before IER and the divisor', caughtBy: ['serial.init.sequence'], executor: serialExecutor({ port: (m) => new FifoFirst(m.bus, m.profile) }) },
   { name: 'serial-write-no-thre-spin', layer: 'serial', description: 'write() does not wait for THRE; bytes beyond the FIFO are lost', caughtBy: ['serial.slip.line-bytes'], executor: serialExecutor({ port: (m) => new NoThreSpin(m.bus, m.profile) }) },
   { name: 'serial-slip-partial-oversize', layer: 'serial', description: 'an oversized encoding is cut at 4 KiB and the first part sent', caughtBy: ['serial.slip.oversize'], executor: serialExecutor({ net: (m, port) => new PartialOversize(port, m.profile) }) },

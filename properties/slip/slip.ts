@@ -1,17 +1,16 @@
 // SLIP (RFC 1055) framing, the encoder's 4 KiB buffer limit, and the streaming decoder.
 import fc from 'fast-check';
-import type { Op } from '../../src/iut/contract.ts';
-import { defineProperty } from '../../src/runner/property.ts';
+import type { Op, Trace } from '../../src/iut/contract.ts';
+import { ContractViolation, defineProperty, type Checks } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { specialBiasedBytes } from '../arbitraries.ts';
 import { hx, rfc1055Encode, SLIP } from '../oracles.ts';
+import { modelDecode, type DecodeEvent } from './model.ts';
 
 const SPECIALS = [SLIP.END, SLIP.ESC, SLIP.ESC_END, SLIP.ESC_ESC];
 const datagram = (max = 200) => specialBiasedBytes(1, max, SPECIALS);
 const countSpecials = (d: Uint8Array) => d.reduce((n, b) => n + (b === SLIP.END || b === SLIP.ESC ? 1 : 0), 0);
-type DecodeEvent = { frame: string } | { error: string };
-const frames = (events: DecodeEvent[]) => events.flatMap((e) => ('frame' in e ? [e.frame] : []));
 
 /** A datagram whose encoding is exactly `size` bytes: `specials` END/ESC bytes, the rest plain. */
 const datagramWithEncodedSize = (size: number) =>
@@ -33,6 +32,61 @@ const datagramWithEncodedSize = (size: number) =>
       }),
   );
 
+/** The events of the slip.decode op #i (which must have succeeded). */
+const decodeEvents = (trace: Trace, i: number, what = 'slip.decode'): DecodeEvent[] => {
+  const events = field<DecodeEvent[]>(okValue(trace, i, what), 'events');
+  if (!Array.isArray(events)) throw new ContractViolation(`contract: ${what}: events must be an array, got ${JSON.stringify(events)}`);
+  return events;
+};
+const isEmptyFrame = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { frame?: unknown }).frame === '';
+/**
+ * The events of op #i less empty frames. An empty frame is slip.decode.empty-ignored's rule
+ * (checked by `noEmptyFrames`), so it must not fail the clause a comparison is about.
+ */
+const nonEmptyEvents = (trace: Trace, i: number): DecodeEvent[] => decodeEvents(trace, i).filter((e) => !isEmptyFrame(e));
+/** slip.decode.empty-ignored over the given decode ops, each of which starts with an END meeting nothing pending. */
+const noEmptyFrames = (t: Checks, trace: Trace, ops: number[]): void =>
+  t.check('slip.decode.empty-ignored', () => {
+    for (const i of ops) {
+      const k = decodeEvents(trace, i).findIndex(isEmptyFrame);
+      must(k < 0, `slip.decode op #${i}: event #${k} is an empty frame (an END with nothing pending must produce no event)`);
+    }
+  });
+/** The datagram's bytes escaped, without the framing ENDs. */
+const escaped = (d: Uint8Array): Uint8Array => rfc1055Encode(d).slice(1, -1);
+/** An encoding's bytes between its framing ENDs (each END stripped only where it is). */
+const body = (e: Uint8Array): Uint8Array => {
+  const from = e[0] === SLIP.END ? 1 : 0;
+  const to = e.length > from && e[e.length - 1] === SLIP.END ? e.length - 1 : e.length;
+  return e.slice(from, to);
+};
+/** The encoding split at the cut points (empty pieces included: a decoder must take them too). */
+const splitAt = (e: Uint8Array, cuts: number[]): Uint8Array[] => {
+  const points = [0, ...new Set(cuts.map((c) => c % (e.length + 1)))].sort((a, b) => a - b).concat(e.length);
+  return points.slice(1).map((end, i) => e.slice(points[i], end));
+};
+
+/** Noise, extra ENDs, then one encoded datagram: one chunk of the stream-with-noise stream. */
+interface NoisyPart {
+  noise: Uint8Array;
+  extraEnds: number;
+  datagram: Uint8Array;
+}
+const noisyChunk = (p: NoisyPart): Uint8Array => Uint8Array.from([...p.noise, ...new Array<number>(p.extraEnds).fill(SLIP.END), ...rfc1055Encode(p.datagram)]);
+
+/** Where stream offset `at` lies, for messages: which part and which piece of it. */
+function whereInStream(parts: NoisyPart[], at: number): string {
+  let from = 0;
+  for (const [k, p] of parts.entries()) {
+    const ends = from + p.noise.length;
+    const dg = ends + p.extraEnds;
+    const next = from + noisyChunk(p).length;
+    if (at < next) return `part #${k}, ${at < ends ? `noise byte #${at - from}` : at < dg ? `extra END #${at - ends}` : `byte #${at - dg} of the encoded datagram`} (stream offset ${at})`;
+    from = next;
+  }
+  return `stream offset ${at}`;
+}
+
 export const slipProperties = [
   defineProperty({
     id: 'slip.encode.framing',
@@ -41,12 +95,18 @@ export const slipProperties = [
     clauses: ['slip.encode.framing', 'slip.encode.escaping', 'slip.encode.size'],
     arbitrary: () => datagram(),
     scenario: (d) => [{ op: 'slip.encode', data: toHex(d) }],
-    check: (d, trace) => {
-      const e = hx(field(okValue(trace, 0, 'slip.encode'), 'bytes'));
-      mustEqual(e.length, d.length + countSpecials(d) + 2, 'encoded size');
-      must(e[0] === SLIP.END && e[e.length - 1] === SLIP.END, 'encoding must start and end with END');
-      must(!e.slice(1, -1).includes(SLIP.END), 'END inside the frame');
-      mustEqual(toHex(e), toHex(rfc1055Encode(d)), 'RFC 1055 encoding');
+    check: (d, trace, _ctx, t) => {
+      const encoding = (): Uint8Array => hx(field(okValue(trace, 0, 'slip.encode'), 'bytes'));
+      t.check('slip.encode.framing', () => {
+        const e = encoding();
+        must(e.length >= 2 && e[0] === SLIP.END && e[e.length - 1] === SLIP.END, `encoding must start and end with END (0xc0): ${toHex(e)}`);
+      });
+      t.check('slip.encode.escaping', () => {
+        const b = body(encoding());
+        must(!b.includes(SLIP.END), `a data END (0xc0) left unescaped inside the frame, at byte #${b.indexOf(SLIP.END)} between the ENDs: ${toHex(b)}`);
+        mustEqual(toHex(b), toHex(escaped(d)), 'the datagram escaped (between the framing ENDs)');
+      });
+      t.check('slip.encode.size', () => mustEqual(encoding().length, d.length + countSpecials(d) + 2, `encoded size of ${d.length} bytes with ${countSpecials(d)} END/ESC`));
     },
   }),
   defineProperty({
@@ -60,8 +120,12 @@ export const slipProperties = [
       { op: 'slip.encode', data: toHex(fits) },
       { op: 'slip.encode', data: toHex(over) },
     ],
-    check: (_d, trace, ctx) => {
-      mustEqual(hx(field(okValue(trace, 0, `encoding of exactly ${ctx.limits.slipBufferBytes} bytes`), 'bytes')).length, ctx.limits.slipBufferBytes, 'encoded size at the limit');
+    check: ([fits], trace, ctx) => {
+      const e = field<string>(okValue(trace, 0, `encoding of exactly ${ctx.limits.slipBufferBytes} bytes`), 'bytes');
+      // Whether the second datagram's encoding passes the buffer depends on escaping as RFC 1055
+      // says: judge its refusal only when this encoder's output of the first is RFC 1055's
+      // (a wrong encoding or size is slip.encode.escaping's and slip.encode.size's to report).
+      if (e !== toHex(rfc1055Encode(fits))) return;
       mustFail(trace, 1, `encoding of ${ctx.limits.slipBufferBytes + 1} bytes`, ['too-large']);
     },
     runsFactor: 0.2,
@@ -70,80 +134,96 @@ export const slipProperties = [
     id: 'slip.decode.roundtrip',
     title: 'decode(encode(x)) = x, however the bytes are split into chunks',
     layer: 'slip',
-    clauses: ['slip.roundtrip', 'slip.decode.unescape', 'slip.decode.streaming'],
+    clauses: ['slip.roundtrip', 'slip.decode.unescape', 'slip.decode.streaming', 'slip.decode.empty-ignored'],
     arbitrary: () => fc.tuple(datagram(), fc.array(fc.nat(), { maxLength: 6 })),
+    // The encoding split into chunks, the same in one chunk, and (when x holds END/ESC bytes)
+    // an encoding of x's END/ESC bytes alone: each clause compares what its rule is about.
     scenario: ([d, cuts]) => {
       const e = rfc1055Encode(d);
-      const points = [0, ...new Set(cuts.map((c) => c % (e.length + 1)))].sort((a, b) => a - b).concat(e.length);
-      return [{ op: 'slip.decode', chunks: points.slice(1).map((end, i) => toHex(e.slice(points[i], end))) }];
+      const specials = d.filter((b) => b === SLIP.END || b === SLIP.ESC);
+      return [
+        { op: 'slip.decode', chunks: splitAt(e, cuts).map(toHex) },
+        { op: 'slip.decode', chunks: [toHex(e)] },
+        ...(specials.length > 0 ? [{ op: 'slip.decode', chunks: [toHex(rfc1055Encode(specials))] }] : []),
+      ];
     },
-    check: ([d], trace) => mustEqual(field(okValue(trace, 0, 'slip.decode'), 'events'), [{ frame: toHex(d) }], 'decoded events'),
+    check: ([d, cuts], trace, _ctx, t) => {
+      t.check('slip.roundtrip', () => mustEqual(nonEmptyEvents(trace, 1), [{ frame: toHex(d) }], `decoding the encoding of ${d.length} bytes in one chunk`));
+      const pieces = splitAt(rfc1055Encode(d), cuts).filter((c) => c.length > 0).length;
+      // Nothing to compare when the cuts left the encoding whole.
+      if (pieces > 1) t.check('slip.decode.streaming', () => mustEqual(nonEmptyEvents(trace, 0), nonEmptyEvents(trace, 1), `events of the encoding fed in ${pieces} pieces (expected: those of it in one chunk)`));
+      const specials = d.filter((b) => b === SLIP.END || b === SLIP.ESC);
+      noEmptyFrames(t, trace, specials.length > 0 ? [0, 1, 2] : [0, 1]);
+      if (specials.length > 0) t.check('slip.decode.unescape', () => mustEqual(nonEmptyEvents(trace, 2), [{ frame: toHex(specials) }], `decoding ${toHex(rfc1055Encode(specials))} (only escaped END/ESC bytes)`));
+    },
   }),
   defineProperty({
     id: 'slip.decode.stream-with-noise',
-    title: 'several encodings with line noise and extra ENDs between them decode to the same datagrams, in order',
+    title: 'several encodings with line noise and extra ENDs between them decode, event by event, as RFC 1055 and the decisions say',
     layer: 'slip',
     clauses: ['slip.decode.frame-at-end', 'slip.decode.empty-ignored', 'slip.decode.bad-escape', 'slip.decode.esc-end'],
+    // Noise is any bytes, END/ESC and the escape codes favoured (so bad escapes and ESC END
+    // occur); the expected events come from an independent decoder (model.ts), so no noise can
+    // be mistaken for a datagram or the other way round.
     arbitrary: () =>
       fc.array(
-        fc.record({
-          // Noise never holds END (an END there is itself a frame boundary) but may end in ESC.
-          noise: fc.array(fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.END), { maxLength: 8 }).map((a) => Uint8Array.from(a)),
-          extraEnds: fc.integer({ min: 0, max: 3 }),
-          datagram: datagram(80),
-        }),
+        fc.record({ noise: specialBiasedBytes(0, 8, SPECIALS), extraEnds: fc.integer({ min: 0, max: 3 }), datagram: datagram(80) }),
         { minLength: 1, maxLength: 6 },
       ),
-    scenario: (parts) => [
-      {
-        op: 'slip.decode',
-        chunks: parts.map((p) => toHex(p.noise) + toHex(new Uint8Array(p.extraEnds).fill(SLIP.END)) + toHex(rfc1055Encode(p.datagram))),
-      },
-    ],
-    check: (parts, trace) => {
-      const events = field<DecodeEvent[]>(okValue(trace, 0, 'slip.decode'), 'events');
-      const got = frames(events);
-      // Each noise run yields at most one event (a garbage frame or an error), before its datagram.
-      let i = 0;
-      for (const [k, p] of parts.entries()) {
-        const want = toHex(p.datagram);
-        const noiseEvents = p.noise.length > 0 ? 1 : 0;
-        let skipped = 0;
-        while (i < got.length && got[i] !== want && skipped < noiseEvents) (i++, skipped++);
-        mustEqual(got[i], want, `datagram #${k} after ${p.noise.length} noise bytes and ${p.extraEnds} extra ENDs`);
-        i++;
+    scenario: (parts) => [{ op: 'slip.decode', chunks: parts.map((p) => toHex(noisyChunk(p))) }],
+    check: (parts, trace, ctx, t) => {
+      const want = modelDecode(Uint8Array.from(parts.flatMap((p) => [...noisyChunk(p)])), ctx.limits.slipBufferBytes);
+      // The op must succeed for any event to be compared: a precondition of the frames it holds.
+      let got: DecodeEvent[] = [];
+      t.step('slip.decode.frame-at-end', () => void (got = nonEmptyEvents(trace, 0)));
+      const n = Math.max(want.events.length, got.length);
+      // Events in stream order (empty frames are the empty-ignored check's, below): once one
+      // differs the rest are misaligned, so each is a step.
+      for (let k = 0; k < n; k++) {
+        const w = want.events[k];
+        const g = got[k];
+        if (!w) {
+          t.step(typeof g === 'object' && g !== null && 'frame' in g ? 'slip.decode.frame-at-end' : 'slip.decode.bad-escape', () => must(false, `event #${k} ${JSON.stringify(g)}: the stream holds only ${want.events.length} events`));
+        } else {
+          t.step(w.clause, () => {
+            must(g !== undefined, `event #${k}: expected ${JSON.stringify(w.event)} (${whereInStream(parts, w.at)}), got no event (only ${got.length})`);
+            mustEqual(g, w.event, `event #${k} (${whereInStream(parts, w.at)})`);
+          });
+        }
       }
-      mustEqual(i, got.length, 'no frames beyond the datagrams');
-      must(events.length <= parts.length * 2, `too many events: ${events.length}`);
-      must(!got.includes(''), 'an empty frame was delivered (ENDs with nothing pending must be ignored)');
+      if (want.emptyEnds > 0) noEmptyFrames(t, trace, [0]);
     },
   }),
   defineProperty({
     id: 'slip.decode.bad-escape',
     title: 'ESC followed by anything but ESC_END/ESC_ESC is a protocol error; the frame is dropped and the next one decodes',
     layer: 'slip',
-    clauses: ['slip.decode.bad-escape'],
+    clauses: ['slip.decode.bad-escape', 'slip.decode.empty-ignored'],
     arbitrary: () => fc.tuple(datagram(40), fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.ESC_END && b !== SLIP.ESC_ESC && b !== SLIP.END), datagram(40)),
     scenario: ([a, bad, b]) => {
       const broken = rfc1055Encode(a);
       const withBad = Uint8Array.from([...broken.slice(0, -1), SLIP.ESC, bad, SLIP.END]);
       return [{ op: 'slip.decode', chunks: [toHex(withBad), toHex(rfc1055Encode(b))] }];
     },
-    check: ([, , b], trace) => mustEqual(field(okValue(trace, 0, 'slip.decode'), 'events'), [{ error: 'protocol' }, { frame: toHex(b) }], 'events'),
+    check: ([, , b], trace, _ctx, t) => {
+      t.check('slip.decode.bad-escape', () => mustEqual(nonEmptyEvents(trace, 0), [{ error: 'protocol' }, { frame: toHex(b) }], 'events'));
+      noEmptyFrames(t, trace, [0]);
+    },
   }),
   defineProperty({
     id: 'slip.decode.limit',
     title: 'a decoded frame of exactly the buffer size is delivered; a longer one is refused as too large and the next frame still decodes',
     layer: 'slip',
-    clauses: ['slip.decode.too-large'],
+    clauses: ['slip.decode.too-large', 'slip.decode.empty-ignored'],
     arbitrary: (ctx) => fc.tuple(fc.integer({ min: 0, max: 0xbf }), datagram(30)).map(([fill, next]) => ({ fill, next, n: ctx.limits.slipBufferBytes })),
     scenario: ({ fill, next, n }) => [
       { op: 'slip.decode', chunks: [toHex(rfc1055Encode(new Uint8Array(n).fill(fill)))] },
       { op: 'slip.decode', chunks: [toHex(rfc1055Encode(new Uint8Array(n + 1).fill(fill))), toHex(rfc1055Encode(next))] },
     ],
-    check: ({ fill, next, n }, trace) => {
-      mustEqual(field(okValue(trace, 0), 'events'), [{ frame: toHex(new Uint8Array(n).fill(fill)) }], `frame of ${n} bytes`);
-      mustEqual(field(okValue(trace, 1), 'events'), [{ error: 'too-large' }, { frame: toHex(next) }], `frame of ${n + 1} bytes then a good one`);
+    check: ({ fill, next, n }, trace, _ctx, t) => {
+      t.check('slip.decode.too-large', () => mustEqual(nonEmptyEvents(trace, 0), [{ frame: toHex(new Uint8Array(n).fill(fill)) }], `frame of ${n} bytes`));
+      t.check('slip.decode.too-large', () => mustEqual(nonEmptyEvents(trace, 1), [{ error: 'too-large' }, { frame: toHex(next) }], `frame of ${n + 1} bytes then a good one`));
+      noEmptyFrames(t, trace, [0, 1]);
     },
     runsFactor: 0.1,
   }),
@@ -157,9 +237,9 @@ export const slipProperties = [
       { op: 'slip.encode', data: '' },
       { op: 'slip.decode', chunks: ['c0c0'] },
     ],
-    check: (_x, trace) => {
-      mustEqual(field(okValue(trace, 0, 'slip.encode'), 'bytes'), 'c0c0', 'encoding of an empty datagram');
-      mustEqual(field(okValue(trace, 1, 'slip.decode'), 'events'), [], 'decoding END END');
+    check: (_x, trace, _ctx, t) => {
+      t.check('slip.encode.empty', () => mustEqual(field(okValue(trace, 0, 'slip.encode'), 'bytes'), 'c0c0', 'encoding of an empty datagram'));
+      t.check('slip.decode.empty-ignored', () => mustEqual(decodeEvents(trace, 1), [], 'decoding END END'));
     },
     runsFactor: 0.01,
   }),
@@ -167,28 +247,42 @@ export const slipProperties = [
     id: 'slip.decode.esc-end',
     title: 'ESC followed by END is a protocol error and that END resynchronises: the very next bytes form a frame',
     layer: 'slip',
-    clauses: ['slip.decode.esc-end', 'slip.decode.bad-escape'],
+    clauses: ['slip.decode.esc-end', 'slip.decode.bad-escape', 'slip.decode.empty-ignored'],
     arbitrary: () => fc.tuple(datagram(30), datagram(30)),
     scenario: ([a, b]) => {
       const first = rfc1055Encode(a);
       const second = rfc1055Encode(b).slice(1); // no leading END: the END after ESC is the boundary
       return [{ op: 'slip.decode', chunks: [toHex(Uint8Array.from([...first.slice(0, -1), SLIP.ESC, SLIP.END])) + toHex(second)] }];
     },
-    check: ([, b], trace) => mustEqual(field(okValue(trace, 0, 'slip.decode'), 'events'), [{ error: 'protocol' }, { frame: toHex(b) }], 'events'),
+    // The error and the dropped frame are the bad-escape rule (END is "any other byte"); what
+    // follows the error — the next bytes forming a frame at once — is the esc-end rule.
+    check: ([, b], trace, _ctx, t) => {
+      t.check('slip.decode.bad-escape', () => mustEqual(nonEmptyEvents(trace, 0)[0], { error: 'protocol' }, 'first event: ESC END is a protocol error and the frame before it is dropped'));
+      t.check('slip.decode.esc-end', () => {
+        const events = nonEmptyEvents(trace, 0);
+        const err = events.findIndex((e) => typeof e === 'object' && e !== null && 'error' in e);
+        mustEqual(events.slice(err + 1), [{ frame: toHex(b) }], 'events after the protocol error (the END after ESC is the boundary: the next bytes form a frame)');
+      });
+      noEmptyFrames(t, trace, [0]);
+    },
   }),
   defineProperty({
     id: 'slip.decode.unterminated',
     title: 'bytes after the last END produce no event until an END arrives',
     layer: 'slip',
-    clauses: ['slip.decode.unterminated', 'slip.decode.frame-at-end'],
+    clauses: ['slip.decode.unterminated', 'slip.decode.frame-at-end', 'slip.decode.empty-ignored'],
     arbitrary: () => fc.tuple(datagram(30), datagram(30)),
+    // The same stream without and with its closing END, and its first frame alone: the bytes
+    // after the last END must add nothing to the first frame's events, whatever those are.
     scenario: ([a, b]) => [
       { op: 'slip.decode', chunks: [toHex(rfc1055Encode(a)), toHex(rfc1055Encode(b).slice(0, -1))] },
       { op: 'slip.decode', chunks: [toHex(rfc1055Encode(a)), toHex(rfc1055Encode(b).slice(0, -1)), 'c0'] },
+      { op: 'slip.decode', chunks: [toHex(rfc1055Encode(a))] },
     ],
-    check: ([a, b], trace) => {
-      mustEqual(field(okValue(trace, 0, 'slip.decode'), 'events'), [{ frame: toHex(a) }], 'events before the closing END');
-      mustEqual(field(okValue(trace, 1, 'slip.decode'), 'events'), [{ frame: toHex(a) }, { frame: toHex(b) }], 'events once it arrives');
+    check: ([a, b], trace, _ctx, t) => {
+      t.check('slip.decode.unterminated', () => mustEqual(nonEmptyEvents(trace, 0), nonEmptyEvents(trace, 2), 'events with a frame still open after the last END (expected: those of the stream without it)'));
+      t.check('slip.decode.frame-at-end', () => mustEqual(nonEmptyEvents(trace, 1), [{ frame: toHex(a) }, { frame: toHex(b) }], 'events once the closing END arrives in a later chunk'));
+      noEmptyFrames(t, trace, [0, 1, 2]);
     },
   }),
 ];
