@@ -39,7 +39,7 @@ export default mutantImplementation(allMutants.find((m) => m.name === 'ipv4-ttl-
     expect(replay).toBeTruthy();
     const again = r2net(['replay', ...replay!.split(' ')]);
     expect(again.status, again.stderr).toBe(1);
-    expect(again.stderr).toMatch(/codec\.ipv4\.create-defaults: fail/);
+    expect(again.stderr).toMatch(/codec\.ipv4\.create-defaults \(clause codec\.ipv4\.defaults\): fail/);
     expect(JSON.parse(again.stdout).counterexample.message).toMatch(/header fields/);
   });
 
