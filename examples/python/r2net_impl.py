@@ -263,7 +263,8 @@ def op_ipv4_create(op):
 
 def op_ipv4_parse(op):
     b = arg_bytes(op, "bytes")
-    # The order of the checks is the decision of spec/clauses/codec.json (ipv4.truncated, ipv4.decision.*).
+    # Checks in the order of spec/clauses/codec.json: codec.ipv4.truncated, .version, .ihl-min,
+    # .decision.total-below-header, .truncated-total-length; then padding is cut (.trailing-bytes).
     if len(b) < 20:
         raise OpError("truncated", "%d bytes is shorter than the 20-byte header" % len(b))
     version, ihl = b[0] >> 4, b[0] & 0x0F
