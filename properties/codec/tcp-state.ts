@@ -36,10 +36,10 @@ for (const [state, inputs] of Object.entries(RFC9293_RESPONSES)) for (const inpu
 
 export const clauseOfPair = (state: string, input: string): string => TRANSITION_CLAUSE[state]?.[input] ?? UNDEFINED;
 
-const TRANSITION_CLAUSES = [OPEN, ACTIVE, PASSIVE, RESET, RESPONSES];
+const PAIR_CLAUSES = [OPEN, ACTIVE, PASSIVE, RESET, RESPONSES];
 type Pair = { state: string; input: string };
 const ALL_PAIRS: Pair[] = TCP_STATE_NAMES.flatMap((state) => TCP_INPUT_NAMES.map((input) => ({ state, input })));
-const PAIRS_BY_CLAUSE = [...TRANSITION_CLAUSES, UNDEFINED].map((c) => ALL_PAIRS.filter((p) => clauseOfPair(p.state, p.input) === c));
+const PAIRS_BY_CLAUSE = [...PAIR_CLAUSES, UNDEFINED].map((c) => ALL_PAIRS.filter((p) => clauseOfPair(p.state, p.input) === c));
 
 /** One pair's result at op #i: the transition or response its clause states, or a protocol error for an undefined pair. */
 function checkPair(t: Checks, trace: Trace, i: number, { state, input }: Pair): void {
@@ -64,8 +64,9 @@ const NAME_PROBES = [
 ];
 
 /**
- * Walks that go deep: each element is a random input or "follow the table" (the k-th defined
- * input of the state the walk is in), so every state and transition is reached.
+ * Walks that go deep: each element is a random input or "follow the table" (the k-th transition
+ * of the state the walk is in), so every state and transition is reached; the random inputs
+ * reach the RFC 9293 responses and the refused pairs.
  */
 const walkInputs = (): fc.Arbitrary<string[]> =>
   fc
@@ -85,7 +86,7 @@ export const tcpStateProperties = [
     id: 'codec.tcp.transition-table',
     title: 'every (state, input) pair follows the RFC 793 table or the RFC 9293 response; any other pair is refused as a protocol error',
     layer: 'codec',
-    clauses: [STATES, ...TRANSITION_CLAUSES, UNDEFINED],
+    clauses: [STATES, ...PAIR_CLAUSES, UNDEFINED],
     // The whole table in one scenario, in a generated order (the order must not matter), then
     // the names that are not a state or an input.
     arbitrary: () => fc.shuffledSubarray(ALL_PAIRS, { minLength: ALL_PAIRS.length, maxLength: ALL_PAIRS.length }),
@@ -103,7 +104,7 @@ export const tcpStateProperties = [
     id: 'codec.tcp.transition-pairs',
     title: 'one to three (state, input) pairs, each as the RFC 793 table or RFC 9293 says (shrinks to the one wrong transition)',
     layer: 'codec',
-    clauses: [STATES, ...TRANSITION_CLAUSES, UNDEFINED],
+    clauses: [STATES, ...PAIR_CLAUSES, UNDEFINED],
     // A clause first, then one of its pairs: every clause is reached in a few runs, and every pair
     // is. (minLength 0 then a filter, not minLength 1: fast-check then shrinks [bad, good] to [bad].)
     arbitrary: () =>
@@ -117,7 +118,7 @@ export const tcpStateProperties = [
     id: 'codec.tcp.connection-walk',
     title: 'a connection fed any input sequence from Closed moves as the table and the RFC 9293 responses say and stays put on a refused input',
     layer: 'codec',
-    clauses: [...TRANSITION_CLAUSES, UNDEFINED],
+    clauses: [...PAIR_CLAUSES, UNDEFINED],
     arbitrary: walkInputs,
     scenario: (inputs) => [{ op: 'tcp.connection', inputs }],
     check: (inputs, trace, _ctx, t) => {
