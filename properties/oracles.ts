@@ -60,6 +60,36 @@ export const RFC793_TRANSITIONS: Record<string, Record<string, [string, number |
   CloseWait: { close: ['LastAck', TCP_FLAGS.FIN | TCP_FLAGS.ACK], 'rcv-rst': ['Closed', null] },
   LastAck: { 'rcv-ack': ['Closed', null], 'rcv-rst': ['Closed', null] },
 };
+
+/**
+ * RFC 9293 §3.10.7 (SEGMENT ARRIVES): the answer to a segment the transition table above does
+ * not list, for the inputs as the table reads them (rcv-syn a SYN without ACK; rcv-ack an ACK of
+ * all we sent, our FIN included; rcv-fin the peer's FIN, acknowledging what we sent before any
+ * FIN of ours and, in Closed and Listen, without ACK; rcv-fin-ack the peer's FIN acknowledging
+ * our FIN too). Every pair in neither table is a 'protocol' error (codec.tcp.state.undefined).
+ */
+const RST_ACK = TCP_FLAGS.RST | TCP_FLAGS.ACK;
+export const RFC9293_RESPONSES: Record<string, Record<string, [string, number | null]>> = {
+  // §3.10.7.1: a RST is discarded; anything else answers RST (RST|ACK with SEQ=0 when its ACK bit is off).
+  Closed: { 'rcv-rst': ['Closed', null], 'rcv-syn': ['Closed', RST_ACK], 'rcv-fin': ['Closed', RST_ACK], 'rcv-ack': ['Closed', TCP_FLAGS.RST], 'rcv-fin-ack': ['Closed', TCP_FLAGS.RST] },
+  // §3.10.7.2: a RST is ignored, an ACK-bearing segment answers <SEQ=SEG.ACK><CTL=RST>, anything else is dropped.
+  Listen: { 'rcv-rst': ['Listen', null], 'rcv-ack': ['Listen', TCP_FLAGS.RST], 'rcv-fin-ack': ['Listen', TCP_FLAGS.RST], 'rcv-fin': ['Listen', null] },
+  // §3.10.7.4 eighth step: SYN-RECEIVED and ESTABLISHED enter CLOSE-WAIT and acknowledge the FIN.
+  SynReceived: { 'rcv-fin': ['CloseWait', TCP_FLAGS.ACK], 'rcv-fin-ack': ['CloseWait', TCP_FLAGS.ACK] },
+  Established: { 'rcv-ack': ['Established', null], 'rcv-fin-ack': ['CloseWait', TCP_FLAGS.ACK] },
+  // Fifth step (ACK processing, nothing to answer) and eighth step FIN-WAIT-2: enter TIME-WAIT.
+  FinWait2: { 'rcv-ack': ['FinWait2', null], 'rcv-fin-ack': ['TimeWait', TCP_FLAGS.ACK] },
+  // Fifth step CLOSING: our FIN acknowledged -> TIME-WAIT; eighth step: remain, acknowledge the FIN.
+  Closing: { 'rcv-fin': ['Closing', TCP_FLAGS.ACK], 'rcv-fin-ack': ['TimeWait', TCP_FLAGS.ACK] },
+  // Eighth step TIME-WAIT: remain, acknowledge, restart the 2 MSL timer.
+  TimeWait: { 'rcv-ack': ['TimeWait', null], 'rcv-fin': ['TimeWait', TCP_FLAGS.ACK], 'rcv-fin-ack': ['TimeWait', TCP_FLAGS.ACK] },
+  CloseWait: { 'rcv-ack': ['CloseWait', null], 'rcv-fin': ['CloseWait', TCP_FLAGS.ACK], 'rcv-fin-ack': ['CloseWait', TCP_FLAGS.ACK] },
+  // Eighth step LAST-ACK: remain, acknowledge; fifth step: our FIN acknowledged -> CLOSED.
+  LastAck: { 'rcv-fin': ['LastAck', TCP_FLAGS.ACK], 'rcv-fin-ack': ['Closed', null] },
+};
+
+/** What a (state, input) pair must give: a transition, an RFC 9293 response, or undefined (a 'protocol' error). */
+export const tcpExpected = (state: string, input: string): [string, number | null] | undefined => RFC793_TRANSITIONS[state]?.[input] ?? RFC9293_RESPONSES[state]?.[input];
 export const TCP_STATE_NAMES = Object.keys(RFC793_TRANSITIONS);
 export const TCP_INPUT_NAMES = ['passive-open', 'close', 'rcv-syn', 'rcv-ack', 'rcv-fin', 'rcv-fin-ack', 'rcv-rst', 'timeout'];
 

@@ -68,6 +68,35 @@ TCP_TABLE = {
     ("LastAck", "rcv-ack"): ("Closed", None),
     ("LastAck", "rcv-rst"): ("Closed", None),
 }
+# RFC 9293 section 3.10.7 (SEGMENT ARRIVES) answers to the segments the transitions do not list
+# (codec.tcp.state.rfc9293-responses). rcv-fin in Closed and Listen carries no ACK bit.
+TCP_RESPONSES = {
+    ("Closed", "rcv-rst"): ("Closed", None),  # a RST is discarded
+    ("Closed", "rcv-syn"): ("Closed", TCP_RST | TCP_ACK),  # no ACK bit: <SEQ=0><CTL=RST,ACK>
+    ("Closed", "rcv-fin"): ("Closed", TCP_RST | TCP_ACK),
+    ("Closed", "rcv-ack"): ("Closed", TCP_RST),  # ACK bit on: <SEQ=SEG.ACK><CTL=RST>
+    ("Closed", "rcv-fin-ack"): ("Closed", TCP_RST),
+    ("Listen", "rcv-rst"): ("Listen", None),  # ignored
+    ("Listen", "rcv-ack"): ("Listen", TCP_RST),  # any ACK is bad in LISTEN
+    ("Listen", "rcv-fin-ack"): ("Listen", TCP_RST),
+    ("Listen", "rcv-fin"): ("Listen", None),  # dropped: SEG.SEQ cannot be validated
+    ("SynReceived", "rcv-fin"): ("CloseWait", TCP_ACK),
+    ("SynReceived", "rcv-fin-ack"): ("CloseWait", TCP_ACK),
+    ("Established", "rcv-ack"): ("Established", None),
+    ("Established", "rcv-fin-ack"): ("CloseWait", TCP_ACK),
+    ("FinWait2", "rcv-ack"): ("FinWait2", None),
+    ("FinWait2", "rcv-fin-ack"): ("TimeWait", TCP_ACK),
+    ("Closing", "rcv-fin"): ("Closing", TCP_ACK),
+    ("Closing", "rcv-fin-ack"): ("TimeWait", TCP_ACK),  # our FIN acknowledged, then the FIN
+    ("TimeWait", "rcv-ack"): ("TimeWait", None),
+    ("TimeWait", "rcv-fin"): ("TimeWait", TCP_ACK),  # and restart the 2 MSL timer
+    ("TimeWait", "rcv-fin-ack"): ("TimeWait", TCP_ACK),
+    ("CloseWait", "rcv-ack"): ("CloseWait", None),
+    ("CloseWait", "rcv-fin"): ("CloseWait", TCP_ACK),
+    ("CloseWait", "rcv-fin-ack"): ("CloseWait", TCP_ACK),
+    ("LastAck", "rcv-fin"): ("LastAck", TCP_ACK),
+    ("LastAck", "rcv-fin-ack"): ("Closed", None),  # our FIN acknowledged
+}
 TCP_STATES = ["Closed", "Listen", "SynReceived", "Established", "FinWait1", "FinWait2",
               "Closing", "TimeWait", "CloseWait", "LastAck"]
 TCP_INPUTS = ["passive-open", "close", "rcv-syn", "rcv-ack", "rcv-fin", "rcv-fin-ack", "rcv-rst", "timeout"]
@@ -234,7 +263,8 @@ def op_ipv4_create(op):
 
 def op_ipv4_parse(op):
     b = arg_bytes(op, "bytes")
-    # The order of the checks is the decision of spec/clauses/codec.json (ipv4.truncated, ipv4.decision.*).
+    # Checks in the order of spec/clauses/codec.json: codec.ipv4.truncated, .version, .ihl-min,
+    # .decision.total-below-header, .truncated-total-length; then padding is cut (.trailing-bytes).
     if len(b) < 20:
         raise OpError("truncated", "%d bytes is shorter than the 20-byte header" % len(b))
     version, ihl = b[0] >> 4, b[0] & 0x0F
@@ -332,9 +362,9 @@ def op_tcp_flags(op):
 def tcp_step(state, inp):
     if state not in TCP_STATES or inp not in TCP_INPUTS:
         raise OpError("invalid-argument", "unknown state '%s' or input '%s'" % (state, inp))
-    step = TCP_TABLE.get((state, inp))
+    step = TCP_TABLE.get((state, inp)) or TCP_RESPONSES.get((state, inp))
     if step is None:
-        raise OpError("protocol", "no transition for %s in %s" % (inp, state))
+        raise OpError("protocol", "no transition or RFC 9293 response for %s in %s" % (inp, state))
     return step
 
 

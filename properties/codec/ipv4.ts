@@ -170,26 +170,32 @@ export const ipv4Properties = [
     id: 'codec.ipv4.truncated',
     title: 'every truncation of a valid datagram (below total_length) is an error, never a throw',
     layer: 'codec',
-    clauses: ['codec.ipv4.truncated', ERRORS_TYPED],
+    clauses: ['codec.ipv4.truncated', 'codec.ipv4.truncated-total-length', ERRORS_TYPED],
     arbitrary: ipv4Datagram,
     scenario: (s) => truncationOps('ipv4.parse', buildIpv4(s)),
-    check: (s, trace, _ctx, t) => checkTruncations(t, 'codec.ipv4.truncated', trace, buildIpv4(s).length, 'IPv4 datagram'),
+    // Cuts inside the header (< IHL*4) are r2's rule; cuts inside the payload (< total_length) our decision.
+    check: (s, trace, _ctx, t) => {
+      const header = 4 * (s.versionIhl & 0xf);
+      const total = buildIpv4(s).length;
+      checkTruncations(t, 'codec.ipv4.truncated', trace, header, 'IPv4 datagram');
+      checkTruncations(t, 'codec.ipv4.truncated-total-length', trace, total - header, 'IPv4 datagram', header, header);
+    },
   }),
   defineProperty({
     id: 'codec.ipv4.padding-ignored',
     title: 'bytes after total_length (Ethernet padding) are not payload',
     layer: 'codec',
-    clauses: ['codec.ipv4.decision.trailing-bytes'],
+    clauses: ['codec.ipv4.trailing-bytes'],
     arbitrary: () => fc.tuple(ipv4Datagram(), bytes(1, 46)),
     // Parsed bare and padded: the two parses must agree, whatever else parse gets wrong.
     scenario: ([s, pad]) => [{ op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) }, { op: 'ipv4.parse', bytes: toHex(buildIpv4(s)) + toHex(pad) }],
-    check: ([_s, pad], trace, _ctx, t) => checkSameParse(t, 'codec.ipv4.decision.trailing-bytes', trace, 0, 1, `parse of the datagram with ${pad.length} bytes of padding against the bare datagram`),
+    check: ([_s, pad], trace, _ctx, t) => checkSameParse(t, 'codec.ipv4.trailing-bytes', trace, 0, 1, `parse of the datagram with ${pad.length} bytes of padding against the bare datagram`),
   }),
   defineProperty({
     id: 'codec.ipv4.bad-headers',
     title: 'version other than 4, IHL below 5, or total_length below the header length is malformed',
     layer: 'codec',
-    clauses: ['codec.ipv4.decision.version', 'codec.ipv4.decision.ihl-min', 'codec.ipv4.decision.total-below-header', ERRORS_TYPED],
+    clauses: ['codec.ipv4.version', 'codec.ipv4.ihl-min', 'codec.ipv4.decision.total-below-header', ERRORS_TYPED],
     arbitrary: () =>
       fc.tuple(
         ipv4Datagram(),
@@ -208,8 +214,8 @@ export const ipv4Properties = [
     },
     check: ([_s, version, ihl], trace, _ctx, t) => {
       checkTypedErrors(t, trace, 0, 3, 'IPv4 header with a bad field');
-      checkRefused(t, 'codec.ipv4.decision.version', trace, 0, `version ${version}`, ['malformed']);
-      checkRefused(t, 'codec.ipv4.decision.ihl-min', trace, 1, `IHL ${ihl} < 5`, ['malformed']);
+      checkRefused(t, 'codec.ipv4.version', trace, 0, `version ${version}`, ['malformed']);
+      checkRefused(t, 'codec.ipv4.ihl-min', trace, 1, `IHL ${ihl} < 5`, ['malformed']);
       checkRefused(t, 'codec.ipv4.decision.total-below-header', trace, 2, 'total_length < IHL*4', ['malformed']);
     },
   }),

@@ -45,10 +45,13 @@ export function checkRefused(t: Checks, clause: string, trace: Trace, i: number,
 export const truncationOps = (parseOp: string, packet: Uint8Array, upTo = packet.length): Op[] =>
   Array.from({ length: Math.min(upTo, packet.length) }, (_, k) => ({ op: parseOp, bytes: toHex(packet.slice(0, k)) }));
 
-/** Every prefix parse at results [from, from + count) is refused (`clause`) with a typed error (codec.errors.typed). */
-export function checkTruncations(t: Checks, clause: string, trace: Trace, count: number, what: string, from = 0): void {
+/**
+ * Every prefix parse at results [from, from + count) is refused (`clause`) with a typed error
+ * (codec.errors.typed); the first of them is the packet cut to `firstCut` bytes.
+ */
+export function checkTruncations(t: Checks, clause: string, trace: Trace, count: number, what: string, from = 0, firstCut = 0): void {
   checkTypedErrors(t, trace, from, count, what);
-  for (let k = 0; k < count; k++) checkRefused(t, clause, trace, from + k, `${what} cut to ${k} bytes`, ['truncated', 'malformed']);
+  for (let k = 0; k < count; k++) checkRefused(t, clause, trace, from + k, `${what} cut to ${firstCut + k} bytes`, ['truncated', 'malformed']);
 }
 
 /** A result as two parses are compared: the value, or the error kind (unsupported-op is raised). */

@@ -160,6 +160,23 @@ export const codecMutants: Mutant[] = [
     }),
   },
   {
+    name: 'tcp-closed-ack-refused',
+    layer: 'codec',
+    description: 'an ACK arriving in Closed is refused as a protocol error instead of answered with RST (RFC 9293 §3.10.7.1)',
+    caughtBy: ['codec.tcp.transition-table', 'codec.tcp.transition-pairs', 'codec.tcp.connection-walk'],
+    executor: patchResults('codec', /^tcp\.(transition|connection)$/, (op, r): OpResult => {
+      const refused: OpResult = { ok: false, error: { kind: 'protocol', message: 'no transition for rcv-ack in Closed' } };
+      if (op.op === 'tcp.transition') return op.state === 'Closed' && op.input === 'rcv-ack' ? refused : r;
+      if (!r.ok) return r;
+      const inputs = op.inputs as string[];
+      const steps = ((r.value as Obj).steps as Obj[]).map((s, i, all) => {
+        const prev = i === 0 ? 'Closed' : all[i - 1]!.state;
+        return prev === 'Closed' && inputs[i] === 'rcv-ack' ? { ok: false, state: 'Closed', send: null } : s;
+      });
+      return { ok: true, value: { steps } };
+    }),
+  },
+  {
     name: 'udp-length-excludes-header',
     layer: 'codec',
     description: 'UDP length field counts the payload only, not the 8-byte header',

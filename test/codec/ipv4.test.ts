@@ -129,7 +129,7 @@ describe('IPv4 parse', () => {
     expectErr(emitIpv4({ header: { ...h, versionIhl: 0x46, totalLength: 25 }, options: hx('010101'), payload: hx('00') }), 'invalid-argument');
   });
 
-  it('version other than 4 is malformed (codec.ipv4.decision.version)', () => {
+  it('version other than 4 is malformed (codec.ipv4.version)', () => {
     for (const v of [0, 6, 15]) {
       const b = build(hx('00'));
       b[0] = (v << 4) | 5;
@@ -137,7 +137,7 @@ describe('IPv4 parse', () => {
     }
   });
 
-  it('IHL below 5 is malformed (codec.ipv4.decision.ihl-min)', () => {
+  it('IHL below 5 is malformed (codec.ipv4.ihl-min)', () => {
     for (const ihl of [0, 1, 4]) {
       const b = build(hx('00'));
       b[0] = 0x40 | ihl;
@@ -145,14 +145,19 @@ describe('IPv4 parse', () => {
     }
   });
 
-  it('short buffers are truncated: < 20, < IHL*4, < total_length (codec.ipv4.truncated)', () => {
+  it('short buffers are truncated: < 20, < IHL*4 (codec.ipv4.truncated)', () => {
     const b = build(hx('0102030405'));
-    for (let n = 0; n < b.length; n++) expectErr(parseIpv4(b.subarray(0, n)), 'truncated', 'ipv4.parse');
+    for (let n = 0; n < 20; n++) expectErr(parseIpv4(b.subarray(0, n)), 'truncated', 'ipv4.parse');
     const withOptions = Uint8Array.from([...b.subarray(0, 20), 0, 0, 0, 0]);
     withOptions[0] = 0x47; // IHL 7 = 28 bytes, only 24 present
     withOptions[2] = 0;
     withOptions[3] = 28;
     expectErr(parseIpv4(withOptions), 'truncated');
+  });
+
+  it('a whole header but fewer than total_length bytes is truncated (codec.ipv4.truncated-total-length)', () => {
+    const b = build(hx('0102030405'));
+    for (let n = 20; n < b.length; n++) expectErr(parseIpv4(b.subarray(0, n)), 'truncated', 'ipv4.parse');
   });
 
   it('total_length below IHL*4 is malformed (codec.ipv4.decision.total-below-header)', () => {
@@ -164,7 +169,7 @@ describe('IPv4 parse', () => {
     expect(unwrap(parseIpv4(b)).payload.length).toBe(0);
   });
 
-  it('bytes after total_length are ignored (codec.ipv4.decision.trailing-bytes)', () => {
+  it('bytes after total_length are ignored (codec.ipv4.trailing-bytes)', () => {
     const b = build(hx('0102'));
     const padded = Uint8Array.from([...b, ...new Uint8Array(60 - 14 - b.length)]);
     const p = unwrap(parseIpv4(padded));

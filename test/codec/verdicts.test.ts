@@ -9,7 +9,7 @@ import { allProperties } from '../../properties/index.ts';
 import { codecMutants } from '../../properties/mutants/codec.ts';
 import { mutantImplementation } from '../../properties/mutants/mutant.ts';
 import { clauseOfPair, TRANSITION_CLAUSE } from '../../properties/codec/tcp-state.ts';
-import { RFC793_TRANSITIONS, TCP_INPUT_NAMES, TCP_STATE_NAMES } from '../../properties/oracles.ts';
+import { RFC793_TRANSITIONS, RFC9293_RESPONSES, TCP_INPUT_NAMES, TCP_STATE_NAMES } from '../../properties/oracles.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { loadFeatures } from '../../src/spec/features.ts';
 
@@ -34,11 +34,24 @@ const verdicts = async (impl: Implementation, runs = 20) => {
 };
 
 describe('codec verdicts, clause by clause', () => {
-  it('the pair-to-clause table covers exactly the RFC 793 transitions (codec.tcp.state.open, active-close, passive-close, reset)', () => {
-    for (const s of TCP_STATE_NAMES) expect(Object.keys(TRANSITION_CLAUSE[s] ?? {}).sort(), s).toEqual(Object.keys(RFC793_TRANSITIONS[s] ?? {}).sort());
+  it('the pair-to-clause table covers exactly the RFC 793 transitions and the RFC 9293 responses (codec.tcp.state.open, active-close, passive-close, reset, rfc9293-responses)', () => {
+    for (const s of TCP_STATE_NAMES) {
+      expect(Object.keys(TRANSITION_CLAUSE[s] ?? {}).sort(), s).toEqual([...Object.keys(RFC793_TRANSITIONS[s] ?? {}), ...Object.keys(RFC9293_RESPONSES[s] ?? {})].sort());
+      // A response never redefines a transition.
+      for (const i of Object.keys(RFC9293_RESPONSES[s] ?? {})) expect(RFC793_TRANSITIONS[s]?.[i], `${s} + ${i}`).toBeUndefined();
+    }
     // As many as each clause's statement lists.
     const count = (clause: string) => TCP_STATE_NAMES.flatMap((s) => TCP_INPUT_NAMES.filter((i) => clauseOfPair(s, i) === clause)).length;
-    expect(['open', 'active-close', 'passive-close', 'reset', 'undefined'].map((c) => count(`codec.tcp.state.${c}`))).toEqual([4, 8, 3, 8, 80 - 23]);
+    expect(['open', 'active-close', 'passive-close', 'reset', 'rfc9293-responses', 'undefined'].map((c) => count(`codec.tcp.state.${c}`))).toEqual([4, 8, 3, 8, 25, 80 - 23 - 25]);
+  });
+
+  it('an ACK refused in Closed instead of answered with RST fails codec.tcp.state.rfc9293-responses alone', async () => {
+    const m = codecMutants.find((x) => x.name === 'tcp-closed-ack-refused')!;
+    const out = await runSuite(allProperties, mutantImplementation(m), { seed: 1, runs: 100, layers: ['codec'], only: ['codec.tcp.'] });
+    const tcp = out.clauses.filter((c) => c.id.startsWith('codec.tcp.state.'));
+    expect(tcp.filter((c) => c.verdict !== 'pass').map((c) => c.id)).toEqual(['codec.tcp.state.rfc9293-responses']);
+    const pairs = out.properties.find((p) => p.id === 'codec.tcp.transition-pairs')!;
+    expect(pairs.clauseResults!['codec.tcp.state.rfc9293-responses']!.counterexample!.scenario.ops).toEqual([{ op: 'tcp.transition', state: 'Closed', input: 'rcv-ack' }]);
   });
 
   it('FinWait1 + ACK -> TimeWait fails codec.tcp.state.active-close alone, shrunk to at most 3 ops', async () => {
