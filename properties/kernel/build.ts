@@ -58,7 +58,7 @@ function ipv4Request(r: Ipv4Req): Uint8Array {
 }
 
 function ipv4ReqArb(ctx: PropertyContext): fc.Arbitrary<Ipv4Req> {
-  const maxDgram = ctx.limits.maxEthernetFrame - 14;
+  const maxTotal = ctx.limits.build0x33MaxTotalLength;
   const addr4 = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 });
   return fc
     .record({
@@ -67,13 +67,26 @@ function ipv4ReqArb(ctx: PropertyContext): fc.Arbitrary<Ipv4Req> {
       src: addr4,
       dst: addr4,
       payload: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 48 }),
-      // How total_length relates to what is written: exact, short of the header, or over one Ethernet payload.
-      lie: fc.oneof({ weight: 6, arbitrary: fc.constant<'exact' | 'short' | 'huge'>('exact') }, { weight: 1, arbitrary: fc.constant<'short'>('short') }, { weight: 1, arbitrary: fc.constant<'huge'>('huge') }),
-      huge: fc.integer({ min: maxDgram + 1, max: 0xffff }),
+      // How total_length relates to what is written: exact, short of the header, at the bound
+      // (build0x33MaxTotalLength - 1 .. + 2, the payload written in full), or far over it.
+      lie: fc.oneof(
+        { weight: 6, arbitrary: fc.constant<'exact' | 'short' | 'edge' | 'huge'>('exact') },
+        { weight: 1, arbitrary: fc.constant<'short'>('short') },
+        { weight: 3, arbitrary: fc.constant<'edge'>('edge') },
+        { weight: 1, arbitrary: fc.constant<'huge'>('huge') },
+      ),
+      // The first refused length (r2's 1500) twice as often as its neighbours.
+      edge: fc.constantFrom(maxTotal - 1, maxTotal, maxTotal + 1, maxTotal + 1, maxTotal + 2),
+      huge: fc.integer({ min: maxTotal + 1, max: 0xffff }),
       addr: bufferAddr(ctx),
     })
-    .map(({ lie, huge, ...r }) => {
+    .map(({ lie, edge, huge, ...r }) => {
       const hl = Math.max(5, r.ihl) * 4;
+      if (lie === 'edge') {
+        // Write the whole datagram total_length describes, so an accepted one is checked byte for byte.
+        const seed = r.payload.length ? r.payload : [0x5a];
+        return { ...r, total: edge, payload: Array.from({ length: Math.max(0, edge - hl) }, (_, i) => seed[i % seed.length]! ^ (i & 0xff)) };
+      }
       const total = lie === 'exact' ? hl + r.payload.length : lie === 'short' ? Math.max(0, Math.max(5, r.ihl) * 4 - 1 - (r.payload.length % 4)) : huge;
       return { ...r, total };
     });
@@ -96,7 +109,7 @@ interface TcpReq {
   addr: number;
 }
 
-/** The TcpPacketRequest of kernel.decision.0x33-tcp-request-layout, in native little-endian order. */
+/** The TcpPacketRequest of kernel.syscall.0x33.tcp-request-layout, in native little-endian order. */
 function tcpRequest(r: TcpReq): Uint8Array {
   return Uint8Array.from([...le16(r.srcPort), ...le16(r.dstPort), ...le32(r.seq), ...le32(r.ack), r.flags, r.highByte, ...r.junk, ...r.src, ...r.dst, ...le16(r.length), ...r.written]);
 }
@@ -126,9 +139,9 @@ function tcpReqArb(ctx: PropertyContext): fc.Arbitrary<TcpReq> {
 export const kernelBuildProperties = [
   defineProperty({
     id: 'kernel.build.ipv4',
-    title: '0x33/1 rebuilds the request as a 20-byte header (0x45, id 0x1337, DF, TTL 64, reply addresses, valid checksum) plus its payload; bad IHL or total_length: InvalidInput, buffer untouched',
+    title: '0x33/1 rebuilds the request as a 20-byte header (0x45, id 0x1337, DF, TTL 64, reply addresses, valid checksum) plus its payload; total_length >= 1500, IHL < 5 or total_length < IHL*4: InvalidInput, buffer untouched',
     layer: 'kernel',
-    clauses: [C.build0x33Ipv4, C.replyAddresses, C.ipv4Bounds],
+    clauses: [C.build0x33Ipv4, C.replyAddresses, C.ipv4TotalBound, C.ipv4Bounds],
     arbitrary: ipv4ReqArb,
     scenario: (r, ctx) => {
       const req = ipv4Request(r);
@@ -138,10 +151,13 @@ export const kernelBuildProperties = [
       const req = ipv4Request(r);
       const { result, after } = outcome(trace);
       const hl = r.ihl * 4;
-      const valid = r.ihl >= 5 && r.total >= hl && r.total <= ctx.limits.maxEthernetFrame - 14;
-      if (!valid) {
-        t.check(C.ipv4Bounds, () => {
-          mustEqual(result, RC.InvalidInput, `0x33/1 with IHL ${r.ihl} and total_length ${r.total}`);
+      const max = ctx.limits.build0x33MaxTotalLength;
+      // r2's own bound first (total_len >= 1500), then our IHL decisions.
+      const refusedBy = r.total > max ? C.ipv4TotalBound : r.ihl < 5 || r.total < hl ? C.ipv4Bounds : null;
+      if (refusedBy) {
+        t.check(refusedBy, () => {
+          const why = refusedBy === C.ipv4TotalBound ? `total_length ${r.total} > ${max} (r2 refuses total_len >= ${max + 1})` : `IHL ${r.ihl} and total_length ${r.total}`;
+          mustEqual(result, RC.InvalidInput, `0x33/1 with ${why}`);
           mustEqual(toHex(after.subarray(0, req.length)), toHex(req), 'the buffer after a refused 0x33/1 is untouched');
         });
         return;
@@ -185,7 +201,7 @@ export const kernelBuildProperties = [
     id: 'kernel.build.tcp',
     title: '0x33/3 builds a TCP segment from the little-endian TcpPacketRequest: ports, seq, ack, flags, data offset 5, window 1024, urgent 0, payload, pseudo-header checksum',
     layer: 'kernel',
-    clauses: [C.build0x33Tcp, C.tcpRequestLayout],
+    clauses: [C.build0x33Tcp, C.tcpRequestLayout, C.tcpLengthBound],
     arbitrary: tcpReqArb,
     scenario: (r, ctx) => {
       const req = tcpRequest(r);
@@ -197,7 +213,7 @@ export const kernelBuildProperties = [
       const { result, after } = outcome(trace);
       const maxPayload = ctx.limits.maxEthernetFrame - 14 - 20 - 20;
       if (r.length > maxPayload) {
-        t.check(C.tcpRequestLayout, () => {
+        t.check(C.tcpLengthBound, () => {
           mustEqual(result, RC.InvalidInput, `0x33/3 with length ${r.length} > ${maxPayload}`);
           mustEqual(toHex(after.subarray(0, req.length)), toHex(req), 'the buffer after a refused 0x33/3 is untouched');
         });

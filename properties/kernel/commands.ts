@@ -65,25 +65,27 @@ export const C = {
   balance: 'kernel.accounting.balance',
   build0x33Ipv4: 'kernel.syscall.0x33.ipv4',
   build0x33Tcp: 'kernel.syscall.0x33.tcp',
-  replyAddresses: 'kernel.decision.0x33-ipv4-reply-addresses',
+  replyAddresses: 'kernel.syscall.0x33.ipv4-reply-addresses',
+  ipv4TotalBound: 'kernel.syscall.0x33.ipv4-total-bound',
   ipv4Bounds: 'kernel.decision.0x33-ipv4-bounds',
-  icmpEchoReply: 'kernel.decision.0x33-icmp-echo-reply',
-  tcpRequestLayout: 'kernel.decision.0x33-tcp-request-layout',
+  icmpEchoReply: 'kernel.syscall.0x33.icmp',
+  tcpRequestLayout: 'kernel.syscall.0x33.tcp-request-layout',
+  tcpLengthBound: 'kernel.decision.0x33-tcp-length-bound',
   loopBothPaths: 'kernel.decision.loopback-both-paths',
   loopedIpv4: 'kernel.decision.looped-ipv4-frame',
   unknown0x33: 'kernel.decision.0x33-unknown-type',
   unknown0x34: 'kernel.decision.0x34-unknown-type',
   lengthRange: 'kernel.decision.0x34-length-out-of-range',
   ipv4Short: 'kernel.decision.0x34-ipv4-short',
-  pastWindow: 'kernel.decision.copy-past-window',
+  pastWindow: 'kernel.syscall.copy-past-window',
   blockingResult: 'kernel.decision.blocking-receive-result',
-  byteOrder: 'kernel.decision.netstatus-byte-order',
+  byteOrder: 'kernel.syscall.0x38.byte-order',
   portRange: 'kernel.decision.bind-port-range',
   unknownPid: 'kernel.decision.0x36-unknown-pid',
-  ihlBelow5: 'kernel.decision.routing-ihl-below-5',
-  otherSyscalls: 'kernel.decision.other-syscalls',
+  ihlBelow5: 'kernel.routing.ihl-below-5',
+  undefinedNumbers: 'kernel.syscall.undefined-numbers',
   initFailure: 'kernel.decision.driver-init-failure',
-  processIds: 'kernel.decision.process-ids',
+  processIds: 'kernel.scheduler.process-ids',
   srcPid: 'kernel.decision.network-src-pid',
   disclosure: 'kernel.hazard.netframebuf-disclosure',
   silentLoss: 'kernel.hazard.silent-loss',
@@ -155,15 +157,27 @@ export function boot(_m: Model, r: Real, setup: Setup): void {
   if (got) r.ck([C.register, C.processIds], got[0]!.ok, () => `op #0 boot failed: ${showResult(got[0])}`);
 }
 
+/** `n` spawns in a row (one by default); a burst walks past the process limit. */
 export class SpawnCmd extends KCmd {
+  constructor(readonly n = 1) {
+    super();
+  }
   exec(m: Model, r: Real): void {
-    const at = r.pos;
-    const got = r.take([{ op: 'spawn' }]);
-    const pid = m.spawn();
-    if (got) r.ck(C.processIds, valueOf(got[0])?.pid === pid, () => `op #${at} spawn: expected pid ${pid} (pids are 1, 2, 3... in spawn order), got ${showResult(got[0])}`);
+    for (let i = 0; i < this.n; i++) {
+      const at = r.pos;
+      const alive = m.procs.length;
+      const got = r.take([{ op: 'spawn' }]);
+      const pid = m.spawn();
+      if (!got) continue;
+      const why =
+        pid === m.noPid
+          ? `${alive} spawned processes are alive, the most the ${r.ctx.limits.maxProcesses}-process table leaves beside the kernel's own ${r.ctx.limits.kernelProcesses}: spawn answers the no-pid sentinel`
+          : `pids are 1, 2, 3... in spawn order; ${alive} spawned processes are alive, at most ${m.maxSpawned} may be`;
+      r.ck(C.processIds, valueOf(got[0])?.pid === pid, () => `op #${at} spawn: expected pid ${pid} (${why}), got ${showResult(got[0])}`);
+    }
   }
   toString(): string {
-    return 'spawn';
+    return this.n === 1 ? 'spawn' : `spawn×${this.n}`;
   }
 }
 
@@ -728,7 +742,7 @@ const inWindow = (r: Real, a: unknown): boolean => typeof a === 'number' && a >=
 
 // --- bad input ------------------------------------------------------------------------------------
 
-export type BadKind = 'unknown-no' | 'bad-pointer' | 'edge-pointer' | 'port-range' | 'unknown-0x33' | 'unknown-0x34' | 'unknown-pid';
+export type BadKind = 'unknown-no' | 'defined-no' | 'bad-pointer' | 'edge-pointer' | 'port-range' | 'unknown-0x33' | 'unknown-0x34' | 'unknown-pid';
 
 export class BadCmd extends KCmd {
   constructor(
@@ -744,7 +758,8 @@ export class BadCmd extends KCmd {
     const pid = pidOf(this.idx);
     const at = r.pos;
     const notes: Record<BadKind, string> = {
-      'unknown-no': 'not a network syscall',
+      'unknown-no': 'a number rou2exOS does not define',
+      'defined-no': 'defined by rou2exOS outside the modelled network ABI',
       'bad-pointer': 'pointer outside the window',
       'edge-pointer': `pointer ${hex(this.no === SYS.Status ? this.arg1 : this.arg2)} at the edge of the window (valid)`,
       'port-range': `bind ${this.arg1}, not a 16-bit port`,
@@ -755,8 +770,17 @@ export class BadCmd extends KCmd {
     const got = r.take([syscallOp(pid, this.no, this.arg1, this.arg2, `${SYSCALL_NAMES[this.no] ? hex(this.no) + ' ' + SYSCALL_NAMES[this.no] : `syscall ${this.no}`}: ${notes[this.kind]}`)]);
     const { result, fx } = m.syscall(pid, this.no, this.arg1, this.arg2, at);
     if (!got) return;
+    if (result === 'out-of-scope') {
+      // Out of this model's scope: what r2 answers is not claimed, only that it is not the
+      // InvalidSyscall of an undefined number. The reference's documented out-of-scope error
+      // passes that and nothing else.
+      const v = resultOf(got[0]);
+      r.ck(C.undefinedNumbers, v !== RC.InvalidSyscall, () => `op #${at}: rou2exOS defines syscall ${hex(this.no)} (outside the modelled network ABI); InvalidSyscall is its answer only for numbers it does not define, got ${fmtExpect(v, this.no)}`);
+      return;
+    }
     const clause: Record<BadKind, string> = {
-      'unknown-no': C.otherSyscalls,
+      'unknown-no': C.undefinedNumbers,
+      'defined-no': C.undefinedNumbers,
       'bad-pointer': C.pointerCheck,
       'edge-pointer': C.pointerCheck,
       'port-range': C.portRange,
@@ -776,6 +800,8 @@ export class BadCmd extends KCmd {
 
 export interface Mix {
   spawn?: number;
+  /** Several spawns in a row, up to two past the process limit. */
+  spawnBurst?: number;
   register?: number;
   bind?: number;
   bindRange?: number;
@@ -818,6 +844,7 @@ export function commandArb(ctx: PropertyContext, cfg: EngineConfig, mix: Mix, o:
   const blocking = o.blockingShare ?? 0.3;
   const all: [keyof Mix, fc.Arbitrary<KCmd>][] = [
     ['spawn', fc.constant(null).map(() => new SpawnCmd())],
+    ['spawnBurst', fc.integer({ min: 2, max: l.maxProcesses - l.kernelProcesses + 2 }).map((n) => new SpawnCmd(n))],
     ['register', idx.map((i) => new RegisterCmd(i))],
     ['bind', fc.tuple(idx, port).map(([i, p]) => new BindCmd(i, [p], cfg))],
     [
@@ -863,9 +890,16 @@ export function commandArb(ctx: PropertyContext, cfg: EngineConfig, mix: Mix, o:
 function badArb(ctx: PropertyContext, idx: fc.Arbitrary<number>): fc.Arbitrary<[number, BadKind, number, number, number]> {
   const { userWindowStart: w0, userWindowEnd: wend, noPid } = ctx.limits;
   const outside = fc.oneof(fc.constantFrom(w0 - 1, wend + 1, 0, -1, 2 ** 53), fc.integer({ min: 0, max: w0 - 1 }), fc.integer({ min: wend + 1, max: 0xffffffff }));
-  const unknownNo = fc.oneof(fc.integer({ min: 0, max: SYS.Build - 1 }), fc.integer({ min: SYS.Status + 1, max: 0x1000 }), fc.constantFrom(-1, 0.5, 2 ** 40));
+  // Only numbers rou2exOS does not define answer InvalidSyscall; the ones it defines are drawn apart.
+  const defined = ctx.profile.syscalls.definedNotModelled;
+  const unknownNo = fc.oneof(
+    fc.integer({ min: 0, max: SYS.Build - 1 }).filter((n) => !defined.includes(n)),
+    fc.integer({ min: SYS.Status + 1, max: 0x1000 }).filter((n) => !defined.includes(n)),
+    fc.constantFrom(-1, 0.5, 2 ** 40),
+  );
   return fc.oneof(
     fc.tuple(idx, fc.constant<BadKind>('unknown-no'), unknownNo, fc.integer(), fc.integer()),
+    ...(defined.length ? [fc.tuple(idx, fc.constant<BadKind>('defined-no'), fc.constantFrom(...defined), fc.integer({ min: 0, max: 4 }), fc.constant(w0))] : []),
     fc.tuple(idx, fc.constant<BadKind>('bad-pointer'), fc.constantFrom(SYS.Build, SYS.Send, SYS.Receive, SYS.Ipc), fc.integer({ min: 0, max: 4 }), outside),
     fc.tuple(idx, fc.constant<BadKind>('bad-pointer'), fc.constant<number>(SYS.Status), outside, fc.constant(0)),
     // Both ends of the window are valid: a non-blocking receive (0 on an empty queue) and NetStatus.

@@ -179,7 +179,7 @@ const kindOf = (a: fc.WeightedArbitrary<RxFrame>): RxFrame['kind'] => fc.sample(
 /**
  * tcp_dest_port as kernel.routing.tcp-dest-port states it: the big-endian u16 at 14 + IHL*4 + 2,
  * None (null) unless >= 14 bytes, EtherType 0x0800, >= 34 bytes, protocol 6, IHL >= 5
- * (kernel.decision.routing-ihl-below-5) and >= 14 + IHL*4 + 4 bytes.
+ * (kernel.routing.ihl-below-5) and >= 14 + IHL*4 + 4 bytes.
  */
 export function tcpDestPortOracle(frame: Uint8Array): number | null {
   if (frame.length < ETH_HEADER || u16At(frame, 12) !== ETHERTYPE_IPV4) return null;

@@ -73,9 +73,9 @@ export const kernelModelProperties: PropertyDef[] = [
   machineProperty({
     id: 'kernel.model.bad-input',
     title: 'wrong syscall numbers, pointers outside the window, ports over 16 bits, unknown types and pids: the documented code and no effect',
-    clauses: [C.returnCodes, C.pointerCheck, C.otherSyscalls, C.portRange, C.unknown0x33, C.unknown0x34, C.unknownPid, C.processIds],
+    clauses: [C.returnCodes, C.pointerCheck, C.undefinedNumbers, C.portRange, C.unknown0x33, C.unknown0x34, C.unknownPid, C.processIds],
     setup: () => setupArb({ minProcs: 1, maxProcs: 3, driver: 'random' }),
-    commands: (ctx, cfg) => commandArb(ctx, cfg, { bad: 6, spawn: 1, receive: 1, ipc: 1, netstatus: 1, tick: 1, inject: 1, register: 1 }, { maxIdx: 4 }),
+    commands: (ctx, cfg) => commandArb(ctx, cfg, { bad: 6, spawn: 1, spawnBurst: 1, receive: 1, ipc: 1, netstatus: 1, tick: 1, inject: 1, register: 1 }, { maxIdx: 4 }),
     maxCommands: 24,
   }),
   machineProperty({

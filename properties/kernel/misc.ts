@@ -6,6 +6,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { C, documented } from './commands.ts';
+import { isOutOfScopeAnswer } from './engine.ts';
 import { RC, SYS } from './model.ts';
 import { buildRxFrame, rxFrame } from './frames.ts';
 
@@ -63,14 +64,21 @@ export const kernelMiscProperties = [
       ...Array.from({ length: a.procs }, (): Op => ({ op: 'spawn' })),
       ...a.steps.map((s): Op => (s.kind === 'syscall' ? { op: 'syscall', pid: s.pid, no: s.no, arg1: s.arg1, arg2: s.arg2 } : s.kind === 'inject' ? { op: 'inject', frame: toHex(buildRxFrame(s.frame)) } : { op: 'tick' })),
     ],
-    check: (a, trace) => {
+    check: (a, trace, ctx, t) => {
       const first = 1 + a.procs;
+      const defined = ctx.profile.syscalls.definedNotModelled;
       a.steps.forEach((s, i) => {
         const r = resultAt(trace, first + i);
-        must(r.ok, `op #${first + i} (${s.kind}) failed: ${r.ok ? '' : `${r.error.kind}: ${r.error.message}`} [${C.returnCodes}]`);
-        if (s.kind !== 'syscall') return;
-        const v = (r.value as { result?: unknown }).result;
-        must(documented(s.no, v), `op #${first + i}: syscall(pid ${s.pid}, no ${s.no}, arg1 ${s.arg1}, arg2 ${s.arg2}) answered ${JSON.stringify(v)}, not a documented code [${C.returnCodes}]`);
+        // A number rou2exOS defines outside the modelled ABI may get the documented out-of-scope
+        // answer (kernel.syscall.undefined-numbers): accepted, and not checked, so a case made
+        // only of such steps observes nothing.
+        if (s.kind === 'syscall' && defined.includes(s.no) && isOutOfScopeAnswer(r)) return;
+        t.check(C.returnCodes, () => {
+          must(r.ok, `op #${first + i} (${s.kind}) failed: ${r.ok ? '' : `${r.error.kind}: ${r.error.message}`}`);
+          if (s.kind !== 'syscall') return;
+          const v = (r.value as { result?: unknown }).result;
+          must(documented(s.no, v), `op #${first + i}: syscall(pid ${s.pid}, no ${s.no}, arg1 ${s.arg1}, arg2 ${s.arg2}) answered ${JSON.stringify(v)}, not a documented code`);
+        });
       });
     },
     runsFactor: 0.5,

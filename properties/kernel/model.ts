@@ -11,7 +11,7 @@ import type { Defaults, Limits } from '../../src/spec/profile.ts';
 import { align4, rfc1055Encode, u16At, withFcs } from '../oracles.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
 
-/** kernel.decision.process-ids: the first process gets pid 1. */
+/** kernel.scheduler.process-ids: the first process gets pid 1. */
 export const FIRST_PID = 1;
 
 export const RC = { Okay: 0x00, NotImplemented: 0xfb, InvalidInput: 0xfc, InvalidSyscall: 0xff } as const;
@@ -100,7 +100,8 @@ export interface Copy {
   fresh: boolean;
 }
 
-export type SyscallExpect = number | 'blocked' | 'no-such-process';
+/** 'out-of-scope': a number rou2exOS defines outside the modelled ABI (kernel.syscall.undefined-numbers). */
+export type SyscallExpect = number | 'blocked' | 'no-such-process' | 'out-of-scope';
 
 /** What one syscall did, beyond its result. */
 export interface Effects {
@@ -152,7 +153,7 @@ export class Model {
   current: number;
   frames: MFrame[] = [];
   ipcs: MIpc[] = [];
-  /** Syscalls that copied past the window end, per direction (kernel.decision.copy-past-window). */
+  /** Syscalls that copied past the window end, per direction (kernel.syscall.copy-past-window). */
   crossings = 0;
   /** The last such copy, for messages. */
   lastCrossing: { op: number; pid: number; no: number; addr: number; len: number; write: boolean } | null = null;
@@ -162,6 +163,8 @@ export class Model {
     readonly defaults: Defaults,
     readonly nicMac: Uint8Array,
     readonly ip: Uint8Array,
+    /** Syscall numbers rou2exOS defines beyond 0x33..0x38 (the profile's syscalls.definedNotModelled). */
+    readonly definedNotModelled: readonly number[] = [],
     readonly nicPresent = true,
   ) {
     this.noPid = limits.noPid;
@@ -211,8 +214,14 @@ export class Model {
     return len > 0 && addr + len - 1 > this.limits.userWindowEnd;
   }
 
+  /** Spawned processes that can be alive at once: the process table less the kernel's own. */
+  get maxSpawned(): number {
+    return this.limits.maxProcesses - this.limits.kernelProcesses;
+  }
+
+  /** kernel.scheduler.process-ids: the sentinel once maxSpawned are alive (none exits) or the counter reaches it. */
   spawn(): number {
-    if (this.nextPid >= this.noPid) return this.noPid;
+    if (this.procs.length >= this.maxSpawned || this.nextPid >= this.noPid) return this.noPid;
     const pid = this.nextPid++;
     this.procs.push({ pid, mem: new Map(), queue: [], blocked: false, receive: null, wokenBy: null });
     return pid;
@@ -520,12 +529,16 @@ export class Model {
         return RC.Okay;
       }
       default:
-        fx.why = 'not a network syscall';
+        if (this.definedNotModelled.includes(no)) {
+          fx.why = 'rou2exOS defines it outside the modelled network ABI: out of scope';
+          return 'out-of-scope';
+        }
+        fx.why = 'a number rou2exOS does not define';
         return RC.InvalidSyscall;
     }
   }
 
-  /** NetStatus as kernel.syscall.0x38.netstatus and kernel.decision.netstatus-byte-order state it. */
+  /** NetStatus as kernel.syscall.0x38.netstatus and kernel.syscall.0x38.byte-order state it. */
   netStatus(): Uint8Array {
     const out = new Uint8Array(this.limits.netStatusBytes);
     out.set(this.sysMac, 0);

@@ -365,6 +365,27 @@ export const kernelMutants: Mutant[] = [
     executor: withComponents({ syscalls: (profile, ...rest) => new Syscalls(withDefaults(profile, { tcpWindow: 0xffff }), ...rest) }),
   },
   {
+    name: 'build-ipv4-accepts-1500',
+    layer: 'kernel',
+    description: "0x33/1 accepts total_length 1500 (one whole Ethernet payload) though r2 refuses total_len >= 1500",
+    caughtBy: ['kernel.build.ipv4'],
+    executor: withComponents({ syscalls: (profile, ...rest) => new Syscalls(withLimits(profile, { build0x33MaxTotalLength: profile.limits.build0x33MaxTotalLength + 1 }), ...rest) }),
+  },
+  {
+    name: 'spawn-beyond-process-table',
+    layer: 'kernel',
+    description: "spawn hands out a 7th pid while 6 spawned processes are alive (the 10-process table already holds the kernel's 4)",
+    caughtBy: ['kernel.model.bad-input'],
+    executor: withComponents({ scheduler: (profile, clock, ledger) => new Scheduler(withLimits(profile, { maxProcesses: profile.limits.maxProcesses + 1 }), clock, ledger) }),
+  },
+  {
+    name: 'defined-syscall-invalid',
+    layer: 'kernel',
+    description: 'syscalls rou2exOS defines outside the network ABI (0x00-0x03, 0x0A, ...) are answered InvalidSyscall (0xff) as if undefined',
+    caughtBy: ['kernel.model.bad-input'],
+    executor: withComponents({ syscalls: (profile, ...rest) => new Syscalls({ ...profile, syscalls: { definedNotModelled: [] } }, ...rest) }),
+  },
+  {
     name: 'accounting-overwritten-as-read',
     layer: 'kernel',
     description: 'the books count a frame overwritten in NET_FRAME_BUF before it was read as delivered and read',

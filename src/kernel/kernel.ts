@@ -37,8 +37,9 @@ export const referenceComponents: KernelComponents = {
 };
 
 /** What syscall() answers: a return code or length, 'blocked' when 0x35 blocks (or the process
- * is still inside a blocked 0x35), 'no-such-process' for a pid that was never spawned. */
-export type SyscallOutcome = number | 'blocked' | 'no-such-process';
+ * is still inside a blocked 0x35), 'no-such-process' for a pid that was never spawned,
+ * 'out-of-scope' for a number rou2exOS defines outside the modelled ABI. */
+export type SyscallOutcome = number | 'blocked' | 'no-such-process' | 'out-of-scope';
 
 export interface ProcessSnapshot {
   pid: number;

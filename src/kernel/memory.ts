@@ -1,6 +1,6 @@
 // Per-process user memory covering the userland window userWindowStart..=userWindowEnd.
 //
-// Decision (kernel.decision.copy-past-window): the memory does not stop at the window end. The
+// r2 behaviour (kernel.syscall.copy-past-window): the memory does not stop at the window end. The
 // kernel checks only the *start* of a user buffer (spec-notes §1, hazard §9.4) and then copies
 // a derived length, so a copy may run past userWindowEnd. To make that observable rather than
 // undefined, each process's memory extends GUARD bytes past the window end, where GUARD is

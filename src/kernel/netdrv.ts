@@ -26,7 +26,7 @@ const IP_PROTOCOL_AT = ETHERNET_HEADER_LEN + 9;
  * tcp_dest_port: the TCP destination port of an Ethernet frame, or null. Null unless the frame
  * has >= 14 bytes, EtherType 0x0800, >= 34 bytes, protocol 6, and holds the port at
  * 14 + IHL*4 + 2 [r2-code]. IHL < 5 is not a valid IPv4 header and also gives null
- * (kernel.decision.routing-ihl-below-5): r2 would read a "port" from inside the IP header.
+ * (kernel.routing.ihl-below-5: seed + RFC 791 §3.1): r2 would read a "port" from inside the IP header.
  */
 export function tcpDestPort(frame: Uint8Array, len = frame.length): number | null {
   if (len < ETHERNET_HEADER_LEN) return null;

@@ -50,14 +50,17 @@ const maxDatagram = (p: Profile): number => p.limits.maxEthernetFrame - ETHERNET
  * 0x33/1: the buffer holds an IPv4 header (IHL*4 bytes) and payload up to total_length. The
  * kernel rebuilds it as a 20-byte header with the profile defaults and a fresh checksum.
  * As r2 does, the built datagram's source is the request's destination and vice versa: the
- * call builds the reply to the header it is given (kernel.decision.0x33-ipv4-reply-addresses).
- * IHL < 5, total_length < IHL*4 or over one Ethernet payload → InvalidInput, buffer untouched.
+ * call builds the reply to the header it is given (kernel.syscall.0x33.ipv4-reply-addresses).
+ * total_length over build0x33MaxTotalLength (r2: total_len >= 1500 is refused;
+ * kernel.syscall.0x33.ipv4-total-bound), IHL < 5 or total_length < IHL*4
+ * (kernel.decision.0x33-ipv4-bounds) → InvalidInput, buffer untouched.
  */
 export function buildIpv4(ua: UserAccess, addr: number, profile: Profile): number {
   const head = ua.fromUser(addr, 4);
   const ihlBytes = ((head[0] ?? 0) & 0x0f) * 4;
   const total = readU16BE(head, 2);
-  if (ihlBytes < IPV4_HEADER_LEN || total < ihlBytes || total > maxDatagram(profile)) return RC.InvalidInput;
+  if (total > profile.limits.build0x33MaxTotalLength) return RC.InvalidInput;
+  if (ihlBytes < IPV4_HEADER_LEN || total < ihlBytes) return RC.InvalidInput;
   const req = ua.fromUser(addr, total);
   const built = createIpv4Packet(
     { src: req.slice(16, 20), dst: req.slice(12, 16), protocol: req[9] ?? 0, payload: req.slice(ihlBytes, total) },
@@ -71,7 +74,7 @@ export function buildIpv4(ua: UserAccess, addr: number, profile: Profile): numbe
 /**
  * 0x33/2: an echo reply (type 0, code 0) of ICMP_BUILD_BYTES with the request's identifier and
  * sequence bytes kept as they are and the 56 bytes after the header as payload [r2-code]
- * (kernel.decision.0x33-icmp-echo-reply).
+ * (kernel.syscall.0x33.icmp).
  */
 export function buildIcmp(ua: UserAccess, addr: number): number {
   const req = ua.fromUser(addr, ICMP_BUILD_BYTES);
@@ -89,8 +92,9 @@ export function buildIcmp(ua: UserAccess, addr: number): number {
 /**
  * 0x33/3: a TCP segment (20-byte header, data offset 5, window = profile tcpWindow, checksum
  * over the pseudo-header of src_ip/dst_ip) from a TcpPacketRequest; flags are the low byte of
- * the native data_offset_reserved_flags field [r2-code]. A payload longer than fits one
- * Ethernet frame → InvalidInput (r2 overruns a 1400-byte stack buffer instead).
+ * the native data_offset_reserved_flags field (kernel.syscall.0x33.tcp-request-layout). A payload
+ * longer than fits one Ethernet frame → InvalidInput (kernel.decision.0x33-tcp-length-bound; r2
+ * copies into fixed stack buffers unchecked instead).
  */
 export function buildTcp(ua: UserAccess, addr: number, profile: Profile): number {
   const req = ua.fromUser(addr, TCP_REQUEST.payload);

@@ -71,10 +71,15 @@ export class Scheduler {
     this.resume = hooks.resume;
   }
 
-  /** Creates a runnable process; noPid when the pid namespace (below the sentinel) is used up. */
+  /**
+   * Creates a runnable process (kernel.scheduler.process-ids). noPid when the process table is
+   * full — maxProcesses at once, kernelProcesses of them the kernel's own — or when the pid
+   * counter, which only goes up, reaches the sentinel. Processes never exit in this model, so
+   * every spawned process is alive.
+   */
   spawn(): number {
-    const { noPid, messageQueueDepth } = this.profile.limits;
-    if (this.nextPid >= noPid) return noPid;
+    const { noPid, messageQueueDepth, maxProcesses, kernelProcesses } = this.profile.limits;
+    if (this.procs.length >= maxProcesses - kernelProcesses || this.nextPid >= noPid) return noPid;
     const p: Process = {
       pid: this.nextPid++,
       state: 'runnable',

@@ -18,8 +18,12 @@ import type { Process, Scheduler } from './scheduler.ts';
 import type { SystemConfig } from './system-config.ts';
 import { UserAccess } from './user-access.ts';
 
-/** A syscall's result: a return code (or 0x35's length), or 'blocked' when 0x35 blocks the caller. */
-export type SyscallResult = number | 'blocked';
+/**
+ * A syscall's result: a return code (or 0x35's length), 'blocked' when 0x35 blocks the caller, or
+ * 'out-of-scope' for a number rou2exOS defines outside the modelled network ABI
+ * (kernel.syscall.undefined-numbers): the model gives no answer for it rather than a wrong one.
+ */
+export type SyscallResult = number | 'blocked' | 'out-of-scope';
 
 /** Offsets of the IPv4 source and destination addresses inside a datagram. */
 const IP_SRC = 12;
@@ -31,6 +35,8 @@ const isU = (v: number, max: number): boolean => Number.isSafeInteger(v) && v >=
 export class Syscalls {
   /** MSG_BUF: the ONE kernel buffer every 0x36 copies into (hazard §9.5). */
   readonly IPC_MSG_BUF: Uint8Array;
+  /** Numbers rou2exOS defines beyond 0x33..0x38 (spec data: the profile's syscalls). */
+  protected readonly definedNotModelled: ReadonlySet<number>;
 
   constructor(
     protected readonly profile: Profile,
@@ -41,6 +47,7 @@ export class Syscalls {
     protected readonly config: SystemConfig,
   ) {
     this.IPC_MSG_BUF = new Uint8Array(profile.limits.ipcMessageBytes);
+    this.definedNotModelled = new Set(profile.syscalls.definedNotModelled);
   }
 
   /** Runs syscall `no` for process `p` (which must not be inside a blocked receive). */
@@ -61,9 +68,9 @@ export class Syscalls {
         case SYS.NetStatus:
           return this.netStatus(ua, p, arg1);
         default:
-          // Everything outside the network ABI, including r2's other syscalls, is outside this
-          // model: InvalidSyscall (kernel.decision.other-syscalls).
-          return RC.InvalidSyscall;
+          // r2 answers InvalidSyscall only for numbers it does not define; the ones it defines
+          // outside the network ABI are out of this model's scope (kernel.syscall.undefined-numbers).
+          return this.definedNotModelled.has(no) ? 'out-of-scope' : RC.InvalidSyscall;
       }
     } finally {
       ua.finish();
@@ -244,7 +251,7 @@ export class Syscalls {
   /**
    * NetStatus { mac[6], ip[4], drv_active u8, n_ports u8, ports[16] u16 } packed, netStatusBytes
    * long, at the pointer in arg1. Ports are the bound ports in slot order, then zeros; each u16
-   * is little-endian, the native order of the x86-64 struct (kernel.decision.netstatus-byte-order).
+   * is little-endian, the native order of the x86-64 struct (kernel.syscall.0x38.byte-order).
    */
   protected netStatus(ua: UserAccess, p: Process, arg1: number): number {
     if (!this.inWindow(p, arg1)) return RC.InvalidInput;

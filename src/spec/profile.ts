@@ -34,6 +34,12 @@ export interface Limits {
   userWindowEnd: number;
   netStatusBytes: number;
   noPid: number;
+  /** Processes that can exist at once (r2's MAX_PROCESSES), the kernel's own included. */
+  maxProcesses: number;
+  /** Of those, the kernel's own (idle kmain, init_rc, clock, shell): spawned ones are the rest. */
+  kernelProcesses: number;
+  /** Largest total_length 0x33/1 accepts (r2 refuses total_len >= 1500). */
+  build0x33MaxTotalLength: number;
 }
 
 export interface Defaults {
@@ -48,12 +54,19 @@ export interface Defaults {
   pciDevice: number;
 }
 
+/** Syscall numbers as spec data: which ones rou2exOS defines beyond the modelled network ABI. */
+export interface SyscallNumbers {
+  /** Defined by rou2exOS, outside this model's scope: answered out of scope, never InvalidSyscall. */
+  definedNotModelled: number[];
+}
+
 export interface Profile {
   id: string;
   title: string;
   source: string;
   limits: Limits;
   defaults: Defaults;
+  syscalls: SyscallNumbers;
 }
 
 const cache = new Map<string, Profile>();
@@ -74,6 +87,8 @@ export function loadProfile(id = 'seed'): Profile {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`profile '${id}': ${section}.${k} is not a number`);
     }
   }
+  const defined = p.syscalls?.definedNotModelled;
+  if (!Array.isArray(defined) || !defined.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`profile '${id}': syscalls.definedNotModelled must be a list of syscall numbers`);
   cache.set(id, p);
   return p;
 }

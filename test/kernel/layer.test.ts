@@ -30,6 +30,12 @@ describe('kernel layer executor', () => {
     );
   });
 
+  it('answers a syscall rou2exOS defines but the model does not with the documented out-of-scope error', () => {
+    const t = run([{ op: 'spawn' }, { op: 'syscall', pid: 1, no: 0x02, arg1: 0, arg2: 0 }, { op: 'syscall', pid: 1, no: 0x04, arg1: 0, arg2: 0 }]);
+    expect(t.results[1]).toEqual({ ok: false, error: { kind: 'unsupported-op', message: 'syscall 0x02 is defined by rou2exOS but not modelled' } });
+    expect(t.results[2]).toEqual({ ok: true, value: { result: 0xff } });
+  });
+
   it('boot is only valid first, and sets the MAC and IP', () => {
     const t = run([{ op: 'boot', mac: '02aabbccddee', ip: '0a000009' }, { op: 'spawn' }, { op: 'boot' }, { op: 'snapshot', fields: ['systemConfig'] }]);
     expect(t.results[0]).toEqual({ ok: true, value: { mac: '02aabbccddee', ip: '0a000009', nic: true } });

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { FIRST_PID } from '../../src/kernel/scheduler.ts';
-import { L, W0, arpFrame, boot, withDriver } from './helpers.ts';
+import { createKernel } from '../../src/kernel/kernel.ts';
+import { createFakeHardware } from './fake-hardware.ts';
+import { L, W0, arpFrame, boot, profile, withDriver } from './helpers.ts';
 
 describe('scheduler', () => {
-  it('hands out pids from FIRST_PID and refuses past the no-pid sentinel', () => {
+  it('hands out pids 1, 2, 3... and refuses the spawn past maxProcesses - kernelProcesses live processes', () => {
     const { k } = boot();
-    expect(k.spawn()).toBe(FIRST_PID);
-    let last = FIRST_PID;
+    const room = L.maxProcesses - L.kernelProcesses;
+    expect(room).toBe(6);
+    const pids = Array.from({ length: room }, () => k.spawn());
+    expect(pids).toEqual(Array.from({ length: room }, (_, i) => FIRST_PID + i));
+    expect(k.spawn()).toBe(L.noPid);
+    expect(k.spawn()).toBe(L.noPid);
+    expect(k.scheduler.all()).toHaveLength(room);
+  });
+
+  it('refuses a spawn once the pid counter reaches the sentinel, whatever the process limit', () => {
+    const k = createKernel(createFakeHardware(), { ...profile, limits: { ...L, maxProcesses: 1000 } });
+    let last = 0;
     for (;;) {
       const p = k.spawn();
       if (p === L.noPid) break;

@@ -84,6 +84,14 @@ function snapshotJson(m: Machine, fields: string[] | null): Json {
   return Object.fromEntries(keys.map((k) => [k, (src[k] ?? null) as Json]));
 }
 
+/**
+ * The documented op error for a syscall rou2exOS defines but this model does not. It is shaped
+ * as a failed Result, so runOne hands it on as the op's error (an op-level kind, not a StackError).
+ */
+export function outOfScope(no: number): Json {
+  return { ok: false, error: { kind: 'unsupported-op', message: `syscall 0x${no.toString(16).padStart(2, '0')} is defined by rou2exOS but not modelled` } };
+}
+
 function kernelHandlers(): Record<string, Handler<KernelState>> {
   return {
     boot: (op, st) => {
@@ -96,7 +104,12 @@ function kernelHandlers(): Record<string, Handler<KernelState>> {
     spawn: (_op, st) => ({ pid: machineOf(st).spawn() }),
     syscall: (op, st) => {
       const m = machineOf(st);
-      return { result: m.syscall(pidArg(op), regArg(op, 'no'), regArg(op, 'arg1'), regArg(op, 'arg2')) };
+      const no = regArg(op, 'no');
+      const result = m.syscall(pidArg(op), no, regArg(op, 'arg1'), regArg(op, 'arg2'));
+      // A number rou2exOS defines outside the modelled ABI: no answer rather than an invented one
+      // (kernel.syscall.undefined-numbers; spec/contract/README.md).
+      if (result === 'out-of-scope') return outOfScope(no);
+      return { result };
     },
     poke: (op, st) => {
       const r = machineOf(st).poke(pidArg(op), regArg(op, 'addr'), bytesArg(op, 'bytes'));
