@@ -140,8 +140,10 @@ export const nicInitProperties = [
       // Where the chip sits is nic.pci.*'s rule (nic.pci.discovery): here the window is the chip at the documented base.
       const base = x.ioBase ?? ctx.defaults.nicIoFallback;
       const found = peekValue<{ ioBase: number }>(trace, 1)?.ioBase;
-      if (found !== undefined && found !== base) return;
       const io = ioOfOp(trace, 1);
+      // A driver that programs another window did not find the card: nic.pci.*'s rule.
+      const reset = io.find((a) => a.dir === 'out' && a.port !== undefined && (a.port & 0xff) === NIC.CR && a.value === NIC.CR_RST);
+      if ((found !== undefined && found !== base) || (reset && reset.port !== base + NIC.CR)) return;
       t.check('nic.pci.bus-mastering', () => {
         initValue(trace, 1);
         // A command-register write with bit 2 (and I/O decoding, bit 0) before any chip access.

@@ -211,6 +211,7 @@ export const nicTxProperties = [
       // The descriptor walk before is nic.tx.round-robin's: where it differs, nothing here is claimed.
       const before = peekValue<{ txIndex: number }>(trace, i - 1)?.txIndex;
       if (before !== undefined && before !== x.before.length % ctx.limits.txDescriptors) return;
+      if (wireOf(trace).filter((w) => w.op < i).length !== x.before.length) return;
       t.step(clause, () => {
         if (x.bad.kind === 'too-large') {
           mustFail(trace, i, what, ['too-large']);
