@@ -61,7 +61,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
 
   // --- device state (all set by reset()); protected so test subclasses can model broken chips ---
   protected idr = new Uint8Array(6);
-  /** Registers the model gives no behaviour (MAR, TCR, CONFIG0…): they read back what was written. */
+  /** Registers without their own handler (MAR, TCR, CONFIG0…): they read back what was written (MAR0-7 also feed the multicast filter). */
   protected plain = new Uint8Array(RTL8139_IO_SIZE);
   protected tsd = new Uint32Array(HW_TX_DESCRIPTORS);
   protected tsad = new Uint32Array(HW_TX_DESCRIPTORS);
