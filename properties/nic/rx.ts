@@ -1,17 +1,17 @@
-// The receive side: the chip's ring writes (header, CRC, alignment, WRAP, ring full, address
-// filter) and the driver's receive_frame (order, drop-and-continue, advance, empty, ROK ack).
+// The receive side: the chip's ring writes (header, CRC, alignment, WRAP, ring full; the address
+// filter is in rx-filter.ts) and the driver's receive_frame (order, drop-and-continue, advance, empty, ROK ack).
 // Each check rebuilds its scenario from the input (scenarios are pure functions of the input).
 import fc from 'fast-check';
-import type { Op, Trace } from '../../src/iut/contract.ts';
-import { defineProperty, type Checks, type PropertyContext } from '../../src/runner/property.ts';
+import type { Op } from '../../src/iut/contract.ts';
+import { defineProperty, type PropertyContext } from '../../src/runner/property.ts';
 import { must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { align4, ieee8023Crc32, multicastHashIndex, CRC32_CHECK } from '../oracles.ts';
+import { align4, ieee8023Crc32, CRC32_CHECK } from '../oracles.ts';
+import { checkAgainstRing, checkFrameAndCrc, checkHeader, checkPlacement, lazy, peekAll, rangesText, writtenRanges } from './rx-checks.ts';
 import {
   NIC,
   RingModel,
   advanceRingTo,
-  deliveredHex,
   deliveredOf,
   dmaOf,
   footprint,
@@ -20,7 +20,6 @@ import {
   frameSpec,
   initValue,
   memoOps,
-  nearThreshold,
   injectValue,
   ioOfOp,
   patterned,
@@ -28,12 +27,9 @@ import {
   pollValue,
   registerValue,
   stateAt,
-  u16le,
   u32le,
   peekValue,
-  type DmaObs,
   type InjectValue,
-  type PollValue,
   type FrameSpec,
 } from './support.ts';
 
@@ -49,134 +45,6 @@ const actions = (min: number, max: number, maxLen: number, injectWeight = 3): fc
   );
 
 const actionOps = (acts: Action[]): Op[] => acts.map((a): Op => (a.kind === 'inject' ? { op: 'inject', frame: frameHex(a.frame) } : { op: 'poll' }));
-
-/**
- * Which clause each kind of ring-walk check belongs to; a kind left out is not checked (the
- * property does not claim that rule). `accept`: where each inject is written (CBR) and why a
- * frame is refused; `full`: whether it is taken at all (free space) and MPC — without it the
- * walk stops silently where the chip takes another choice (nic.rx.ring-full's); `order`:
- * each poll hands back the frame due (its bytes, in order), or 0 on an empty ring; `crc`: a
- * delivered frame's exact length and bytes, CRC included; `drop` / `thresholds`: a frame the
- * model drops returns 0 (`thresholds` when its copied length is within the CRC's 4 bytes of a
- * limit, where comparing frame and frame + CRC differ); `advance`: RX_OFFSET and CAPR after.
- * A frame crossing the ring end is nic.rx.wrap's: where its bytes differ the walk stops silently.
- */
-export interface RingClauses {
-  accept?: string;
-  full?: string;
-  order?: string;
-  crc?: string;
-  drop?: string;
-  thresholds?: string;
-  advance?: string;
-}
-
-/**
- * Checks every inject and poll of a scenario against the ring model of the clauses, each
- * comparison as a step of its clause (after a wrong step the model no longer describes the
- * ring). Returns the model, or undefined when the walk stopped without a claim (`order` not
- * checked and the driver delivered something else than the model: the rest is not this
- * property's to judge).
- */
-export function checkAgainstRing(ops: Op[], trace: Trace, ctx: PropertyContext, t: Checks, c: RingClauses, from = 0): RingModel | undefined {
-  const ring = new RingModel(ctx.limits.rxRingBytes, ctx.limits.minRxFrame);
-  const step = (clause: string | undefined, fn: () => void): void => {
-    if (clause) t.step(clause, fn);
-  };
-  for (let i = from; i < ops.length; i++) {
-    const op = ops[i]!;
-    if (op.op === 'inject') {
-      const frame = op['frame'] as string;
-      const free = ring.free();
-      const want = ring.inject(frame);
-      const taken = peekValue<InjectValue>(trace, i)?.accepted;
-      if (c.full) {
-        t.step(c.full, () => {
-          expectSame(injectValue(trace, i).accepted, want.accepted, () => `inject of a ${frame.length / 2}-byte frame (op #${i}) with ${free} bytes free: accepted`);
-          expectSame(stateAt(trace, i).MPC, ring.mpc, () => `MPC after op #${i}`);
-        });
-      } else if (taken !== undefined && taken !== want.accepted && (want.accepted || want.reason === 'ring-full')) return undefined;
-      step(c.accept, () => {
-        expectSame(injectValue(trace, i), want, () => `inject of a ${frame.length / 2}-byte frame (op #${i})`);
-        expectSame(stateAt(trace, i).CBR, ring.cbr, () => `CBR after op #${i}`);
-      });
-    } else if (op.op === 'poll') {
-      const buffer = (op['buffer'] as number | undefined) ?? ctx.limits.rxCallerBufferBytes;
-      const want = ring.poll(buffer);
-      // Read without a claim: the steps below read it again through pollValue (which raises).
-      const got = peekValue<PollValue>(trace, i) ?? { length: -1, frame: '' };
-      const what = (): string => (want.consumed ? `the ${want.consumed.length}-byte frame at ring offset ${want.consumed.offset}` : 'an empty ring');
-      const head = want.consumed;
-      if (!head) {
-        step(c.order, () => expectSame(pollValue(trace, i).length, 0, () => `poll (op #${i}) of an empty ring: length`));
-      } else if (want.length === 0) {
-        const copied = head.length + NIC.CRC;
-        step(nearThreshold(copied, ctx.limits.minRxFrame, buffer) ? c.thresholds : c.drop, () =>
-          expectSame(pollValue(trace, i).length, 0, () => `poll (op #${i}) of ${what()} (${copied} bytes with its CRC) into a ${buffer}-byte buffer: it must be dropped`),
-        );
-      } else {
-        const copied = head.length + NIC.CRC;
-        if (got.length === 0 && nearThreshold(copied, ctx.limits.minRxFrame, buffer)) step(c.thresholds, () => must(false, `poll (op #${i}) of ${what()} (${copied} bytes with its CRC) into a ${buffer}-byte buffer dropped it: the limits compare the length with its CRC`));
-        else if (head.offset + footprint(head.length) > ring.size && !got.frame.startsWith(head.frame)) return undefined;
-        else if (c.order) t.step(c.order, () => must(pollValue(trace, i).frame.startsWith(head.frame), `poll (op #${i}) of ${what()}: delivered ${got.length} bytes that are not that frame (in order, intact)`));
-        else if (!got.frame.startsWith(head.frame)) return undefined;
-        step(c.crc, () => {
-          const got = pollValue(trace, i);
-          expectSame(got.length, want.length, () => `poll (op #${i}) of ${what()} into a ${buffer}-byte buffer: length (frame + its 4 CRC bytes)`);
-          must(got.frame === want.frame, `poll (op #${i}) of ${what()}: the 4 bytes after the frame are not its CRC-32 (little-endian)`);
-        });
-      }
-      step(c.advance, () => {
-        const s = stateAt(trace, i);
-        expectSame(s.RX_OFFSET % ring.size, ring.rxOffset, () => `RX_OFFSET after poll (op #${i})`);
-        expectSame(s.CAPR, ring.capr, () => `CAPR after poll (op #${i}) (RX_OFFSET - 16)`);
-      });
-      if (!c.advance && stateAt(trace, i).CAPR !== ring.capr) return undefined;
-    }
-  }
-  return ring;
-}
-
-/** Union of the DMA writes of one op as sorted, merged [start, end) intervals. */
-function writtenRanges(dma: DmaObs[], op: number): [number, number][] {
-  const r = dma.filter((d) => d.op === op && d.length > 0).map((d): [number, number] => [d.at, d.at + d.length]);
-  r.sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const x of r) {
-    const last = out[out.length - 1];
-    if (last && x[0] <= last[1]) last[1] = Math.max(last[1], x[1]);
-    else out.push([x[0], x[1]]);
-  }
-  return out;
-}
-
-const rangesText = (r: [number, number][]): string => r.map(([a, b]) => `[${a}, ${b})`).join(' ') || 'none';
-
-/** A value read on first use, inside the check that needs it (so an unsupported op fails that check). */
-const lazy = <T>(read: () => T): (() => T) => {
-  let box: { v: T } | undefined;
-  return () => (box ??= { v: read() }).v;
-};
-
-/** A slot's header in ring memory (as read back by peek-ring): status with ROK, length = frame + 4 (nic.rx.header). */
-function checkHeader(mem: Uint8Array, offset: number, frame: Uint8Array, what: string): void {
-  const st = u16le(mem, offset);
-  must((st & NIC.STATUS_ROK) !== 0, `${what}: header status 0x${st.toString(16)} at ring offset ${offset} lacks ROK`);
-  expectSame(u16le(mem, offset + 2), frame.length + NIC.CRC, `${what}: header length (frame + 4)`);
-}
-
-/** A slot's frame bytes and the CRC-32 after them, little-endian (nic.rx.crc). */
-function checkFrameAndCrc(mem: Uint8Array, offset: number, frame: Uint8Array, what: string): void {
-  must(toHex(mem.subarray(offset + NIC.HEADER, offset + NIC.HEADER + frame.length)) === toHex(frame), `${what}: frame bytes in the ring differ from the frame injected`);
-  const crc = u32le(mem, offset + NIC.HEADER + frame.length);
-  expectSame(`0x${crc.toString(16)}`, `0x${ieee8023Crc32(frame).toString(16)}`, `${what}: CRC-32 after the frame (little-endian)`);
-}
-
-/** Where a crossing frame's header and bytes landed (their values are nic.rx.header's and nic.rx.crc's). */
-function checkPlacement(mem: Uint8Array, offset: number, frame: Uint8Array, what: string): void {
-  must((u16le(mem, offset) & NIC.STATUS_ROK) !== 0, `${what}: no header (status with ROK) at its offset`);
-  must(toHex(mem.subarray(offset + NIC.HEADER, offset + NIC.HEADER + frame.length)) === toHex(frame), `${what}: frame bytes in the ring differ from the frame injected`);
-}
 
 // ------------------------------------------------------------------ scenarios
 
@@ -227,8 +95,6 @@ const inOrderOps = memoOps((acts: Action[]): Op[] => {
   return [{ op: 'init' }, ...actionOps(acts), ...Array.from({ length: injects + 1 }, (): Op => ({ op: 'poll' }))];
 });
 
-/** Enough ring to see any slot: the ring, and the longest frame written past its end. */
-const peekAll = (ctx: PropertyContext): Op => ({ op: 'peek-ring', offset: 0, length: ctx.limits.rxRingBytes + NIC.HEADER + NIC.MAX_WRITTEN + NIC.CRC });
 
 const slotsOps = (frames: FrameSpec[], ctx: PropertyContext): Op[] => [{ op: 'init' }, ...frames.map((f): Op => ({ op: 'inject', frame: frameHex(f) })), peekAll(ctx)];
 
@@ -261,64 +127,6 @@ const wrapOps = memoOps((w: WrapInput, ctx: PropertyContext): Op[] => {
   if (w.wrap) ops.push({ op: 'poll' }, { op: 'inject', frame: toHex(patterned(ctx.limits.minEthernetFrame, w.seed + 1)) }, { op: 'poll' });
   return ops;
 });
-
-type Cls = 'broadcast' | 'mine' | 'multicast' | 'other';
-interface FilterInput {
-  mar: number[];
-  rcr: number;
-  rxEnabled: boolean;
-  mac: string;
-  frames: { cls: Cls; body: FrameSpec }[];
-}
-
-function dstFor(cls: Cls, mac: string, seed: number): string {
-  const r = patterned(6, seed);
-  if (cls === 'broadcast') return 'ffffffffffff';
-  if (cls === 'mine') return mac;
-  if (cls === 'multicast') {
-    const m = toHex(Uint8Array.from([r[0]! | 1, ...r.subarray(1)]));
-    return m === 'ffffffffffff' ? '01005e000001' : m;
-  }
-  const u = toHex(Uint8Array.from([r[0]! & 0xfe, ...r.subarray(1)]));
-  return u === mac ? (mac === '020000000001' ? '020000000002' : '020000000001') : u;
-}
-
-const filterFrames = (f: FilterInput): string[] => f.frames.map((x) => dstFor(x.cls, f.mac, x.body.seed) + frameHex(x.body));
-
-/** Ops before the frames: a frame before init (RE clear), init, RCR, CR, MAR0-7 written and read back. */
-const FILTER_PROLOGUE = 4 + 2 * 8;
-
-const filterOps = (f: FilterInput, ctx: PropertyContext): Op[] => [
-  { op: 'setup', mac: f.mac },
-  { op: 'inject', frame: filterFrames(f)[0]! },
-  { op: 'init' },
-  { op: 'write-register', name: 'RCR', value: f.rcr },
-  { op: 'write-register', name: 'CR', value: f.rxEnabled ? NIC.CR_RE | NIC.CR_TE : NIC.CR_TE },
-  ...marOps(f.mar),
-  ...filterFrames(f).map((frame): Op => ({ op: 'inject', frame })),
-  peekAll(ctx),
-];
-
-/** The multicast hash filter, written after init (whose reset does not concern it here) and read back. */
-const marOps = (mar: number[]): Op[] => [
-  ...mar.map((v, k): Op => ({ op: 'write-register', name: `MAR${k}`, value: v })),
-  ...mar.map((_, k): Op => ({ op: 'read-register', name: `MAR${k}` })),
-];
-
-/** Whether MAR0-7 has the bit its hash selects for a multicast destination (nic.rx.status-class-bits). */
-const marHit = (mar: number[], dst: Uint8Array): boolean => {
-  const idx = multicastHashIndex(dst);
-  return (((mar[idx >> 3] ?? 0) >> (idx & 7)) & 1) === 1;
-};
-
-/** Expected header status for a frame under an RCR and MAR0-7, or undefined when the filter refuses it. */
-function filterStatus(rcr: number, mar: number[], cls: Cls, frame: Uint8Array): number | undefined {
-  if (rcr & NIC.RCR_AAP) return NIC.STATUS_ROK;
-  if (cls === 'broadcast') return rcr & NIC.RCR_AB ? NIC.STATUS_ROK | NIC.STATUS_BAR : undefined;
-  if (cls === 'multicast') return rcr & NIC.RCR_AM && marHit(mar, frame.subarray(0, 6)) ? NIC.STATUS_ROK | NIC.STATUS_MAR : undefined;
-  if (cls === 'mine') return rcr & NIC.RCR_APM ? NIC.STATUS_ROK | NIC.STATUS_PAM : undefined;
-  return undefined;
-}
 
 interface DropInput {
   buffer: number;
@@ -596,57 +404,6 @@ export const nicRxProperties = [
           must(capr > isr, `poll (op #${i}): ISR must be acknowledged before CAPR is written`);
           expectSame(stateAt(trace, i).ISR & NIC.ISR_ROK, 0, `ISR.ROK after poll (op #${i})`);
         });
-      }
-    },
-    runsFactor: 0.5,
-  }),
-  defineProperty({
-    id: 'nic.rx.address-filter',
-    title: 'with RE set the chip takes a frame iff RCR accepts its address class (multicast only if its MAR0-7 hash bit is set); promiscuous frames carry ROK alone, filtered ones broadcast/physical/multicast bits; with RE clear nothing is taken',
-    layer: 'nic',
-    clauses: ['nic.rx.status-class-bits', 'nic.rx.rx-enabled'],
-    arbitrary: (ctx) =>
-      fc.record({
-        // Random filters (each multicast frame a coin toss), and the empty and the full one.
-        mar: fc.oneof(
-          { weight: 4, arbitrary: fc.array(fc.integer({ min: 0, max: 0xff }), { minLength: 8, maxLength: 8 }) },
-          { weight: 1, arbitrary: fc.constantFrom(Array<number>(8).fill(0), Array<number>(8).fill(0xff)) },
-        ),
-        rcr: fc.integer({ min: 0, max: 15 }).map((b) => b | NIC.RCR_WRAP),
-        rxEnabled: fc.boolean(),
-        mac: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((m) => toHex(Uint8Array.from([m[0]! & 0xfe, ...m.subarray(1)]))),
-        frames: fc.array(fc.record({ cls: fc.constantFrom<Cls>('broadcast', 'mine', 'multicast', 'other'), body: frameSpec(ctx.limits.minRxFrame - 6, 200) }), { minLength: 1, maxLength: 6 }),
-      }),
-    scenario: (f, ctx) => filterOps(f, ctx),
-    check: (f, trace, ctx, t) => {
-      const first = FILTER_PROLOGUE + 1;
-      t.check('nic.rx.rx-enabled', () => expectSame(injectValue(trace, 1), { accepted: false, reason: 'rx-disabled' }, 'a frame before init (CR.RE clear)'));
-      t.step('nic.rx.status-class-bits', () => expectSame(f.mar.map((_, k) => registerValue(trace, 5 + f.mar.length + k)), f.mar, 'MAR0-7 read back'));
-      const frames = filterFrames(f);
-      const mem = lazy(() => peekBytes(trace, first + frames.length));
-      let expectOffset = 0;
-      for (const [k, hexFrame] of frames.entries()) {
-        const i = first + k;
-        const bytes = Uint8Array.from(Buffer.from(hexFrame, 'hex'));
-        const cls = f.frames[k]!.cls;
-        const what = `${cls} frame #${k} (to ${hexFrame.slice(0, 12)}) with RCR 0x${f.rcr.toString(16)}, RE ${f.rxEnabled ? 'set' : 'clear'}${cls === 'multicast' ? `, MAR bit ${multicastHashIndex(bytes)} ${marHit(f.mar, bytes) ? 'set' : 'clear'}` : ''}`;
-        if (!f.rxEnabled) {
-          t.check('nic.rx.rx-enabled', () => expectSame(injectValue(trace, i), { accepted: false, reason: 'rx-disabled' }, what));
-          continue;
-        }
-        const status = filterStatus(f.rcr, f.mar, cls, bytes);
-        const at = expectOffset;
-        // Which frames are taken, and their status word, is the filter's rule; once it differs
-        // the following offsets differ too.
-        t.step('nic.rx.status-class-bits', () => {
-          const got = injectValue(trace, i);
-          if (status === undefined) return expectSame(got, { accepted: false, reason: 'rx-disabled' }, what);
-          expectSame(got, { accepted: true, offset: at }, what);
-          const st = u16le(mem(), at);
-          expectSame(`0x${st.toString(16)}`, `0x${status.toString(16)}`, `${what}: header status`);
-          must(toHex(mem().subarray(at + NIC.HEADER, at + NIC.HEADER + bytes.length)) === hexFrame, `${what}: frame bytes in the ring differ from the frame injected`);
-        });
-        if (status !== undefined) expectOffset = align4(expectOffset + NIC.HEADER + bytes.length + NIC.CRC);
       }
     },
     runsFactor: 0.5,
