@@ -132,3 +132,19 @@ export const CRC32_CHECK = { input: '123456789', value: 0xcbf43926 } as const;
 
 /** 4-byte alignment as the RTL8139 ring uses it. */
 export const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * RTL8139 multicast hash index (MAR0-7 bit): the top 6 bits of the Ethernet CRC register run
+ * MSB-first over the destination address — preset 0xFFFFFFFF, polynomial 0x04C11DB7, each
+ * byte's bits fed least significant first, no final inversion. MAR byte idx >> 3, bit idx & 7.
+ */
+export function multicastHashIndex(dst: Uint8Array): number {
+  let reg = 0xffffffff;
+  for (const byte of dst.subarray(0, 6)) {
+    for (let bit = 0; bit < 8; bit++) {
+      const feedback = (reg >>> 31) ^ ((byte >>> bit) & 1);
+      reg = ((reg << 1) ^ (feedback ? 0x04c11db7 : 0)) >>> 0;
+    }
+  }
+  return reg >>> 26;
+}

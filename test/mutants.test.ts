@@ -21,6 +21,18 @@ describe('deliberately wrong implementations are caught', () => {
       const outcome = await runSuite(allProperties, impl, { seed: 1, runs: RUNS, layers: [m.layer] });
       const failed = outcome.properties.filter((p) => p.status === 'fail').map((p) => p.id);
       expect(failed.filter((id) => m.caughtBy.includes(id)), `failed: ${failed.join(', ') || 'none'}`).not.toEqual([]);
+      // Clause verdicts: the broken clause fails, the spared ones do not (collateral blame).
+      const verdicts = new Map<string, string[]>();
+      for (const p of outcome.properties) for (const [c, o] of Object.entries(p.clauseResults ?? {})) verdicts.set(c, [...(verdicts.get(c) ?? []), o.verdict]);
+      const failedClauses = [...verdicts].filter(([, v]) => v.includes('fail')).map(([c]) => c);
+      for (const c of m.breaks ?? []) {
+        expect(verdicts.has(c), `unknown clause ${c}`).toBe(true);
+        expect(verdicts.get(c), `clause ${c} (failed clauses: ${failedClauses.join(', ') || 'none'})`).toContain('fail');
+      }
+      for (const c of m.spares ?? []) {
+        const spared = c.endsWith('*') ? failedClauses.filter((f) => f.startsWith(c.slice(0, -1))) : failedClauses.filter((f) => f === c);
+        expect(spared, `clauses this mutant must not fail`).toEqual([]);
+      }
     });
   }
 });

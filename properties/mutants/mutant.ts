@@ -11,6 +11,10 @@ export interface Mutant {
   description: string;
   /** Property ids of which at least one must fail on this mutant. */
   caughtBy: string[];
+  /** Clauses that must each come out `fail` (the rule this mutant breaks, attributed to it). */
+  breaks?: string[];
+  /** Clauses that must NOT fail: the mutant leaves their rule intact (no collateral blame). */
+  spares?: string[];
   executor: LayerExecutor;
 }
 

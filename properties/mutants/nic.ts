@@ -60,6 +60,22 @@ class LimitOffByOne extends Rtl8139Driver {
   }
 }
 
+/** Accepts a 2049-byte frame: the limit checked as send_len > 2049 (and the byte past the buffer written anyway). */
+class AcceptsOneOverLimit extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
+    const io = this.ioBase;
+    const l = this.profile.limits;
+    if (io === undefined || len !== l.txBufferBytes + 1 || len > data.length) return super.sendFrame(data, len);
+    const i = this.TX_INDEX;
+    const buf = this.layout.txBuffers[i]!;
+    this.memory.write(buf, data.subarray(0, len));
+    this.io.outl(io + REG.TSAD0 + 4 * i, buf);
+    this.io.outl(io + REG.TSD0 + 4 * i, len);
+    this.TX_INDEX = (i + 1) % l.txDescriptors;
+    return ok({ descriptor: i, sendLen: len });
+  }
+}
+
 /** All four descriptors transmit from TX_BUFFERS[0]. */
 const sharedTxBuffer = (m: Machine): Rtl8139Driver => new Rtl8139Driver(m.bus, m.memory, { ...m.layout, txBuffers: m.layout.txBuffers.map(() => m.layout.txBuffers[0]!) }, m.profile);
 
@@ -190,6 +206,16 @@ class NoResetPoll extends ReorderedInit {
   protected rcrBeforeEnable = false;
 }
 
+/** A second init resets RX_OFFSET but keeps TX_INDEX (r2's code: only the TX half of the re-init is off). */
+class ReinitKeepsTxIndex extends Rtl8139Driver {
+  override init() {
+    const tx = this.TX_INDEX;
+    const r = super.init();
+    this.TX_INDEX = tx;
+    return r;
+  }
+}
+
 /** A second init keeps the old RX_OFFSET and TX_INDEX while the chip restarts at 0. */
 class ReinitKeepsIndices extends Rtl8139Driver {
   override init() {
@@ -250,6 +276,28 @@ class CrcBigEndian extends Rtl8139 {
   }
 }
 
+/** Ring full tested with > instead of >=: a frame that exactly fills the free space is written (CBR catches up with the read pointer). */
+class RingFullOffByOne extends Rtl8139 {
+  override rxFree(): number {
+    // align4(total) >= free + 4 is align4(total) > free: both are multiples of 4.
+    return super.rxFree() + 4;
+  }
+}
+
+/** Free space computed one dword short: a frame leaving exactly 4 bytes free is refused. */
+class RingFreeOneShort extends Rtl8139 {
+  override rxFree(): number {
+    return super.rxFree() - 4;
+  }
+}
+
+/** Takes every multicast frame under RCR.AM, whatever MAR0-7 hold (the hash filter ignored). */
+class IgnoresMar extends Rtl8139 {
+  protected override multicastHashHit(): boolean {
+    return true;
+  }
+}
+
 /** Ignores the read pointer when deciding whether a frame fits: unread frames get overwritten. */
 class OverwritesUnread extends Rtl8139 {
   override rxFree(): number {
@@ -262,21 +310,73 @@ export const nicMutants: Mutant[] = [
   { name: 'nic-tx-pad-64', layer: 'nic', description: 'short frames are padded to 64 bytes instead of 60', caughtBy: ['nic.tx.zero-pad', 'nic.tx.round-robin'], executor: nicExecutor({ driver: driverOf(PadTo64) }) },
   { name: 'nic-tx-pad-stale', layer: 'nic', description: 'padding is not zero-filled: stale bytes of an earlier, longer frame go on the wire', caughtBy: ['nic.tx.zero-pad'], executor: nicExecutor({ driver: driverOf(PadWithoutZeroFill) }) },
   { name: 'nic-tx-limit-off-by-one', layer: 'nic', description: 'a frame of exactly 2048 bytes is refused as too large', caughtBy: ['nic.tx.too-large'], executor: nicExecutor({ driver: driverOf(LimitOffByOne) }) },
+  {
+    name: 'nic-tx-accepts-2049',
+    layer: 'nic',
+    description: 'send_frame accepts a 2049-byte frame (send_len > 2048 must be "Frame too large")',
+    caughtBy: ['nic.tx.too-large', 'nic.model.commands'],
+    breaks: ['nic.tx.too-large'],
+    executor: nicExecutor({ driver: driverOf(AcceptsOneOverLimit) }),
+  },
   { name: 'nic-tx-shared-buffer', layer: 'nic', description: 'all descriptors transmit from TX_BUFFERS[0]', caughtBy: ['nic.tx.own-buffer'], executor: nicExecutor({ driver: sharedTxBuffer }) },
   { name: 'nic-rx-drop-stalls', layer: 'nic', description: 'a dropped frame returns without advancing the ring, which then stalls on it (r2’s code)', caughtBy: ['nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(DropStallsRing) }) },
   { name: 'nic-rx-no-align', layer: 'nic', description: 'RX_OFFSET advances by length + 4 without rounding up to a 4-byte boundary', caughtBy: ['nic.rx.in-order'], executor: nicExecutor({ driver: driverOf(NoAlign) }) },
   { name: 'nic-rx-capr-no-minus-16', layer: 'nic', description: 'CAPR is written as RX_OFFSET instead of RX_OFFSET - 16', caughtBy: ['nic.rx.in-order', 'nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(CaprWithoutMinus16) }) },
-  { name: 'nic-deliver-strips-crc', layer: 'nic', description: 'receive_frame returns length − 4 bytes, the frame without its CRC', caughtBy: ['nic.rx.in-order'], executor: nicExecutor({ driver: driverOf(DeliverStripsCrc) }) },
+  {
+    name: 'nic-deliver-strips-crc',
+    layer: 'nic',
+    description: 'receive_frame returns length − 4 bytes, the frame without its CRC',
+    caughtBy: ['nic.rx.in-order'],
+    breaks: ['nic.rx.deliver-includes-crc'],
+    spares: ['nic.pci.*', 'nic.rx.in-order'],
+    executor: nicExecutor({ driver: driverOf(DeliverStripsCrc) }),
+  },
   { name: 'nic-rx-no-rok-ack', layer: 'nic', description: 'receive_frame never acknowledges ROK in ISR', caughtBy: ['nic.rx.empty-and-ack'], executor: nicExecutor({ driver: noRokAck }) },
   { name: 'nic-mac-reversed', layer: 'nic', description: 'read_mac_addr reads IDR5..IDR0', caughtBy: ['nic.mac.read'], executor: nicExecutor({ driver: driverOf(MacReversed) }) },
   { name: 'nic-no-bus-mastering', layer: 'nic', description: 'init never sets PCI bus mastering, so the chip cannot DMA', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoBusMastering) }) },
   { name: 'nic-pci-bus-zero-only', layer: 'nic', description: 'find_io_base scans bus 0 only and falls back to 0xC000 for a card elsewhere', caughtBy: ['nic.pci.discovery'], executor: nicExecutor({ driver: driverOf(ScansBusZeroOnly) }) },
   { name: 'nic-init-order-swapped', layer: 'nic', description: 'init programs RCR before enabling RE/TE in CR', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(RcrBeforeEnable) }) },
   { name: 'nic-init-no-reset-poll', layer: 'nic', description: 'init programs RBSTART right after CR <- RST without waiting for RST to clear', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoResetPoll) }) },
-  { name: 'nic-reinit-keeps-indices', layer: 'nic', description: 'a second init keeps RX_OFFSET and TX_INDEX while the chip restarts at 0', caughtBy: ['nic.init.reinit'], executor: nicExecutor({ driver: driverOf(ReinitKeepsIndices) }) },
+  { name: 'nic-reinit-keeps-indices', layer: 'nic', description: 'a second init keeps RX_OFFSET and TX_INDEX while the chip restarts at 0', caughtBy: ['nic.init.reinit'], breaks: ['nic.init.resets-indices', 'nic.init.resets-tx-index'], executor: nicExecutor({ driver: driverOf(ReinitKeepsIndices) }) },
+  {
+    name: 'nic-reinit-keeps-tx-index',
+    layer: 'nic',
+    description: 'a second init resets RX_OFFSET but keeps TX_INDEX while the chip restarts at descriptor 0',
+    caughtBy: ['nic.init.reinit'],
+    breaks: ['nic.init.resets-tx-index'],
+    spares: ['nic.init.resets-indices'],
+    executor: nicExecutor({ driver: driverOf(ReinitKeepsTxIndex) }),
+  },
   { name: 'nic-chip-wrap-ignored', layer: 'nic', description: 'the chip splits a frame at the ring end although RCR.WRAP is set', caughtBy: ['nic.rx.wrap'], executor: nicExecutor({ device: chip(WrapIgnored) }) },
   { name: 'nic-chip-mpc-not-counted', layer: 'nic', description: 'the chip refuses frames on a full ring without counting them in MPC', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(MpcNotCounted) }) },
   { name: 'nic-chip-length-without-crc', layer: 'nic', description: 'the ring header length leaves out the 4 CRC bytes', caughtBy: ['nic.rx.slot-layout'], executor: nicExecutor({ device: chip(LengthWithoutCrc) }) },
   { name: 'nic-chip-crc-big-endian', layer: 'nic', description: 'the CRC after each frame is stored most significant byte first', caughtBy: ['nic.rx.slot-layout', 'nic.rx.crc-check-value'], executor: nicExecutor({ device: chip(CrcBigEndian) }) },
+  {
+    name: 'nic-chip-ring-full-off-by-one',
+    layer: 'nic',
+    description: 'the chip tests ring full with align4(frame + 8) > free instead of >=: a frame that exactly fills the free space is written',
+    caughtBy: ['nic.rx.ring-full'],
+    breaks: ['nic.rx.ring-full'],
+    spares: ['nic.rx.header', 'nic.rx.crc', 'nic.rx.align'],
+    executor: nicExecutor({ device: chip(RingFullOffByOne) }),
+  },
+  {
+    name: 'nic-chip-ring-free-one-short',
+    layer: 'nic',
+    description: 'the chip computes the free ring space one dword short: a frame leaving exactly 4 bytes free is refused',
+    caughtBy: ['nic.rx.ring-full'],
+    breaks: ['nic.rx.ring-full'],
+    spares: ['nic.rx.header', 'nic.rx.crc', 'nic.rx.align'],
+    executor: nicExecutor({ device: chip(RingFreeOneShort) }),
+  },
+  {
+    name: 'nic-chip-ignores-mar',
+    layer: 'nic',
+    description: 'with RCR.AAP clear the chip takes every multicast frame under RCR.AM, whatever its MAR0-7 hash bit',
+    caughtBy: ['nic.rx.address-filter'],
+    breaks: ['nic.rx.status-class-bits'],
+    spares: ['nic.rx.rx-enabled'],
+    executor: nicExecutor({ device: chip(IgnoresMar) }),
+  },
   { name: 'nic-chip-overwrites-unread', layer: 'nic', description: 'the chip ignores the read pointer and writes over unread frames', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(OverwritesUnread) }) },
 ];

@@ -1,7 +1,8 @@
 // Every property of the `nic` layer (RTL8139 device model + rtl8139 driver, spec/clauses/nic.json).
 import { nicRxProperties } from './rx.ts';
+import { nicRxFilterProperties } from './rx-filter.ts';
 import { nicTxProperties } from './tx.ts';
 import { nicInitProperties } from './init.ts';
 import { nicModelProperties } from './model.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicTxProperties, ...nicModelProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties];

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Json, Op, Trace } from '../../src/iut/contract.ts';
 import type { PropertyContext } from '../../src/runner/property.ts';
-import { Violation } from '../../src/runner/property.ts';
+import { ContractViolation } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { align4, withFcs } from '../oracles.ts';
@@ -123,6 +123,9 @@ export function advanceRingTo(target: number, ctx: PropertyContext, seed = 1): O
   return ops;
 }
 
+/** Copied length (frame + CRC) within 4 bytes of a drop limit: there frame and frame + CRC compare differently (nic.rx.drop-thresholds-on-frame). */
+export const nearThreshold = (copied: number, min: number, buffer: number): boolean => (copied >= min && copied < min + NIC.CRC) || (copied > buffer && copied <= buffer + NIC.CRC);
+
 /** Targets reachable by advanceRingTo: 0, or minimal-frame footprint and above. */
 export const reachable = (target: number, ctx: PropertyContext): boolean => target === 0 || target >= footprint(ctx.limits.minRxFrame);
 
@@ -167,7 +170,7 @@ export interface Delivered {
 
 function observation<T>(trace: Trace, name: string): T[] {
   const v = trace.observations?.[name];
-  if (!Array.isArray(v)) throw new Violation(`trace.observations.${name} must be an array (see spec/contract/README.md, layer nic/serial)`);
+  if (!Array.isArray(v)) throw new ContractViolation(`contract: trace.observations.${name} must be an array (see spec/contract/README.md, layer nic/serial)`);
   return v as unknown as T[];
 }
 
@@ -179,7 +182,7 @@ export const deliveredOf = (t: Trace): Delivered[] => observation<Delivered>(t, 
 /** Device and driver state after op i (observations.state[i]). */
 export function stateAt(t: Trace, i: number): StateObs {
   const s = observation<StateObs>(t, 'state')[i];
-  if (!s) throw new Violation(`trace.observations.state has no entry for op #${i}`);
+  if (!s) throw new ContractViolation(`contract: trace.observations.state has no entry for op #${i}`);
   return s;
 }
 
@@ -191,6 +194,12 @@ export function ioOfOp(t: Trace, op: number): IoObs[] {
   const out: IoObs[] = [];
   for (const e of ioOf(t)) if (e.op === op) for (let k = 0; k < (e.count ?? 1); k++) out.push(e);
   return out;
+}
+
+/** The value of op i when it succeeded, else undefined: for deciding what to check, never a claim. */
+export function peekValue<T>(t: Trace, i: number): T | undefined {
+  const r = t.results[i];
+  return r?.ok ? (r.value as T) : undefined;
 }
 
 export interface InitValue {

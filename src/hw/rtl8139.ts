@@ -61,7 +61,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
 
   // --- device state (all set by reset()); protected so test subclasses can model broken chips ---
   protected idr = new Uint8Array(6);
-  /** Registers the model gives no behaviour (MAR, TCR, CONFIG0…): they read back what was written. */
+  /** Registers without their own handler (MAR, TCR, CONFIG0…): they read back what was written (MAR0-7 also feed the multicast filter). */
   protected plain = new Uint8Array(RTL8139_IO_SIZE);
   protected tsd = new Uint32Array(HW_TX_DESCRIPTORS);
   protected tsad = new Uint32Array(HW_TX_DESCRIPTORS);
@@ -295,9 +295,22 @@ export class Rtl8139 implements IoDevice, NicOutside {
     const dst = frame.subarray(0, 6);
     const broadcast = dst.every((b) => b === 0xff);
     if (broadcast) return this.rcr & RCR.AB ? RX_STATUS.ROK | RX_STATUS.BAR : undefined;
-    if ((dst[0] ?? 0) & 1) return this.rcr & RCR.AM ? RX_STATUS.ROK | RX_STATUS.MAR : undefined;
+    if ((dst[0] ?? 0) & 1) return this.rcr & RCR.AM && this.multicastHashHit(dst) ? RX_STATUS.ROK | RX_STATUS.MAR : undefined;
     const mine = dst.every((b, i) => b === this.idr[i]);
     return mine && this.rcr & RCR.APM ? RX_STATUS.ROK | RX_STATUS.PAM : undefined;
+  }
+
+  /**
+   * MAR0-7 multicast hash: bit idx of the 64-bit filter, idx = top 6 bits of the MSB-first
+   * Ethernet CRC register (no final inversion) over the destination. That register is the
+   * bit reversal of the reflected CRC-32 before its final XOR, so its top 6 bits are the
+   * reversed low 6 bits of ~crc32(dst).
+   */
+  protected multicastHashHit(dst: Uint8Array): boolean {
+    const low = ~crc32(dst) & 0x3f;
+    let idx = 0;
+    for (let b = 0; b < 6; b++) idx |= ((low >>> b) & 1) << (5 - b);
+    return ((this.plain[REG.MAR0 + (idx >>> 3)] ?? 0) >>> (idx & 7)) & 1 ? true : false;
   }
 
   // ---------------------------------------------------------------- DMA

@@ -242,6 +242,8 @@ describe('RTL8139 receive (wire → ring)', () => {
     const mine = Uint8Array.of(...MAC, ...frameOf(54));
     const multi = Uint8Array.of(0x01, 0x00, 0x5e, 0, 0, 1, ...frameOf(54));
     const other = Uint8Array.of(0x02, 0, 0, 0, 0, 1, ...frameOf(54));
+    // 01:00:5e:00:00:01 hashes to MAR bit 31 (MAR3 bit 7): the hash filter must let it through.
+    s.bus.outb(IO + 0x08 + 3, 0x80);
     const o1 = s.nic.inject(bcast);
     const o2 = s.nic.inject(mine);
     const o3 = s.nic.inject(multi);
@@ -252,6 +254,10 @@ describe('RTL8139 receive (wire → ring)', () => {
     expect(status(o1)).toBe(0x2001);
     expect(status(o2)).toBe(0x4001);
     expect(status(o3)).toBe(0x8001);
+    // Its MAR bit clear (another bit set): refused, and counted as filtered.
+    s.bus.outb(IO + 0x08 + 3, 0x40);
+    expect(s.nic.inject(multi)).toEqual({ accepted: false, reason: 'rx-disabled' });
+    expect(s.nic.rxFiltered).toBe(3);
     const none = running(0x80);
     expect(none.nic.inject(bcast).accepted).toBe(false);
     expect(none.nic.inject(multi).accepted).toBe(false);

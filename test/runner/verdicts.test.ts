@@ -28,6 +28,22 @@ describe('verdicts are the clauses\' own', () => {
     expect(failed.some((x) => /unsupported/.test(x.counterexample?.message ?? ''))).toBe(true);
   });
 
+  it('a nic implementation answering every op unsupported-op, with well-formed observations, passes nothing and shows no hazard', async () => {
+    const nothing: Implementation = {
+      statement: { name: 'nothing', version: '0', profile: 'seed', layers: ['nic'] },
+      execute: (s: Scenario) => ({
+        results: s.ops.map((op) => ({ ok: false, error: { kind: 'unsupported-op', message: op.op } })),
+        observations: { wire: [], io: [], dma: [], delivered: [], state: s.ops.map(() => ({ ISR: 0, MPC: 0, CAPR: 0xfff0, CBR: 0, TX_INDEX: 0, RX_OFFSET: 0 })) },
+      }),
+    };
+    const out = await runSuite(allProperties, nothing, { seed: 1, runs: RUNS, layers: ['nic'] });
+    const c = count(out.clauses.map((x) => x.verdict));
+    expect(c.pass ?? 0, JSON.stringify(out.clauses.filter((x) => x.verdict === 'pass').map((x) => x.id))).toBe(0);
+    expect(c.hazard ?? 0).toBe(0);
+    expect(c.error ?? 0, JSON.stringify(out.clauses.filter((x) => x.verdict === 'error').map((x) => [x.id, x.note]))).toBe(0);
+    expect(out.clauses.find((x) => x.id === 'nic.rx.guard-overrun')?.verdict).toBe('untested');
+  });
+
   it('an implementation whose traces have one result too many gets only error verdicts', async () => {
     const ref = createReference();
     const extra: Implementation = {
