@@ -32,9 +32,11 @@ interface Frame {
 function pathOf(f: Frame, root: string): string {
   const keys: Array<string | number> = [];
   for (let x: Frame | undefined = f; x?.key !== undefined; x = x.parent) keys.push(x.key);
-  let out = '';
-  for (const k of keys.reverse()) out += typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
-  return root + out;
+  const seg = (k: string | number): string => (typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k).slice(0, 40)}]`);
+  const parts = keys.reverse().map(seg);
+  // A path 100 000 levels deep is not a message: keep its ends.
+  const shown = parts.length > 12 ? [...parts.slice(0, 6), `…(${parts.length - 9} more levels)…`, ...parts.slice(-3)] : parts;
+  return root + shown.join('');
 }
 
 const describe = (v: unknown): string => {
