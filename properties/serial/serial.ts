@@ -1,7 +1,8 @@
 // The serial layer: COM1 init, the THRE-spinning writer and its line timing, ipv4::send_packet
 // over SLIP (line bytes, the 4 KiB limit, the silent-loss hazard), and the receive loop.
 import fc from 'fast-check';
-import type { Op, Trace } from '../../src/iut/contract.ts';
+import type { Json, Op, Trace } from '../../src/iut/contract.ts';
+import { expandIo } from '../../src/iut/io-format.ts';
 import { Violation, defineProperty, type PropertyContext } from '../../src/runner/property.ts';
 import { field, must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
@@ -50,10 +51,13 @@ const clockAfter = (t: Trace, op: number): number => {
   if (typeof c !== 'number') throw new Violation(`trace.observations.clock has no entry for op #${op}`);
   return c;
 };
+/** The port accesses of op `op`, one per access (the compact forms expanded, spec/contract/README.md). */
 function ioOfOp(t: Trace, op: number): IoObs[] {
-  const out: IoObs[] = [];
-  for (const e of obsArray<IoObs>(t, 'io')) if (e.op === op) for (let k = 0; k < (e.count ?? 1); k++) out.push(e);
-  return out;
+  try {
+    return expandIo(obsArray<Json>(t, 'io'), op) as unknown as IoObs[];
+  } catch (e) {
+    throw new Violation(`trace.observations.${(e as Error).message} (see spec/contract/README.md, layer serial)`);
+  }
 }
 const hexOf = (l: LineObs[]): string => toHex(Uint8Array.from(l.map((x) => x.byte)));
 
