@@ -8,16 +8,22 @@ import { out } from './args.ts';
 
 const VERDICTS: readonly ClauseVerdict[] = ['pass', 'fail', 'error', 'hazard', 'skip', 'untested'];
 
-/** Edit distance (Levenshtein), for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Edit distance (Levenshtein) from `a` to `b`, or with `within`, to the closest part of `b`. */
+function distance(a: string, b: string, within = false): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => (within ? 0 : j));
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
-  return prev[b.length]!;
+  return within ? Math.min(...prev) : prev[b.length]!;
 }
+
+const head = (id: string): string => id.slice(0, Math.max(0, id.lastIndexOf('.')));
+const last = (id: string): string => id.slice(id.lastIndexOf('.') + 1);
+
+/** How far `word` is from `id`: as a whole, or as the same prefix plus a last segment found inside id's (defalts ~ create-defaults). */
+const score = (word: string, id: string): number => Math.min(distance(word, id), distance(head(word), head(id)) + distance(last(word), last(id), true));
 
 /** "; closest: a, b, c" — the ids (or id prefixes) nearest to `word`. */
 export function closestIds(word: string, ids: string[], n = 3): string {
@@ -26,7 +32,7 @@ export function closestIds(word: string, ids: string[], n = 3): string {
     const parts = id.split('.');
     for (let k = 1; k <= parts.length; k++) candidates.add(parts.slice(0, k).join('.'));
   }
-  const ranked = [...candidates].map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
+  const ranked = [...candidates].map((c) => ({ c, d: score(word, c) })).sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
   return ranked.length ? `; closest: ${ranked.slice(0, n).map((r) => r.c).join(', ')}` : '';
 }
 
