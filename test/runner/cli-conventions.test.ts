@@ -45,7 +45,7 @@ describe('r2net conventions', () => {
       [['run', '--frobnicate'], /^r2net run: Unknown option '--frobnicate' \(see r2net run --help\)$/],
       [['replay', '--property', 'codec.tcp.flags', '--seed', 'x'], /^r2net replay: --seed must be an integer/],
       [['list', '--layers', 'warp'], /^r2net list: unknown layer 'warp'/],
-      [['frobnicate'], /^r2net: unknown command 'frobnicate' \(commands: run, replay, report, list, serve; see r2net --help\)$/],
+      [['frobnicate'], /^r2net: unknown command 'frobnicate' \(commands: run, replay, list, report, serve; see r2net --help\)$/],
     ] as const) {
       const r = r2net([...args]);
       expect(r.status, args.join(' ')).toBe(2);
