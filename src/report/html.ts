@@ -271,7 +271,7 @@ ul.decoded{list-style:none;padding:0;margin:.3rem 0}ul.decoded li{padding:.15rem
 ul.decoded .f{margin-right:.7rem;white-space:nowrap}.bad-parse{color:#a40e26}
 .r-ethernet{background:#e7f0ff}.r-arp{background:#fdebd3}.r-ipv4{background:#e3f6e8}.r-icmp{background:#f6e3f3}.r-tcp{background:#fff3cf}.r-udp{background:#e5f4f7}.r-payload{background:#f0f0f0}
 pre.hexdump .off{color:var(--muted)}pre.hexdump .more,p.more{color:var(--muted)}
-table.cmp{width:auto;max-width:100%}table.cmp tr.differs th,table.cmp tr.differs td{background:#ffebe9}table.cmp tr.differs th{font-weight:700}table.cmp tr.same td{color:var(--muted)}mark{background:#ffb8b0;color:inherit;font-weight:700}
+table.cmp{width:auto;max-width:100%}table.cmp caption{white-space:nowrap}table.cmp tr.differs th,table.cmp tr.differs td{background:#ffebe9}table.cmp tr.differs th{font-weight:700}table.cmp tr.same td{color:var(--muted)}mark{background:#ffb8b0;color:inherit;font-weight:700}
 ol.index{padding-left:1.4rem;margin:.4rem 0}ol.index li{margin:.15rem 0}ol.index .why{color:var(--muted)}
 .incomplete{border:2px solid #a40e26;background:#fff5f5;padding:.5rem .8rem;border-radius:6px}
 footer{margin-top:2rem;color:var(--muted);font-size:12.5px}

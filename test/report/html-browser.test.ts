@@ -78,6 +78,11 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     for (const c of cells) expect(c).toMatch(/pass|fail|error|hazard|skip|untested|n\/a/);
     expect(await page.locator('#differences li').count()).toBe(merged.differences.length);
     expect(merged.differences.length).toBeGreaterThan(0);
+    // The first screen (1280x900) reaches the failures: their heading and the first index entries.
+    const failuresTop = (await page.locator('#failures h2').boundingBox())!.y;
+    expect(failuresTop).toBeLessThan(900);
+    expect((await page.locator('ol.index li').first().boundingBox())!.y).toBeLessThan(900);
+    expect(failuresTop).toBeLessThan((await page.locator('#matrix').boundingBox())!.y);
 
     mkdirSync(reportsDir, { recursive: true });
     await page.screenshot({ path: join(reportsDir, 'conformance-html.png') });
