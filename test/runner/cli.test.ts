@@ -66,6 +66,10 @@ export default mutantImplementation(allMutants.find((m) => m.name === 'ipv4-ttl-
     const r = r2net(['run', '--impl', join(dir, 'nothing.mjs')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/exports no implementation/);
+    writeFileSync(join(dir, 'exits.mjs'), 'process.exit(4);\n');
+    const exits = r2net(['run', '--impl', join(dir, 'exits.mjs'), '--timeout', '60']);
+    expect(exits.status).toBe(2);
+    expect(exits.stderr).toMatch(/the module's worker thread exited with code 4 while the module was loading/);
   });
 });
 

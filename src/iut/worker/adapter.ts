@@ -71,6 +71,11 @@ class ModuleWorker {
         } else resolve(m.statement);
       };
       this.worker.on('message', onMessage);
+      // A module that calls process.exit() while loading ends its thread: say so now, not at the timeout.
+      this.worker.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new ImplementationError(`--impl ${data.spec}: the module's worker thread exited with code ${code} while the module was loading`, 'load'));
+      });
       this.worker.once('error', (e) => {
         clearTimeout(timer);
         reject(new ImplementationError(`--impl ${data.spec}: the module failed to load: ${this.#describe(e)}`, 'load'));
