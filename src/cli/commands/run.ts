@@ -5,7 +5,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadImplementation } from '../../iut/load.ts';
 import { packageVersion } from '../../iut/reference.ts';
-import type { Implementation } from '../../iut/contract.ts';
+import type { Implementation, Layer } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
 import { runSuite, selectProperties, type PropertyResult } from '../../runner/run.ts';
 import { runDifferential, type DifferentialResult } from '../../runner/differential.ts';
@@ -129,7 +129,7 @@ async function runAndReport(
     values: { quiet: boolean; diff: boolean };
     seed: number;
     runs: number;
-    selection: { layers?: import('../../iut/contract.ts').Layer[]; only?: string[]; shard?: { index: number; count: number } };
+    selection: { layers?: Layer[]; only?: string[]; shard?: { index: number; count: number } };
     selected: string[];
     out: string;
     timeLimitMs: number | undefined;

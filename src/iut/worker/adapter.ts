@@ -14,8 +14,14 @@ import { checkStatement, checkTraceEnvelope } from '../process/protocol.ts';
 import type { FromWorker, HostData, ToWorker } from './host.ts';
 
 export interface WorkerOptions {
-  /** Per-request timeout in ms (module loading included). */
+  /** Per-request timeout in ms. */
   timeoutMs: number;
+  /**
+   * How long loading the module may take, in ms (default: the request timeout, at least 30 s):
+   * loading compiles TypeScript through tsx, which on a loaded machine can take longer than a
+   * short --timeout without the module doing anything wrong.
+   */
+  loadTimeoutMs?: number;
   /** Heap bound of the worker in MiB (V8 old generation); a module past it is stopped. */
   maxMemoryMb?: number;
   /** Consecutive failed starts after which the adapter gives up (default 3). */
@@ -58,8 +64,8 @@ class ModuleWorker {
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         void this.worker.terminate();
-        reject(new ImplementationError(`--impl ${data.spec}: the module did not load within ${seconds(opts.timeoutMs)}`, 'load'));
-      }, opts.timeoutMs);
+        reject(new ImplementationError(`--impl ${data.spec}: the module did not load within ${seconds(opts.loadTimeoutMs)}`, 'load'));
+      }, opts.loadTimeoutMs);
       const onMessage = (m: FromWorker): void => {
         if (m.type !== 'ready' && m.type !== 'load-error') return;
         clearTimeout(timer);
@@ -169,7 +175,7 @@ export class WorkerImplementation implements Implementation {
     readonly data: HostData,
     opts: WorkerOptions,
   ) {
-    this.#opts = { maxMemoryMb: DEFAULT_MAX_MEMORY_MB, maxFailedStarts: 3, ...opts };
+    this.#opts = { maxMemoryMb: DEFAULT_MAX_MEMORY_MB, maxFailedStarts: 3, loadTimeoutMs: Math.max(opts.timeoutMs, 30_000), ...opts };
   }
 
   get statement(): Statement {
