@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fixture, fixtureCommand, r2netBin } from './helpers.ts';
 import { rootDir } from '../../src/spec/paths.ts';
 import type { ConformanceReport } from '../../src/report/model.ts';
+import { startWorkerImplementation } from '../../src/iut/worker/adapter.ts';
+import { ImplementationError } from '../../src/iut/contract.ts';
 
 const TARGET = 'codec.checksum.rfc1071-example';
 const TRIGGER = '0001f203f4f5f6f7';
@@ -94,6 +96,14 @@ describe('hostile modules (in process, isolated in a worker thread)', () => {
 
   it('a promise that never settles is cut by --timeout', () => {
     expectTargetError(run(mod, ['--timeout', '1'], { R2NET_HOSTILE: 'never' }), /^timeout: no trace within 1 s/);
+  });
+
+  it('a module that never finishes loading is a load error at the load timeout', async () => {
+    const path = fixture('slow-load.mjs');
+    const e = await startWorkerImplementation({ spec: path, path }, { timeoutMs: 100, loadTimeoutMs: 1500 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ImplementationError);
+    expect((e as ImplementationError).fault).toBe('load');
+    expect((e as ImplementationError).message).toMatch(/the module did not load within 1\.5 s/);
   });
 
   it('a runaway allocation is stopped by --max-memory', () => {
