@@ -94,6 +94,15 @@ describe('hostile modules (in process, isolated in a worker thread)', () => {
     expectTargetError(run(mod, ['--timeout', '1'], { R2NET_HOSTILE: 'loop' }), /^timeout: no trace within 1 s: execute\(\) did not return \(a synchronous loop\)/);
   });
 
+  it('a synchronous endless loop is cut by --time-limit too: the run ends at the limit with its report', () => {
+    const x = run(mod, ['--timeout', '60', '--time-limit', '3'], { R2NET_HOSTILE: 'loop' });
+    expect(x.r.status, x.r.stderr).toBe(1);
+    expect(x.rows.get(TARGET)?.counterexample?.message).toMatch(/^time limit: the run's time limit expired during this property/);
+    const after = [...x.rows.values()].filter((p) => p.id > TARGET);
+    expect(after.length).toBeGreaterThan(0);
+    for (const p of after) expect(p.counterexample?.message, p.id).toBe('not run: time limit');
+  });
+
   it('a promise that never settles is cut by --timeout', () => {
     expectTargetError(run(mod, ['--timeout', '1'], { R2NET_HOSTILE: 'never' }), /^timeout: no trace within 1 s/);
   });
