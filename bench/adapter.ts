@@ -9,6 +9,7 @@ import { allProperties } from '../properties/index.ts';
 import type { Implementation, Layer, Scenario } from '../src/iut/contract.ts';
 import { createReference } from '../src/iut/reference.ts';
 import { startProcessImplementation } from '../src/iut/process/adapter.ts';
+import { startWorkerImplementation } from '../src/iut/worker/adapter.ts';
 import { contextFor } from '../src/runner/run.ts';
 import { rootDir } from '../src/spec/paths.ts';
 import { measureAsync, type BenchRow } from './harness.ts';
@@ -36,6 +37,8 @@ async function rate(impl: Implementation, scenarios: Scenario[]): Promise<{ valu
 export async function adapterBench(): Promise<BenchRow[]> {
   const reference = createReference();
   const served = await startProcessImplementation([process.execPath, join(rootDir, 'bin/r2net.js'), 'serve', '--quiet']);
+  const module = join(rootDir, 'bench/reference-module.ts');
+  const worker = await startWorkerImplementation({ spec: module, path: module }, { timeoutMs: 60_000 });
   const hasPython = spawnSync('python3', ['--version']).status === 0;
   const python = hasPython ? await startProcessImplementation(['python3', join(rootDir, 'examples/python/r2net_impl.py')]) : undefined;
   const rows: BenchRow[] = [];
@@ -49,6 +52,8 @@ export async function adapterBench(): Promise<BenchRow[]> {
       const what = `${layer} scenarios (${scenarios.length} from its properties, ${ops.toFixed(1)} ops avg)`;
       rows.push({ group: 'adapter', name: `${what}, in process`, unit: 'scenarios/s', ...inProc });
       rows.push({ group: 'adapter', name: `${layer}: reference out of process (r2net serve)`, unit: 'scenarios/s', ...outProc, note: `${(inProc.value / outProc.value).toFixed(1)}x slower than in process` });
+      const inWorker = await rate(worker, scenarios);
+      rows.push({ group: 'adapter', name: `${layer}: reference as a module (--impl FILE: worker thread)`, unit: 'scenarios/s', ...inWorker, note: `${(inProc.value / inWorker.value).toFixed(1)}x slower than in process` });
       if (python?.statement.layers.includes(layer)) {
         const py = await rate(python, scenarios);
         rows.push({ group: 'adapter', name: `${layer}: Python example out of process`, unit: 'scenarios/s', ...py });
@@ -56,6 +61,7 @@ export async function adapterBench(): Promise<BenchRow[]> {
     }
   } finally {
     await served.close();
+    await worker.close();
     await python?.close();
   }
   return rows;

@@ -1,4 +1,4 @@
-// npm run soak [-- --ops=1000000 --seed=1 --epoch=50000]: a long random run on the reference
+// npm run soak [-- --ops 1000000 --seed 1 --epoch 50000]: a long random run on the reference
 // machine, driven through the Machine API directly (no contract, no JSON). Not a test.
 //
 // Every op is random (seeded, deterministic): spawns, driver registration, binds, frames from
@@ -12,17 +12,40 @@ import { createMachine, type Machine } from '../src/kernel/machine.ts';
 import { frameBalance, ipcBalance, FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger.ts';
 import { seedProfile } from '../src/spec/profile.ts';
 import { documented } from '../properties/kernel/commands.ts';
+import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';
 import { ipv4Header, tcpFrame, ethernet, CRC_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, PROTO_TCP } from '../properties/kernel/frames.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
-  return v;
-};
-const OPS = arg('ops', 1_000_000);
-const SEED = arg('seed', 1);
-const EPOCH = arg('epoch', 50_000);
+const SOAK = {
+  name: 'soak',
+  usage: `Usage: npm run soak [-- --ops N --seed S --epoch E]
+
+A long seeded random run on the reference machine; the accounting is checked every 1000 ops.
+Exit status: 0 when everything balanced, 1 on an exception, undocumented code or imbalance,
+2 on a usage error.
+
+  --ops N     operations in all (default 1000000)
+  --seed S    seed of the random operations (default 1)
+  --epoch E   a fresh machine every E ops (default 50000)
+  -h, --help  this text`,
+  options: { ops: { type: 'string' }, seed: { type: 'string' }, epoch: { type: 'string' } },
+} as const;
+
+// Arguments parsed as r2net's are: --ops=N or --ops N, one-line usage errors with exit 2.
+function parseSoakArgs(): { OPS: number; SEED: number; EPOCH: number } | undefined {
+  try {
+    const parsed = parseCommand(SOAK, process.argv.slice(2));
+    if (!parsed) return undefined;
+    const v = parsed.values;
+    return { OPS: parsePositive(v.ops, '--ops', 1_000_000), SEED: parsePositive(v.seed, '--seed', 1), EPOCH: parsePositive(v.epoch, '--epoch', 50_000) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    log(`soak: ${e.message} (see npm run soak -- --help)`);
+    process.exit(2);
+  }
+}
+const args = parseSoakArgs();
+if (!args) process.exit(0);
+const { OPS, SEED, EPOCH } = args;
 const CHECK_EVERY = 1000;
 
 /** mulberry32: a small seeded PRNG, so a soak run is reproducible from its seed. */

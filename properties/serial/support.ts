@@ -2,7 +2,8 @@
 // the layer's observations (a missing or ill-typed one breaks the contract: an error, never a
 // failure), generators and scenario builders.
 import fc from 'fast-check';
-import type { Op, Trace } from '../../src/iut/contract.ts';
+import type { Json, Op, Trace } from '../../src/iut/contract.ts';
+import { expandIo } from '../../src/iut/io-format.ts';
 import { ContractViolation, type PropertyContext } from '../../src/runner/property.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { specialBiasedBytes } from '../arbitraries.ts';
@@ -49,10 +50,13 @@ export const clockAfter = (t: Trace, op: number): number => {
   if (typeof c !== 'number') throw new ContractViolation(`contract: trace.observations.clock has no entry for op #${op}`);
   return c;
 };
+/** The port accesses of op `op`, one per access (the compact forms expanded, spec/contract/README.md). */
 export function ioOfOp(t: Trace, op: number): IoObs[] {
-  const out: IoObs[] = [];
-  for (const e of obsArray<IoObs>(t, 'io')) if (e.op === op) for (let k = 0; k < (e.count ?? 1); k++) out.push(e);
-  return out;
+  try {
+    return expandIo(obsArray<Json>(t, 'io'), op) as unknown as IoObs[];
+  } catch (e) {
+    throw new ContractViolation(`contract: trace.observations.${(e as Error).message} (see spec/contract/README.md, layer serial)`);
+  }
 }
 export const hexOf = (l: LineObs[]): string => toHex(Uint8Array.from(l.map((x) => x.byte)));
 

@@ -54,6 +54,8 @@ function payloadLayer(bytes: Uint8Array, start: number, end: number): DecodedLay
 }
 
 function decodeAt(protocol: Protocol, bytes: Uint8Array, at: number, pseudo?: Pseudo): DecodedLayer[] {
+  // No bytes at all for this layer (an empty payload): nothing to decode, and no "does not parse" row.
+  if (at >= bytes.length) return [];
   const view = bytes.subarray(at);
   switch (protocol) {
     case 'ethernet': {

@@ -1,7 +1,8 @@
-// The HTML report: one self-contained page (inline CSS, no script, no network) with the
-// clause × implementation matrix, verdict counts per implementation, what differs between
-// implementations, and for every failing property its counterexample — message, replay
-// command, scenario, the bytes as hexdumps with decoded Ethernet/ARP/IPv4/ICMP/TCP/UDP fields.
+// The HTML report: one self-contained page (inline CSS, no script, no network). It opens on
+// verdict counts per implementation, what differs between implementations, and every failing
+// property (failures and errors, then hazards) with its counterexample — message, the fields
+// where expected and got differ, replay command, scenario, the bytes as hexdumps with decoded
+// Ethernet/ARP/IPv4/ICMP/TCP/UDP fields — and ends with the clause × implementation matrix.
 // Everything taken from a report is escaped: counterexamples hold arbitrary strings.
 import type { ClauseVerdict, PropertyResult } from '../runner/run.ts';
 import type { Json } from '../iut/contract.ts';
@@ -11,6 +12,7 @@ import { collectBlobs, type ByteBlob } from './blobs.ts';
 import { decodeGuess, PROTOCOL_LABEL, type DecodedLayer } from './decode.ts';
 import { asciiChar, hexByte, hexdumpRows, hexOffset, HEXDUMP_WIDTH } from './hexdump.ts';
 import { toHex } from '../util/bytes.ts';
+import { expectedGot, fieldRows, hexDiff } from './compare.ts';
 
 export interface HtmlOptions {
   /** Link to the pcap file of a column's property, when one was written (relative to the page). */
@@ -98,7 +100,8 @@ function decodedHtml(layers: DecodedLayer[]): string {
 }
 
 function blobsHtml(blobs: ByteBlob[], opts: Required<Pick<HtmlOptions, 'maxDumpBytes' | 'maxBlobs'>>): string {
-  const shown = blobs.filter((b) => b.bytes.length >= 8 || b.hint || b.ethernet);
+  // Zero-length fields carry nothing to show (and would only add "does not parse" rows).
+  const shown = blobs.filter((b) => b.bytes.length > 0 && (b.bytes.length >= 8 || b.hint || b.ethernet));
   if (!shown.length) return '';
   const seen = new Map<string, string>();
   const parts: string[] = [];
@@ -116,6 +119,31 @@ function blobsHtml(blobs: ByteBlob[], opts: Required<Pick<HtmlOptions, 'maxDumpB
   }
   if (shown.length > opts.maxBlobs) parts.push(`<p class="more">… ${shown.length - opts.maxBlobs} more byte fields (see conformance.json)</p>`);
   return `<h4>Bytes</h4>${parts.join('')}`;
+}
+
+/** A value for the comparison table; in hex strings, the bytes that differ from the other side are marked. */
+function comparedValue(v: string | undefined, other: string | undefined): string {
+  if (v === undefined) return '<i>absent</i>';
+  const d = other !== undefined ? hexDiff(v, other) : undefined;
+  const shown = v.length > 400 ? v.slice(0, 400) : v;
+  const body = d
+    ? Array.from({ length: shown.length / 2 }, (_, i) => (d.has(i) ? `<mark>${shown.slice(2 * i, 2 * i + 2)}</mark>` : shown.slice(2 * i, 2 * i + 2))).join('')
+    : esc(shown);
+  return `<code>${body}</code>${v.length > 400 ? ` <small>… ${v.length - 400} more characters</small>` : ''}`;
+}
+
+/** "expected X, got Y" as a table, the fields that differ highlighted first-class (same fields folded when many). */
+function comparisonHtml(message: string | undefined): string {
+  const eg = message !== undefined ? expectedGot(message) : undefined;
+  if (!eg) return '';
+  const rows = fieldRows(eg.expected, eg.got);
+  const differing = rows.filter((r) => r.differs);
+  if (!differing.length) return '';
+  const tr = (r: (typeof rows)[number]): string =>
+    `<tr class="${r.differs ? 'differs' : 'same'}"><th scope="row"><code>${esc(r.path)}</code></th><td>${comparedValue(r.expected, r.got)}</td><td>${comparedValue(r.got, r.expected)}</td></tr>`;
+  const same = rows.filter((r) => !r.differs);
+  const sameRows = same.length > 6 ? `<tr><td colspan="3"><details><summary>${same.length} fields equal</summary><table class="cmp">${same.map(tr).join('')}</table></details></td></tr>` : same.map(tr).join('');
+  return `<table class="cmp"><caption>Expected and got, field by field: ${differing.length} of ${rows.length} differ (highlighted)</caption><thead><tr><th scope="col">field</th><th scope="col">expected</th><th scope="col">got</th></tr></thead><tbody>${differing.map(tr).join('')}${sameRows}</tbody></table>`;
 }
 
 function propertyHtml(col: Column, ci: number, p: PropertyResult, opts: HtmlOptions & Required<Pick<HtmlOptions, 'maxDumpBytes' | 'maxBlobs'>>): string {
@@ -137,6 +165,7 @@ function propertyHtml(col: Column, ci: number, p: PropertyResult, opts: HtmlOpti
     `<h3><span class="badge v-${kind}">${kind === 'fail' ? 'failure' : kind}</span> <code>${esc(p.id)}</code> — ${esc(p.title)}</h3>`,
     `<p class="meta">${esc(col.label)} · clauses: ${clauseList} · seed ${esc(p.seed)}${p.path ? ` · path <code>${esc(p.path)}</code>` : ''} · ${esc(p.numRuns)} runs</p>`,
     `<pre class="message">${esc(cx?.message ?? 'no message')}</pre>`,
+    comparisonHtml(cx?.message),
     `<p>Replay: <code class="cmd">${esc(replay)}</code></p>`,
   ];
   if (pcap) out.push(`<p>Frames as a capture file: <a href="${esc(pcap)}">${esc(pcap)}</a> (opens in Wireshark)</p>`);
@@ -242,6 +271,9 @@ ul.decoded{list-style:none;padding:0;margin:.3rem 0}ul.decoded li{padding:.15rem
 ul.decoded .f{margin-right:.7rem;white-space:nowrap}.bad-parse{color:#a40e26}
 .r-ethernet{background:#e7f0ff}.r-arp{background:#fdebd3}.r-ipv4{background:#e3f6e8}.r-icmp{background:#f6e3f3}.r-tcp{background:#fff3cf}.r-udp{background:#e5f4f7}.r-payload{background:#f0f0f0}
 pre.hexdump .off{color:var(--muted)}pre.hexdump .more,p.more{color:var(--muted)}
+table.cmp{width:auto;max-width:100%}table.cmp caption{white-space:nowrap}table.cmp tr.differs th,table.cmp tr.differs td{background:#ffebe9}table.cmp tr.differs th{font-weight:700}table.cmp tr.same td{color:var(--muted)}mark{background:#ffb8b0;color:inherit;font-weight:700}
+ol.index{padding-left:1.4rem;margin:.4rem 0}ol.index li{margin:.15rem 0}ol.index .why{color:var(--muted)}
+.incomplete{border:2px solid #a40e26;background:#fff5f5;padding:.5rem .8rem;border-radius:6px}
 footer{margin-top:2rem;color:var(--muted);font-size:12.5px}
 `;
 
@@ -264,9 +296,23 @@ export function renderHtml(reports: ConformanceReport[], options: HtmlOptions = 
       : `<p class="meta">${reports.length} runs merged into one matrix.</p>`;
   const legend = `<p class="legend">${VERDICTS.map((v) => `<span class="badge v-${v}" title="${esc(MEANING[v])}">${GLYPH[v]} ${v}</span>`).join('')} — hover a verdict for its meaning; a failing cell links to its counterexample.</p>`;
   const filter = `<fieldset class="filter"><legend>Show</legend><input type="radio" name="show" id="show-all" checked><label for="show-all">every clause</label><input type="radio" name="show" id="show-bad"><label for="show-bad">only failures, errors, hazards and untested</label>${m.columns.length > 1 ? '<input type="radio" name="show" id="show-diff"><label for="show-diff">only clauses whose verdict differs</label>' : ''}</fieldset>`;
+  // The first screen: the summary, then every failure, error and hazard (an index, then each
+  // one in full), and only then the matrix of every clause.
+  const index = failing.length
+    ? `<ol class="index">${failing
+        .map(({ c, ci, p }) => {
+          const kind = p.status === 'error' ? 'error' : isHazard(c, p) ? 'hazard' : 'fail';
+          return `<li><span class="badge v-${kind}">${kind === 'fail' ? 'failure' : kind}</span> <a href="#${esc(anchor(`p${ci}`, p.id))}"><code>${esc(p.id)}</code></a>${m.columns.length > 1 ? ` <small>${esc(c.label)}</small>` : ''} <span class="why">${esc((p.counterexample?.message ?? '').split('\n')[0]!.slice(0, 160))}</span></li>`;
+        })
+        .join('')}</ol>`
+    : '';
   const failures = failing.length
     ? failing.map(({ c, ci, p }) => propertyHtml(c, ci, p, opts)).join('\n')
     : '<p>No property failed: nothing to show.</p>';
+  const incomplete = reports
+    .filter((r) => r.incomplete)
+    .map((r) => `<p class="incomplete"><b>Incomplete:</b> ${esc(r.incomplete!.note)}; ${esc(r.incomplete!.notRun)} properties not run (error rows).</p>`)
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -277,14 +323,15 @@ export function renderHtml(reports: ConformanceReport[], options: HtmlOptions = 
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1>${intro}</header>
-<nav><a href="#summary">Summary</a>${m.columns.length > 1 ? '<a href="#differences">Differences</a>' : ''}<a href="#matrix">Matrix</a><a href="#failures">Failures and hazards (${failing.length})</a></nav>
+<header><h1>${esc(title)}</h1>${intro}${incomplete}</header>
+<nav><a href="#summary">Summary</a>${m.columns.length > 1 ? '<a href="#differences">Differences</a>' : ''}<a href="#failures">Failures, errors and hazards (${failing.length})</a><a href="#matrix">Matrix</a></nav>
 <section id="summary"><h2>Summary</h2>${summaryHtml(m)}</section>
 ${differencesHtml(m)}
-<section id="matrix"><h2>Clauses</h2>${legend}${filter}${matrixHtml(m)}</section>
-<section id="failures"><h2>Failures and hazards (${failing.length})</h2><p class="meta">Each failing property with its shrunk counterexample: the message, the command that replays it exactly, the scenario, the bytes decoded.</p>
+<section id="failures"><h2>Failures, errors and hazards (${failing.length})</h2><p class="meta">Each failing property with its shrunk counterexample: the message, the fields that differ, the command that replays it exactly, the scenario, the bytes decoded.</p>
+${index}
 ${failures}
 </section>
+<section id="matrix"><h2>Clauses</h2>${legend}${filter}${matrixHtml(m)}</section>
 <footer>Generated by ${esc(first.tool.name)} ${esc(first.tool.version)} from the JSON report(s) (format ${esc(first.format)}). Self-contained: no script, no network.</footer>
 </body>
 </html>

@@ -28,6 +28,8 @@ export interface ConformanceReport {
   byKind?: Record<'requirement' | 'decision' | 'hazard', Record<ClauseVerdict, number>>;
   /** Differential mode (`r2net run --diff`): per property, whether the traces equal the reference's; never affects verdicts. */
   differential?: DifferentialResult[];
+  /** Set on a report rebuilt from a run log that stops early (src/report/run-log.ts): how many selected properties never ran. */
+  incomplete?: { notRun: number; note: string };
   /** Set by `r2net report --merge` on a report folded from shards: the shard reports it came from. */
   mergedFrom?: Array<{ shard?: { index: number; count: number }; command: string; durationMs: number; tool: { name: string; version: string } }>;
 }

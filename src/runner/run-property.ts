@@ -32,7 +32,15 @@ export function beforeDeadline<T>(p: T | Promise<T>, deadline: number | undefine
   p.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeLimitReached()), Math.max(0, deadline - performance.now()));
+    // A timer set after synchronous work counts from the event loop's cached time and can fire
+    // before performance.now() reaches the deadline; then the next property would start "in
+    // time" and be cut at once. Re-arm until the deadline has really passed.
+    const left = (): number => deadline - performance.now();
+    const check = (): void => {
+      if (left() <= 0) reject(new TimeLimitReached());
+      else timer = setTimeout(check, Math.ceil(left()));
+    };
+    timer = setTimeout(check, Math.max(0, Math.ceil(left())));
   });
   return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }

@@ -181,10 +181,15 @@ export async function runSuite(defs: PropertyDef[], impl: Implementation, opts: 
     results.push(r);
     opts.onProgress?.({ type: 'property', index: i + 1, total: selected.length, result: r });
   }
+  return outcomeOf(results, selected, opts, impl.statement.layers);
+}
+
+/** The outcome of a run from its property results (runSuite's, or those read back from a run log). */
+export function outcomeOf(results: PropertyResult[], selected: Pick<PropertyDef, 'clauses'>[], opts: Pick<RunOptions, 'only' | 'shard' | 'layers'>, declared: Layer[]): RunOutcome {
   const clauses = loadClauses();
   // With a filter or a shard, only clauses some selected property checks are reported.
   const partial = Boolean(opts.only?.length || opts.shard);
   const checked = new Set(selected.flatMap((d) => d.clauses));
-  const verdicts = clauseVerdicts(results, clauses, opts.layers, impl.statement.layers).filter((c) => !partial || checked.has(c.id));
+  const verdicts = clauseVerdicts(results, clauses, opts.layers, declared).filter((c) => !partial || checked.has(c.id));
   return { properties: results, clauses: verdicts };
 }

@@ -24,7 +24,7 @@ describe('r2net run --impl "<command>"', () => {
     const r = r2net(['run', '--impl', fixtureCommand('faulty.mjs', 'crash=0001f203f4f5f6f7'), '--property', 'codec.checksum', '--property', 'codec.tcp.flags', '--runs', '20', '--timeout', '2', '--out', dir]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/ERR  \[\d\/5\] codec\.checksum\.rfc1071-example .*\n\s+crash: the implementation exited with code 3 while executing request #\d+ \(execute\)/);
-    expect(r.stderr).toMatch(/ERROR codec\.checksum\.rfc1071 \(requirement\)/);
+    expect(r.stdout).toMatch(/ERROR codec\.checksum\.rfc1071 \(requirement\)/);
     const rep = report(dir);
     const rows = new Map(rep.properties.map((p) => [p.id, p]));
     expect(rows.get('codec.checksum.rfc1071-example')?.status).toBe('error');
@@ -50,7 +50,7 @@ describe('r2net run --impl "<command>"', () => {
   it('an implementation that never answers hello stops the run with exit 2 and the reason', () => {
     const r = r2net(['run', '--impl', fixtureCommand('faulty.mjs', 'hang-hello'), '--timeout', '1.5', '--out', out()]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/r2net: --impl ".*faulty\.mjs hang-hello": timeout: no reply to request #0 \(hello\) within 1\.5 s/);
+    expect(r.stderr).toMatch(/r2net run: --impl ".*faulty\.mjs hang-hello": timeout: no reply to request #0 \(hello\) within 1\.5 s/);
     expect(r.ms).toBeLessThan(1500 + 10_000);
   });
 

@@ -77,7 +77,7 @@ describe('r2net run --diff', () => {
     const r = spawnSync(process.execPath, [r2netBin, 'run', '--impl', serveCommand('--mutant', 'ipv4-ttl-255'), '--property', 'codec.ipv4', '--runs', '20', '--diff', '--out', out], { encoding: 'utf8', cwd: rootDir, timeout: 120_000 });
     expect(r.status, r.stderr).toBe(1); // the mutant fails its clause; the differential part does not add to that
     expect(r.stderr).toMatch(/DIFF \[\d+\/\d+\] codec\.ipv4\.create-defaults\n\s+first divergence: op #0 \(ipv4\.create\) at results\[0\]\.value\.bytes, first differing byte 8: implementation "4500001413374000ff/);
-    expect(r.stderr).toMatch(/differential \(never changes verdicts\): \d+ same as the reference, [1-9]\d* diverge, 0 error, 0 skip/);
+    expect(r.stdout).toMatch(/differential \(never changes verdicts\): \d+ same as the reference, [1-9]\d* diverge, 0 error, 0 skip/);
     const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as ConformanceReport;
     expect(report.differential?.length).toBe(report.properties.length);
     const create = report.differential!.find((x) => x.property === 'codec.ipv4.create-defaults')!;

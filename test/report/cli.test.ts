@@ -64,21 +64,22 @@ describe('r2net report / replay --from', () => {
 
     // replay --from the folded report reproduces its failures exactly, with the report's --impl.
     const clause = folded.clauses.find((c) => c.verdict === 'fail')!;
-    const replay = await r2net(['replay', '--from', join(dir, 'merged', 'conformance.json'), '--clause', clause.id]);
+    const replay = await r2net(['replay', '--from', join(dir, 'merged', 'conformance.json'), '--clause', clause.id, '--json']);
     expect(replay.status, replay.stderr).toBe(1);
     expect(replay.stderr).toContain(`(--impl ${IMPL})`);
-    expect(replay.stderr).toMatch(new RegExp(`${clause.counterexample!.property.replace(/\./g, '\\.')}: fail — reproduced exactly`));
-    const out = JSON.parse(replay.stdout) as Array<{ exact: boolean; counterexample: { scenario: unknown } }>;
+    expect(replay.stdout).toMatch(new RegExp(`${clause.counterexample!.property.replace(/\./g, '\\.')}: fail — reproduced exactly`));
+    const out = JSON.parse(replay.stdout.slice(replay.stdout.indexOf('\n[') + 1, replay.stdout.lastIndexOf(']') + 1)) as Array<{ exact: boolean; counterexample: { scenario: unknown } }>;
     expect(out).toHaveLength(1);
     expect(out[0]!.exact).toBe(true);
     expect(out[0]!.counterexample.scenario).toEqual(clause.counterexample!.scenario);
     const all = await r2net(['replay', '--from', join(dir, 'whole', 'conformance.json')]);
     expect(all.status).toBe(1);
-    expect((all.stderr.match(/reproduced exactly/g) ?? []).length).toBe(whole.properties.filter((p) => p.status === 'fail').length);
+    expect(all.stdout).not.toMatch(/"counterexample"/); // a summary by default, JSON only with --json
+    expect((all.stdout.match(/reproduced exactly/g) ?? []).length).toBe(whole.properties.filter((p) => p.status === 'fail').length);
     // --impl overrides the report's implementation: on the reference the failure is gone.
     const fixed = await r2net(['replay', '--from', join(dir, 'whole', 'conformance.json'), '--clause', clause.id, '--impl', 'reference']);
     expect(fixed.status, fixed.stderr).toBe(0);
-    expect(fixed.stderr).toMatch(/pass — did not reproduce/);
+    expect(fixed.stdout).toMatch(/pass — did not reproduce/);
   });
 
   it('merges two implementations into one matrix; re-renders a report; refuses bad input clearly', async () => {
@@ -92,7 +93,7 @@ describe('r2net report / replay --from', () => {
     const m = await r2net(['report', '--merge', join(dir, 'ref', 'conformance.json'), join(dir, 'bad', 'conformance.json'), '--out', join(dir, 'm')]);
     expect(m.status, m.stderr).toBe(1);
     expect(m.stderr).toMatch(/2 runs in one matrix; \d+ clause\(s\) differ/);
-    expect(m.stderr).toMatch(/differs: codec\.udp\.\S+: fail only in mutant:udp-length-excludes-header 0\.1\.0/);
+    expect(m.stdout).toMatch(/differs: codec\.udp\.\S+: fail only in mutant:udp-length-excludes-header 0\.1\.0/);
     const doc = JSON.parse(readFileSync(join(dir, 'm', 'merged.json'), 'utf8'));
     expect(doc.implementations).toEqual(['r2net-reference 0.1.0', 'mutant:udp-length-excludes-header 0.1.0']);
     expect(readFileSync(join(dir, 'm', 'conformance.html'), 'utf8')).toMatch(/<th scope="col" class="impl">mutant:udp-length-excludes-header 0\.1\.0<\/th>/);

@@ -78,6 +78,10 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     for (const c of cells) expect(c).toMatch(/pass|fail|error|hazard|skip|untested|n\/a/);
     expect(await page.locator('#differences li').count()).toBe(merged.differences.length);
     expect(merged.differences.length).toBeGreaterThan(0);
+    // The first screen (1280x900) reaches the failures, after what differs, and long before the matrix.
+    const failuresTop = (await page.locator('#failures h2').boundingBox())!.y;
+    expect(failuresTop).toBeLessThan(900);
+    expect(failuresTop).toBeLessThan((await page.locator('#matrix').boundingBox())!.y);
 
     mkdirSync(reportsDir, { recursive: true });
     await page.screenshot({ path: join(reportsDir, 'conformance-html.png') });
@@ -104,6 +108,10 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     expect(await page.locator('h1').textContent()).toContain('<script>alert("x")</script>');
     expect(await page.locator('ul.decoded li.r-tcp').first().textContent()).toMatch(/80 → 1234.*SYN\|ACK/s);
     expect(await page.locator('a[href$=".pcap"]').count()).toBe(2);
+    // A single report's first screen shows every failure and hazard in the index.
+    const entries = page.locator('ol.index li');
+    expect(await entries.count()).toBe(2);
+    expect((await entries.last().boundingBox())!.y).toBeLessThan(900);
     await page.screenshot({ path: join(reportsDir, 'conformance-html-frames.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

@@ -14,7 +14,9 @@ describe('r2net CLI', () => {
     const r = r2net(['run', '--layers', 'codec,slip', '--runs', '5', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/properties/);
-    expect(r.stderr).toMatch(/clauses: \d+ pass, 0 fail/);
+    expect(r.stdout).toMatch(/clauses: \d+ pass, 0 fail/);
+    expect(r.stdout).toMatch(/^ {2}codec +\d+ +0 +0 +0 +0 +0$/m); // the per-layer table
+    expect(r.stdout).not.toMatch(/ok {3}\[/); // progress is on stderr only
     const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
     expect(report.summary.fail).toBe(0);
     expect(report.clauses.length).toBeGreaterThanOrEqual(25);
@@ -34,13 +36,13 @@ export default mutantImplementation(allMutants.find((m) => m.name === 'ipv4-ttl-
     );
     const r = r2net(['run', '--impl', mod, '--property', 'codec.ipv4', '--runs', '20', '--out', join(dir, 'out')]);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/FAIL codec\.ipv4\.defaults/);
-    const replay = /replay: npx r2net replay (.*)/.exec(r.stderr)?.[1];
+    expect(r.stdout).toMatch(/FAIL codec\.ipv4\.defaults/);
+    const replay = /replay: npx r2net replay (.*)/.exec(r.stdout)?.[1];
     expect(replay).toBeTruthy();
-    const again = r2net(['replay', ...replay!.split(' ')]);
+    const again = r2net(['replay', ...replay!.split(' '), '--json']);
     expect(again.status, again.stderr).toBe(1);
-    expect(again.stderr).toMatch(/codec\.ipv4\.create-defaults \(clause codec\.ipv4\.defaults\): fail/);
-    expect(JSON.parse(again.stdout).counterexample.message).toMatch(/header fields/);
+    expect(again.stdout).toMatch(/codec\.ipv4\.create-defaults \(clause codec\.ipv4\.defaults\): fail/);
+    expect(JSON.parse(again.stdout.slice(again.stdout.indexOf('\n{') + 1)).counterexample.message).toMatch(/header fields/);
   });
 
   it('bad usage exits 2 with a message naming the problem', () => {
@@ -64,6 +66,10 @@ export default mutantImplementation(allMutants.find((m) => m.name === 'ipv4-ttl-
     const r = r2net(['run', '--impl', join(dir, 'nothing.mjs')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/exports no implementation/);
+    writeFileSync(join(dir, 'exits.mjs'), 'process.exit(4);\n');
+    const exits = r2net(['run', '--impl', join(dir, 'exits.mjs'), '--timeout', '60']);
+    expect(exits.status).toBe(2);
+    expect(exits.stderr).toMatch(/the module's worker thread exited with code 4 while the module was loading/);
   });
 });
 

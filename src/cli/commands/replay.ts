@@ -1,46 +1,76 @@
 // r2net replay: one property's counterexample, exactly, from its seed and path — given on the
 // command line, or taken from a JSON report (--from) with the implementation that report ran.
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import { loadImplementation } from '../../iut/load.ts';
 import type { Implementation } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
 import { runProperty, contextFor, type PropertyResult } from '../../runner/run.ts';
 import { MergeError, optionValues, readReports } from '../../report/merge.ts';
 import type { ConformanceReport } from '../../report/model.ts';
-import { log, UsageError } from '../args.ts';
+import { loadClauses } from '../../spec/clauses.ts';
+import { log, out, parseCommand, parseSeed, UsageError } from '../args.ts';
+
+const REPLAY = {
+  name: 'replay',
+  usage: `Usage: r2net replay --property ID --seed N [--path P] [--impl MODULE|COMMAND] [--json]
+       r2net replay --from REPORT.json [--clause ID | --property ID] [--impl MODULE|COMMAND] [--json]
+
+Re-runs a counterexample exactly: one, from the seed and path a report printed, or every
+failure of a JSON report (--from), on the implementation that report ran (unless --impl).
+Prints one line per replayed property; --json prints the replayed traces as JSON on stdout.
+
+  --property ID   the property to replay (with --from: one of the report's failures)
+  --seed N        its seed, as the report printed it (--seed=N)
+  --path P        its fast-check path (default 0)
+  --from FILE     replay the failures of this JSON report
+  --clause ID     the clause whose failure to replay (as the reports print it; with --from:
+                  the failure of this clause)
+  --impl SPEC     the implementation (default: the reference, or the report's --impl)
+  --json          the replayed results with their counterexamples, as JSON on stdout
+  -h, --help      this text
+
+Exit status: 0 when nothing but hazards (which never fail a run) reproduces, 1 when a failure
+or error does, 2 on a usage or setup error.`,
+  options: {
+    property: { type: 'string' },
+    seed: { type: 'string' },
+    path: { type: 'string' },
+    impl: { type: 'string' },
+    from: { type: 'string' },
+    clause: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+} as const;
+
+/** A replay fails when it errors or a clause other than a hazard fails (a hazard is found on purpose). */
+function failsRun(r: PropertyResult): boolean {
+  if (r.status === 'error') return true;
+  const catalogue = loadClauses();
+  const failed = Object.entries(r.clauseResults ?? {}).filter(([, o]) => o.verdict === 'fail').map(([id]) => id);
+  return failed.some((id) => catalogue.get(id)?.kind !== 'hazard');
+}
 
 export async function cmdReplay(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      property: { type: 'string' },
-      seed: { type: 'string' },
-      path: { type: 'string' },
-      impl: { type: 'string' },
-      from: { type: 'string' },
-      clause: { type: 'string' },
-    },
-    strict: true,
-  });
+  const parsed = parseCommand(REPLAY, argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (values.from !== undefined) return replayFromReport(values.from, values);
   if (!values.property || values.seed === undefined) throw new UsageError('replay needs --property ID and --seed N (copy the command a report printed), or --from REPORT.json');
   const def = allProperties.find((d) => d.id === values.property);
   if (!def) throw new UsageError(`no property '${values.property}' (see r2net list)`);
+  const seed = parseSeed(values.seed); // a bad seed is a usage error before anything starts
   const impl: Implementation = await loadImplementation(values.impl);
   try {
-    const seed = Number(values.seed);
-    if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
     const r = await runProperty(def, impl, contextFor(impl), {
       seed,
       runs: 1,
       replay: { seed, path: values.path ?? '0', ...(values.clause !== undefined ? { clause: values.clause } : {}) },
     });
-    log(`${def.id}${values.clause !== undefined ? ` (clause ${values.clause})` : ''}: ${r.status}`);
-    if (r.counterexample) {
-      log(`  ${r.counterexample.message}`);
-      process.stdout.write(JSON.stringify({ property: def.id, status: r.status, counterexample: r.counterexample }, null, 2) + '\n');
-    }
-    return r.status === 'pass' ? 0 : 1;
+    const label = values.clause !== undefined ? ` (clause ${values.clause})` : '';
+    out(`${def.id}${label}: ${r.status === 'fail' && !failsRun(r) ? 'hazard (reproduced; hazards never fail a run)' : r.status}`);
+    if (r.counterexample) out(`  ${r.counterexample.message}`);
+    if (values.json) process.stdout.write(JSON.stringify({ property: def.id, status: r.status, ...(r.counterexample ? { counterexample: r.counterexample } : {}) }, null, 2) + '\n');
+    return failsRun(r) ? 1 : 0;
   } finally {
     await impl.close?.();
   }
@@ -66,7 +96,7 @@ function targetsOf(report: ConformanceReport, sel: { property?: string | undefin
   return report.properties.filter(failing);
 }
 
-async function replayFromReport(file: string, values: { property?: string | undefined; clause?: string | undefined; impl?: string | undefined; seed?: string | undefined; path?: string | undefined }): Promise<number> {
+async function replayFromReport(file: string, values: { property?: string | undefined; clause?: string | undefined; impl?: string | undefined; seed?: string | undefined; path?: string | undefined; json: boolean }): Promise<number> {
   if (values.seed !== undefined || values.path !== undefined) throw new UsageError('--from takes the seed and path from the report: drop --seed and --path');
   let reports: ConformanceReport[];
   try {
@@ -95,12 +125,13 @@ async function replayFromReport(file: string, values: { property?: string | unde
       log(`note: the report is of ${want.name} ${want.version}; replaying on ${s.name} ${s.version}`);
     log(`replaying ${targets.length} failure(s) of ${file} on ${s.name} ${s.version}${spec ? ` (--impl ${spec})` : ''}`);
     const ctx = contextFor(impl);
-    const out: unknown[] = [];
+    const json: unknown[] = [];
     let still = 0;
+    let hazards = 0;
     for (const p of targets) {
       const def = allProperties.find((d) => d.id === p.id);
       if (!def) {
-        log(`${p.id}: this r2net has no such property (the report was written by ${report.tool.name} ${report.tool.version})`);
+        out(`${p.id}: this r2net has no such property (the report was written by ${report.tool.name} ${report.tool.version})`);
         still++;
         continue;
       }
@@ -118,16 +149,18 @@ async function replayFromReport(file: string, values: { property?: string | unde
         reproduced &&
         isDeepStrictEqual(cx?.scenario, reportedCx?.scenario) &&
         cx?.message === reportedCx?.message;
-      if (r.status !== 'pass') still++;
-      log(
-        `${p.id}: ${r.status}${
+      if (failsRun(r)) still++;
+      else if (r.status === 'fail') hazards++;
+      out(
+        `${p.id}: ${r.status === 'fail' && !failsRun(r) ? 'hazard' : r.status}${
           exact ? ' — reproduced exactly (same scenario, same message)' : reproduced ? ' — reproduced, but the scenario or message differs from the report' : ` — did not reproduce (the report says ${p.status})`
         }`,
       );
-      if (r.counterexample) log(`  ${r.counterexample.message}`);
-      out.push({ property: p.id, status: r.status, reported: p.status, reproduced, exact, ...(r.counterexample ? { counterexample: r.counterexample } : {}) });
+      if (r.counterexample) out(`  ${r.counterexample.message.split('\n')[0]}`);
+      json.push({ property: p.id, status: r.status, reported: p.status, reproduced, exact, ...(r.counterexample ? { counterexample: r.counterexample } : {}) });
     }
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    out(`\n${targets.length} replayed: ${still} still fail or error, ${hazards} hazard(s) (never fail a run), ${targets.length - still - hazards} pass now${values.json ? '' : ' (--json prints the traces)'}`);
     return still ? 1 : 0;
   } finally {
     await impl.close?.();

@@ -1,26 +1,65 @@
-// r2net run: every selected property against one implementation; reports to --out.
-import { parseArgs } from 'node:util';
+// r2net run: every selected property against one implementation. Progress goes to stderr, the
+// summary to stdout; every result goes to <out>/run.jsonl as it comes (src/report/run-log.ts)
+// and the reports are assembled from that log, so nothing a run found is lost.
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadImplementation } from '../../iut/load.ts';
 import { packageVersion } from '../../iut/reference.ts';
+import type { Implementation, Layer } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
-import { runSuite, type PropertyResult } from '../../runner/run.ts';
+import { runSuite, selectProperties, type PropertyResult } from '../../runner/run.ts';
 import { runDifferential, type DifferentialResult } from '../../runner/differential.ts';
-import { buildReport, clauseReplayCommand, runFailed, summaryLine } from '../../report/model.ts';
+import { runFailed } from '../../report/model.ts';
 import { describeDivergence } from '../../report/divergence.ts';
 import { writeReports } from '../../report/write.ts';
+import { readRunLog, reportFromLog, RUN_LOG_NAME, RunLogWriter } from '../../report/run-log.ts';
 import { loadClauses } from '../../spec/clauses.ts';
 import { reportsDir } from '../../spec/paths.ts';
-import { log, parseLayers, parsePositive, parseSeed, parseShard, UsageError } from '../args.ts';
+import { DEFAULT_MAX_MEMORY_MB } from '../../iut/worker/adapter.ts';
+import { log, parseCommand, parseLayers, parsePositive, parseSeconds, parseSeed, parseShard, UsageError } from '../args.ts';
+import { closestIds, printRunSummary } from '../summary.ts';
 
-/** A positive number of seconds (decimals allowed), returned in ms. */
-function parseSeconds(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} takes a positive number of seconds, got '${v}'`);
-  return Math.round(n * 1000);
-}
+export const RUN = {
+  name: 'run',
+  usage: `Usage: r2net run [OPTIONS]
 
+Checks an implementation against the conformance suites and writes reports to --out:
+conformance.json, junit.xml, conformance.md, conformance.html, pcap/, and run.jsonl (every
+result as it came; 'r2net report DIR/run.jsonl' renders a run that was cut short).
+
+  --impl MODULE|COMMAND  'reference' (default), a .ts/.js module exporting an implementation
+                         (run in a worker thread), or a command line speaking
+                         spec/contract/protocol.md (no shell; 'cmd:' forces a command)
+  --layers L,L...        only these layers (codec, slip, nic, serial, kernel)
+  --property ID          only properties with this id or id prefix (repeatable)
+  --runs N               generated cases per property (default 100; heavy properties scale it)
+  --seed N|random        base seed, a 32-bit integer (default 1); 'random' picks and prints one
+  --shard I/N            the I-th of N shares of the properties (merge with r2net report --merge)
+  --out DIR              report directory (default reports/); checked before the run starts
+  --timeout S            seconds the implementation may take per request (default 10)
+  --time-limit S         seconds for the whole run; what was not run by then is an error row
+  --max-memory MB        heap bound of an in-process module's worker (default ${DEFAULT_MAX_MEMORY_MB})
+  --diff                 also compare every trace with the reference's (never changes a verdict)
+  --quiet                progress only for failures and errors
+  -h, --help             this text
+
+Exit status: 0 when every requirement and decision clause passes (hazards never fail a run),
+1 when one fails or errors, 2 on a usage or setup error.`,
+  options: {
+    impl: { type: 'string' },
+    layers: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    property: { type: 'string', multiple: true },
+    shard: { type: 'string' },
+    out: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    'time-limit': { type: 'string' },
+    'max-memory': { type: 'string' },
+    diff: { type: 'boolean', default: false },
+  },
+} as const;
 
 /** argv minus one option and its value, so a report's command can pin the seed. */
 function withoutOption(argv: string[], name: string): string[] {
@@ -42,100 +81,115 @@ function progressLine(r: PropertyResult, index: number, total: number, hazard: b
   return `  ${mark} [${String(index).padStart(w)}/${total}] ${r.id} (${r.status === 'skip' ? r.skipReason : `${r.numRuns} runs, ${r.durationMs} ms`})`;
 }
 
+/** Creates --out and checks it can be written, so a bad directory fails now, not after the run. */
+function checkOut(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: cannot write reports there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export async function cmdRun(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      impl: { type: 'string' },
-      layers: { type: 'string' },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      property: { type: 'string', multiple: true },
-      shard: { type: 'string' },
-      out: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      'time-limit': { type: 'string' },
-      diff: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const parsed = parseCommand(RUN, argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const seed = parseSeed(values.seed);
   const runs = parsePositive(values.runs, '--runs', 100);
   const layers = parseLayers(values.layers);
   const shard = parseShard(values.shard);
-  const out = resolve(values.out ?? reportsDir);
-  const clauses = loadClauses(); // fail fast on a broken catalogue
-  const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
   const timeoutMs = parseSeconds(values.timeout, '--timeout');
   const timeLimitMs = parseSeconds(values['time-limit'], '--time-limit');
-  const impl = await loadImplementation(values.impl, timeoutMs !== undefined ? { timeoutMs } : {});
+  const maxMemoryMb = values['max-memory'] !== undefined ? parsePositive(values['max-memory'], '--max-memory', DEFAULT_MAX_MEMORY_MB) : undefined;
+  const out = resolve(values.out ?? reportsDir);
+  // An empty selection is a mistake (a typo in --property): say so, and leave reports alone.
+  const ids = allProperties.map((d) => d.id);
+  for (const p of values.property ?? []) {
+    if (!ids.some((id) => id === p || id.startsWith(p))) throw new UsageError(`no property id is or starts with '${p}'${closestIds(p, ids)}; r2net list shows them all`);
+  }
+  const selection = { ...(layers ? { layers } : {}), ...(values.property ? { only: values.property } : {}), ...(shard ? { shard } : {}) };
+  const selected = selectProperties(allProperties, selection);
+  if (!selected.length) throw new UsageError(`the selection (${[values.layers && `--layers ${values.layers}`, values.property && `--property ${values.property.join(' ')}`, values.shard && `--shard ${values.shard}`].filter(Boolean).join(', ')}) holds no property`);
+  checkOut(out);
+  const clauses = loadClauses(); // fail fast on a broken catalogue
+  const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
+  const impl = await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
   try {
-    const s = impl.statement;
-    log(`r2net run: ${s.name} ${s.version} (profile ${s.profile}; layers ${s.layers.join(', ')}) seed ${seed}, ${runs} runs per property`);
-    const started = performance.now();
-    const deadline = timeLimitMs !== undefined ? started + timeLimitMs : undefined;
-    const outcome = await runSuite(allProperties, impl, {
-      ...(deadline !== undefined ? { deadline } : {}),
-      seed,
-      runs,
-      ...(layers ? { layers } : {}),
-      ...(values.property ? { only: values.property } : {}),
-      ...(shard ? { shard } : {}),
-      onProgress: (e) => {
-        if (e.type === 'start') log(`${e.total} properties`);
-        else if (!values.quiet || e.result.status === 'fail' || e.result.status === 'error') {
-          log(progressLine(e.result, e.index, e.total, isHazard(e.result)));
-          if (e.result.status === 'error' && e.result.counterexample) log(`         ${e.result.counterexample.message.split('\n')[0]}`);
-        }
-      },
-    });
-    let differential: DifferentialResult[] | undefined;
-    if (values.diff) {
-      log('differential: the same scenarios against the reference');
-      differential = await runDifferential(allProperties, impl, {
-        seed,
-        runs,
-        ...(deadline !== undefined ? { deadline } : {}),
-        ...(layers ? { layers } : {}),
-        ...(values.property ? { only: values.property } : {}),
-        ...(shard ? { shard } : {}),
-        onResult: (r, i, total) => {
-          if (values.quiet && r.status !== 'diverge' && r.status !== 'error') return;
-          const mark = { agree: 'same', diverge: 'DIFF', skip: 'skip', error: 'ERR ' }[r.status];
-          log(`  ${mark} [${i}/${total}] ${r.property}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`);
-          const d = r.divergence;
-          if (d) log(`         first divergence: ${describeDivergence(d)}`);
-        },
-      });
-    }
-    const command = ['r2net run', ...withoutOption(argv, '--seed').map(shellQuote), `--seed=${seed}`].join(' ');
-    const built = buildReport({ outcome, implementation: s, seed, runs, command, toolVersion: packageVersion(), durationMs: Math.round(performance.now() - started), ...(shard ? { shard } : {}) });
-    const report = differential ? { ...built, differential } : built;
-    const files = writeReports(report, out);
-    const sm = report.summary;
-    log(`\n${summaryLine(report)}`);
-    log(`clauses: ${sm.pass} pass, ${sm.fail} fail, ${sm.error} error, ${sm.hazard} hazard, ${sm.skip} skip, ${sm.untested} untested  (${(report.durationMs / 1000).toFixed(1)} s)`);
-    for (const c of report.clauses.filter((x) => x.verdict === 'fail' || x.verdict === 'error' || x.verdict === 'untested')) {
-      const label = c.kind === 'decision' && c.verdict === 'fail' ? 'DIFFERS' : c.verdict.toUpperCase();
-      log(`\n${label} ${c.id} (${c.kind}): ${c.statement}`);
-      const cx = c.counterexample;
-      if (cx) {
-        log(`  ${cx.message}`);
-        log(`  counterexample: ${JSON.stringify(cx.scenario).slice(0, 600)}`);
-        log(`  replay: ${clauseReplayCommand(report, c)}`);
-      } else if (c.note) log(`  ${c.note}`);
-    }
-    const hz = report.clauses.filter((c) => c.verdict === 'hazard');
-    if (hz.length) log(`\n${hz.length} hazard(s) of the documented design (see ${join(out, 'conformance.md')}): ${hz.map((c) => c.id).join(', ')}`);
-    if (differential) {
-      const n = (s: DifferentialResult['status']) => differential!.filter((r) => r.status === s).length;
-      log(`differential (never changes verdicts): ${n('agree')} same as the reference, ${n('diverge')} diverge, ${n('error')} error, ${n('skip')} skip`);
-    }
-    log(`reports: ${files.join(', ')}`);
-    return runFailed(report) ? 1 : 0;
+    return await runAndReport(impl, { argv, values, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
   } finally {
     await impl.close?.();
   }
 }
 
+async function runAndReport(
+  impl: Implementation,
+  a: {
+    argv: string[];
+    values: { quiet: boolean; diff: boolean };
+    seed: number;
+    runs: number;
+    selection: { layers?: Layer[]; only?: string[]; shard?: { index: number; count: number } };
+    selected: string[];
+    out: string;
+    timeLimitMs: number | undefined;
+    isHazard(r: PropertyResult): boolean;
+  },
+): Promise<number> {
+  const s = impl.statement;
+  const { seed, runs, selection, out } = a;
+  const shown = selection.layers ?? s.layers;
+  const undeclared = shown.filter((l) => !s.layers.includes(l));
+  log(
+    `r2net run: ${s.name} ${s.version} (profile ${s.profile}; declares ${s.layers.join(', ')}) · layers ${shown.join(', ')}${undeclared.length ? ` (not declared, skipped: ${undeclared.join(', ')})` : ''}${selection.only ? ` · --property ${selection.only.join(' ')}` : ''}${selection.shard ? ` · shard ${selection.shard.index}/${selection.shard.count}` : ''} · seed ${seed}, ${runs} runs per property`,
+  );
+  const command = ['r2net run', ...withoutOption(a.argv, '--seed').map(shellQuote), `--seed=${seed}`].join(' ');
+  const logFile = join(out, RUN_LOG_NAME);
+  const runLog = new RunLogWriter(logFile);
+  runLog.start({ toolVersion: packageVersion(), implementation: s, seed, runs, command, ...selection, selected: a.selected });
+  const started = performance.now();
+  const deadline = a.timeLimitMs !== undefined ? started + a.timeLimitMs : undefined;
+  await runSuite(allProperties, impl, {
+    ...(deadline !== undefined ? { deadline } : {}),
+    seed,
+    runs,
+    ...selection,
+    onProgress: (e) => {
+      if (e.type === 'start') return log(`${e.total} properties`);
+      const r = runLog.property(e.result);
+      if (!a.values.quiet || r.status === 'fail' || r.status === 'error') {
+        log(progressLine(r, e.index, e.total, a.isHazard(r)));
+        if (r.status === 'error' && r.counterexample) log(`         ${r.counterexample.message.split('\n')[0]}`);
+      }
+    },
+  });
+  if (a.values.diff) {
+    log('differential: the same scenarios against the reference');
+    await runDifferential(allProperties, impl, {
+      seed,
+      runs,
+      ...(deadline !== undefined ? { deadline } : {}),
+      ...selection,
+      onResult: (r: DifferentialResult, i, total) => {
+        runLog.differential(r);
+        if (a.values.quiet && r.status !== 'diverge' && r.status !== 'error') return;
+        const mark = { agree: 'same', diverge: 'DIFF', skip: 'skip', error: 'ERR ' }[r.status];
+        log(`  ${mark} [${i}/${total}] ${r.property}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`);
+        const d = r.divergence;
+        if (d) log(`         first divergence: ${describeDivergence(d)}`);
+      },
+    });
+  }
+  runLog.end();
+  const report = reportFromLog(readRunLog(logFile), allProperties);
+  let files: string[];
+  try {
+    files = writeReports(report, out);
+  } catch (e) {
+    log(`r2net run: writing the reports failed: ${(e as Error).message}; every result is in ${logFile} ('r2net report ${logFile}' renders them)`);
+    printRunSummary(report, out, []);
+    return 2;
+  }
+  printRunSummary(report, out, files);
+  return runFailed(report) ? 1 : 0;
+}

@@ -3,13 +3,12 @@
 // implementers and what the adapter's own tests run against:
 //   r2net run --impl "node bin/r2net.js serve --mutant ipv4-ttl-255"
 // stdout carries protocol replies only; everything else goes to stderr.
-import { parseArgs } from 'node:util';
 import type { Implementation, Json } from '../../iut/contract.ts';
 import { createReference } from '../../iut/reference.ts';
-import { serveImplementation } from '../../iut/process/server.ts';
+import { DEFAULT_SERVE_BOUNDS, serveImplementation } from '../../iut/process/server.ts';
 import { allMutants } from '../../../properties/mutants/index.ts';
 import { mutantImplementation } from '../../../properties/mutants/mutant.ts';
-import { log, parseLayers, UsageError } from '../args.ts';
+import { log, out, parseCommand, parseLayers, parsePositive, UsageError } from '../args.ts';
 
 function parseOptions(v: string | undefined): Record<string, Json> | undefined {
   if (v === undefined) return undefined;
@@ -23,19 +22,42 @@ function parseOptions(v: string | undefined): Record<string, Json> | undefined {
   return o as Record<string, Json>;
 }
 
+const SERVE = {
+  name: 'serve',
+  usage: `Usage: r2net serve [--mutant NAME|list] [--layers L,L...] [--options JSON] [--quiet]
+
+Serves the reference (or a deliberately wrong mutant) over the out-of-process protocol
+(spec/contract/protocol.md) on stdin/stdout, e.g.
+  r2net run --impl "node bin/r2net.js serve --mutant ipv4-ttl-255"
+
+  --mutant NAME|list       serve a mutant instead of the reference ('list' names them)
+  --layers L,L...          declare only these layers
+  --options JSON           statement options, e.g. {"mac":"525400123456"}
+  --max-request-bytes N    longest request line accepted (default ${DEFAULT_SERVE_BOUNDS.maxRequestBytes})
+  --max-reply-bytes N      longest reply line written; a larger trace gets an error reply
+                           (default ${DEFAULT_SERVE_BOUNDS.maxReplyBytes})
+  --quiet                  no banner on stderr
+  -h, --help               this text`,
+  options: {
+    mutant: { type: 'string' },
+    layers: { type: 'string' },
+    options: { type: 'string' },
+    'max-request-bytes': { type: 'string' },
+    'max-reply-bytes': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
+} as const;
+
 export async function cmdServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      mutant: { type: 'string' },
-      layers: { type: 'string' },
-      options: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const parsed = parseCommand(SERVE, argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const bounds = {
+    maxRequestBytes: parsePositive(values['max-request-bytes'], '--max-request-bytes', DEFAULT_SERVE_BOUNDS.maxRequestBytes),
+    maxReplyBytes: parsePositive(values['max-reply-bytes'], '--max-reply-bytes', DEFAULT_SERVE_BOUNDS.maxReplyBytes),
+  };
   if (values.mutant === 'list') {
-    for (const m of allMutants) process.stdout.write(`${m.name}\t${m.layer}\t${m.description}\n`);
+    for (const m of allMutants) out(`${m.name}\t${m.layer}\t${m.description}`);
     return 0;
   }
   const layers = parseLayers(values.layers);
@@ -52,7 +74,7 @@ export async function cmdServe(argv: string[]): Promise<number> {
   }
   const s = impl.statement;
   if (!values.quiet) log(`r2net serve: ${s.name} ${s.version} (layers ${s.layers.join(', ')}) on stdin/stdout`);
-  await serveImplementation(impl, process.stdin, process.stdout);
+  await serveImplementation(impl, process.stdin, process.stdout, bounds);
   process.stdin.destroy(); // nothing more is read; let the process end
   return 0;
 }

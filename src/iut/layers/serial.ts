@@ -11,6 +11,7 @@ import { createHardware, type Machine } from '../../hw/index.ts';
 import type { Width } from '../../hw/bus.ts';
 import type { SerialPort } from '../../drivers/serial.ts';
 import { SlipSerial } from '../../drivers/slip-serial.ts';
+import { IoLog } from './io-log.ts';
 
 /** How a variant of the reference is built (the deliberately wrong implementations use this). */
 export interface SerialVariant {
@@ -25,7 +26,6 @@ const DRIVER_OPS = new Set(['init', 'send-packet', 'write', 'ready', 'read', 're
 /** The longest `advance` one op may ask for (an hour of virtual time). */
 const MAX_ADVANCE_SECONDS = 3600;
 
-type IoEntry = { [k: string]: Json };
 
 interface SerialState {
   machine: Machine;
@@ -33,7 +33,7 @@ interface SerialState {
   logIo: boolean;
   lineSeen: number;
   line: Json[];
-  io: IoEntry[];
+  io: IoLog;
   delivered: Json[];
   clock: number[];
 }
@@ -103,20 +103,11 @@ function handlers(): Record<string, Handler<SerialState>> {
   };
 }
 
-function pushIo(st: SerialState, e: IoEntry): void {
-  const last = st.io[st.io.length - 1];
-  if (last && last['op'] === e['op'] && last['dir'] === e['dir'] && last['port'] === e['port'] && last['width'] === e['width'] && last['value'] === e['value']) {
-    last['count'] = ((last['count'] as number | undefined) ?? 1) + 1;
-    return;
-  }
-  st.io.push(e);
-}
-
 export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = {}): Trace {
   const machine = machineFor(profile, variant);
-  const st: SerialState = { machine, op: 0, logIo: false, lineSeen: 0, line: [], io: [], delivered: [], clock: [] };
+  const st: SerialState = { machine, op: 0, logIo: false, lineSeen: 0, line: [], io: new IoLog(), delivered: [], clock: [] };
   machine.bus.tap((a) => {
-    if (st.logIo) pushIo(st, { op: st.op, dir: a.dir, port: a.port, width: a.width, value: a.value });
+    if (st.logIo) st.io.push({ op: st.op, dir: a.dir, port: a.port, width: a.width, value: a.value });
   });
   const table = handlers();
   const results: OpResult[] = [];
@@ -125,6 +116,7 @@ export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = 
     st.logIo = DRIVER_OPS.has(op.op);
     results.push(runOne(op, table, st));
     st.logIo = false;
+    st.io.flush();
     // Bytes a later FIFO clear took back never reached the line: re-read the log from the top.
     const line = machine.uart.line;
     if (line.length < st.lineSeen) {
@@ -141,7 +133,7 @@ export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = 
     results,
     observations: {
       line: st.line,
-      io: st.io,
+      io: st.io.records,
       delivered: st.delivered,
       clock: st.clock,
       uart: { DLL: u['DLL'] ?? 0, DLM: u['DLM'] ?? 0, IER: u['IER'] ?? 0, LCR: u['LCR'] ?? 0, FCR: u['FCR'] ?? 0, MCR: u['MCR'] ?? 0 },

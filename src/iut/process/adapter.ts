@@ -4,18 +4,24 @@
 // Fault policy (every fault is an ImplementationError, which the runner turns into an 'error'
 // row for the property at hand and then moves on):
 //   - no reply within the request timeout          -> 'timeout', child killed
-//   - the child exits or closes stdout mid-request -> 'crash', child reaped
+//   - the child exits or closes stdout mid-request -> 'crash', child reaped (an exit is seen at
+//     once, even when a descendant keeps the pipes open)
 //   - a line that is not the expected reply        -> 'protocol', child killed (the stream
 //     can no longer be trusted: a late reply would be taken for the next one)
 //   - output or an exit while no request is pending -> the NEXT request fails with that
 //     fault without being sent, so nothing the child did goes unreported
-//   - a well-formed error reply {id, error}         -> 'protocol', child kept (it is in sync)
+//   - a well-formed error reply {id, error}, or a trace nested deeper than TRACE_BOUNDS
+//                                                   -> 'protocol', child kept (it is in sync)
 // A killed or exited child is started again (hello included) for the next request, so a
 // crash costs one property, not the run. After `maxFailedStarts` starts in a row fail, the
 // adapter stops trying and fails every request at once. stderr is drained continuously (a
 // chatty child never blocks), kept as a tail of recent lines, and attached to every error.
-// close() asks the child to shut down, then kills its whole process group.
+// close() asks the child to shut down, then kills its process group, its process tree and
+// every process that carries its token, even one that called setsid (reap.ts), and destroys
+// the pipes: r2net never waits on a pipe a stranger holds.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killAll, newToken, TOKEN_VAR } from './reap.ts';
+import { jsonProblem, TRACE_BOUNDS } from '../../util/json-bounds.ts';
 import { CONTRACT_VERSION, ImplementationError, type Implementation, type Scenario, type Statement, type Trace } from '../contract.ts';
 import {
   PROTOCOL_VERSION,
@@ -53,40 +59,38 @@ const fail = (message: string, fault: Fault): ImplementationError => new Impleme
 
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
 
-// Children still running when this process exits (or is interrupted) are killed with it: no
-// orphans even when a caller forgets close(), the run ends by an exception, or by Ctrl-C.
-const live = new Set<ChildProcess>();
+// Children still running when this process exits (or is interrupted) are killed with it, and
+// with them whatever they started (reap.ts): no orphans even when a caller forgets close(), the
+// run ends by an exception, or by Ctrl-C.
+const live = new Set<Child>();
+/** Tokens of children that exited: their descendants may still run until swept. */
+const unswept = new Set<string>();
 let exitHookInstalled = false;
-function killGroup(proc: ChildProcess): void {
-  if (proc.pid === undefined) return;
-  try {
-    process.kill(-proc.pid, 'SIGKILL'); // the child and anything it started (detached => own group)
-  } catch {
-    try {
-      proc.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+function sweepAll(): void {
+  for (const c of live) c.kill();
+  for (const t of unswept) killAll(undefined, t);
 }
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const p of live) killGroup(p);
-  });
+  process.once('exit', sweepAll);
   // Children run in their own process group (so a group kill also reaches what they start), so
   // a Ctrl-C at the terminal does not reach them: pass SIGINT/SIGTERM on, then let the signal
   // do to this process what it would have done.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
-      for (const p of live) killGroup(p);
+      sweepAll();
       process.removeListener(sig, onSignal);
       if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
     };
     process.on(sig, onSignal);
   }
 }
+
+/** How long after an exit the pipes may still deliver output before they are given up (a descendant may hold them forever). */
+const PIPE_DRAIN_MS = 200;
+/** How long after stdout closes the child may take to exit before that counts as the fault itself. */
+const STDOUT_CLOSE_GRACE_MS = 200;
 
 interface Waiter {
   id: number;
@@ -112,6 +116,9 @@ class Child {
   /** What went wrong while no request was pending; the next request fails with it. */
   #idleFault: ImplementationError | undefined;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #exited = false;
+  /** Marks this child's processes (reap.ts). */
+  readonly token = newToken();
   #spawnError: Error | undefined;
   readonly closed: Promise<void>;
 
@@ -123,28 +130,44 @@ class Child {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
-      ...(opts.env ? { env: opts.env } : {}),
+      env: { ...(opts.env ?? process.env), [TOKEN_VAR]: this.token },
     });
-    live.add(this.proc);
+    live.add(this);
+    unswept.add(this.token);
     installExitHook();
     this.proc.stdout!.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    this.proc.stdout!.on('end', () => this.#onStdoutEnd());
     this.proc.stderr!.setEncoding('utf8');
     this.proc.stderr!.on('data', (s: string) => this.#onStderr(s));
-    this.proc.stdin!.on('error', () => {
-      /* EPIPE when the child is gone: reported through 'close' */
-    });
+    for (const s of [this.proc.stdin!, this.proc.stdout!, this.proc.stderr!]) {
+      s.on('error', () => {
+        /* EPIPE when the child is gone: reported through the exit */
+      });
+    }
     this.closed = new Promise((resolve) => {
       this.proc.on('error', (e) => {
         this.#spawnError = e;
         // A spawn failure emits no 'close' on some platforms; settle here too.
         if (this.proc.pid === undefined) this.#onClose(null, null, resolve);
       });
-      this.proc.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.#onClose(code, signal, resolve));
+      // 'exit', not 'close': 'close' waits for the pipes, which a descendant may hold forever.
+      // Output still in the pipes gets PIPE_DRAIN_MS to arrive, then the pipes are destroyed.
+      this.proc.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.#exited = true;
+        live.delete(this);
+        const finish = (): void => {
+          clearTimeout(timer);
+          this.#onClose(code, signal, resolve);
+          this.#destroyPipes();
+        };
+        const timer = setTimeout(finish, PIPE_DRAIN_MS);
+        this.proc.once('close', finish);
+      });
     });
   }
 
   get alive(): boolean {
-    return this.#exit === undefined && this.#spawnError === undefined;
+    return this.#exit === undefined && !this.#exited && this.#spawnError === undefined;
   }
 
   get busy(): boolean {
@@ -190,10 +213,32 @@ class Child {
     }
     this.kill();
     await Promise.race([this.closed, new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+    // What the child started may outlive it (setsid, re-parented): sweep by token, then let go of the pipes.
+    killAll(undefined, this.token);
+    unswept.delete(this.token);
+    this.#destroyPipes();
   }
 
+  /** Kills the child, its process group, its process tree and everything carrying its token. */
   kill(): void {
-    killGroup(this.proc);
+    killAll(this.#exited || this.proc.pid === undefined ? undefined : this.proc.pid, this.token);
+  }
+
+  #destroyPipes(): void {
+    for (const s of [this.proc.stdin, this.proc.stdout, this.proc.stderr]) s?.destroy();
+  }
+
+  /** stdout closed while the child runs on: no reply can come any more. An exit right after is reported as the exit. */
+  #onStdoutEnd(): void {
+    if (!this.alive) return;
+    setTimeout(() => {
+      if (!this.alive) return;
+      const what = 'the implementation closed its stdout (no reply can come any more) but kept running';
+      const w = this.#waiter;
+      if (w) this.#settle(fail(`${what}, while executing request #${w.id} (${w.method}), after ${this.answered} replies${this.stderrNote()}`, 'crash'));
+      else this.#idleFault ??= fail(`${what}, while no request was pending, after ${this.answered} replies${this.stderrNote()}`, 'crash');
+      this.kill();
+    }, STDOUT_CLOSE_GRACE_MS).unref();
   }
 
   #settle(outcome: Reply | ImplementationError): void {
@@ -263,7 +308,7 @@ class Child {
   #onClose(code: number | null, signal: NodeJS.Signals | null, resolve: () => void): void {
     if (this.#exit) return;
     this.#exit = { code, signal };
-    live.delete(this.proc);
+    live.delete(this);
     const unfinished = this.#stdoutBytes > 0 ? `; its last, unfinished stdout line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))}` : '';
     const w = this.#waiter;
     if (w) this.#settle(fail(`${this.#exitText()} while executing request #${w.id} (${w.method}), after ${this.answered} replies${unfinished}${this.stderrNote()}`, 'crash'));
@@ -393,6 +438,9 @@ export class ProcessImplementation implements Implementation {
       await child.stop(0);
       throw fail(`bad reply to request #${id} (execute): ${t.problem}: ${excerpt(JSON.stringify(reply.trace) ?? 'undefined')}${child.stderrNote()}`, 'protocol');
     }
+    // JSON from a program has no cycles or BigInts, but may nest past what the report writer can take.
+    const deep = jsonProblem(t.trace, TRACE_BOUNDS, 'trace');
+    if (deep) throw fail(`bad reply to request #${id} (execute): ${deep}${child.stderrNote()}`, 'protocol');
     return t.trace;
   }
 

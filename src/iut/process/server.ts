@@ -1,7 +1,9 @@
 // The server side of the out-of-process protocol: any Implementation served as JSON lines on
 // a pair of streams (stdin/stdout for `r2net serve`). Requests are handled one at a time, in
 // order; a request that cannot be understood gets an error reply and serving goes on.
-import { createInterface } from 'node:readline';
+// Lines end at '\n' only (a CRLF's '\r' is dropped; a lone '\r' is part of the line, where
+// JSON takes it as white space). Request and reply lines are bounded (ServeBounds): a longer
+// request is skipped without being held in memory, a larger reply becomes an error reply.
 import type { Readable, Writable } from 'node:stream';
 import type { Implementation, Json, Op, Scenario } from '../contract.ts';
 import { PROTOCOL_VERSION, excerpt, type ErrorReply, type ExecuteReply, type HelloReply, type ShutdownReply } from './protocol.ts';
@@ -56,21 +58,78 @@ export async function handleRequestLine(impl: Implementation, line: string): Pro
   }
 }
 
+export interface ServeBounds {
+  /** Longest request line read, in bytes; longer ones get a bad-request error reply. */
+  maxRequestBytes: number;
+  /** Longest reply line written, in bytes; a larger one is replaced by an 'internal' error reply. */
+  maxReplyBytes: number;
+}
+
+/** Defaults (spec/contract/protocol.md, "Sizes"): the largest scenario of the suites is far below 16 MiB; 64 MiB is the adapter's reply bound. */
+export const DEFAULT_SERVE_BOUNDS: ServeBounds = { maxRequestBytes: 16 * 1024 * 1024, maxReplyBytes: 64 * 1024 * 1024 };
+
+type InputLine = { line: string } | { tooLong: number };
+
+/** Splits a byte stream at '\n'; a line past `max` bytes is dropped as it streams in and reported by its size. */
+async function* readLines(input: Readable, max: number): AsyncGenerator<InputLine> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let skipping = false;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      const piece = buf.subarray(start, nl);
+      start = nl + 1;
+      if (skipping || size + piece.length > max) {
+        yield { tooLong: size + piece.length };
+      } else {
+        parts.push(piece);
+        const line = Buffer.concat(parts).toString('utf8');
+        yield { line: line.endsWith('\r') ? line.slice(0, -1) : line };
+      }
+      parts = [];
+      size = 0;
+      skipping = false;
+    }
+    const rest = buf.subarray(start);
+    size += rest.length;
+    if (size > max) {
+      skipping = true;
+      parts = [];
+    } else if (rest.length) parts.push(Buffer.from(rest));
+  }
+  if (skipping) yield { tooLong: size };
+  else if (size) yield { line: Buffer.concat(parts).toString('utf8') };
+}
+
+/** The reply as a line within the bound, or an error reply saying why it is not. */
+function replyLine(reply: Outcome['reply'], maxBytes: number): string {
+  let line: string;
+  try {
+    line = JSON.stringify(reply);
+  } catch (e) {
+    return JSON.stringify({ id: reply.id, error: { kind: 'internal', message: `the reply cannot be written as JSON: ${(e as Error).message}` } });
+  }
+  const bytes = Buffer.byteLength(line);
+  if (bytes <= maxBytes) return line;
+  return JSON.stringify({ id: reply.id, error: { kind: 'internal', message: `the reply would be ${bytes} bytes, more than the server's bound of ${maxBytes} (r2net serve --max-reply-bytes)` } });
+}
+
 /**
  * Serves `impl` until the input ends or a shutdown request arrives. Nothing but replies is
  * ever written to `output`. Resolves once the last reply has been flushed.
  */
-export async function serveImplementation(impl: Implementation, input: Readable, output: Writable): Promise<void> {
-  const rl = createInterface({ input, crlfDelay: Infinity });
+export async function serveImplementation(impl: Implementation, input: Readable, output: Writable, bounds: ServeBounds = DEFAULT_SERVE_BOUNDS): Promise<void> {
   const write = (s: string): Promise<void> => new Promise((resolve, reject) => output.write(s, (e) => (e ? reject(e) : resolve())));
-  try {
-    for await (const line of rl) {
-      if (line.trim() === '') continue;
-      const { reply, stop } = await handleRequestLine(impl, line);
-      await write(JSON.stringify(reply) + '\n');
-      if (stop) break;
+  for await (const l of readLines(input, bounds.maxRequestBytes)) {
+    if ('tooLong' in l) {
+      await write(JSON.stringify(errorReply(null, 'bad-request', `request line of ${l.tooLong} bytes, more than the server's bound of ${bounds.maxRequestBytes} (r2net serve --max-request-bytes); skipped`).reply) + '\n');
+      continue;
     }
-  } finally {
-    rl.close();
+    if (l.line.trim() === '') continue;
+    const { reply, stop } = await handleRequestLine(impl, l.line);
+    await write(replyLine(reply, bounds.maxReplyBytes) + '\n');
+    if (stop) break;
   }
 }
