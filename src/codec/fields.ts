@@ -42,5 +42,19 @@ export const u32Check = (v: unknown, name: string): readonly [boolean, string] =
   `${name} must be an integer in 0..0xffffffff`,
 ];
 
-/** A fresh copy, so values handed out never alias the caller's buffer. */
-export const copyOf = (b: Uint8Array, start = 0, end = b.length): Uint8Array => b.slice(start, end);
+/** Up to this many bytes a copy loop beats setting from a view (no view object to allocate). */
+const COPY_LOOP_MAX = 16;
+
+/**
+ * A fresh Uint8Array holding bytes[start, end), so values handed out never alias the caller's
+ * buffer. Not `b.slice()`: on a Node Buffer that is a view of the same memory. Out-of-range
+ * bounds are clamped as slice would.
+ */
+export function copyOf(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  const from = Math.max(0, Math.min(start, b.length));
+  const n = Math.max(0, Math.min(end, b.length) - from);
+  const out = new Uint8Array(n);
+  if (n <= COPY_LOOP_MAX) for (let i = 0; i < n; i++) out[i] = b[from + i]!;
+  else out.set(new Uint8Array(b.buffer, b.byteOffset + from, n));
+  return out;
+}
