@@ -3,7 +3,7 @@
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
-import { internetChecksum, onesComplementSum } from './checksum.ts';
+import { onesComplementSum, onesComplementSumSkipping } from './checksum.ts';
 import { bytesCheck, copyOf, firstFailure, u16Check, u8Check } from './fields.ts';
 import { IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
@@ -25,10 +25,7 @@ export interface IcmpEcho {
 
 /** Checksum of an ICMP message, its checksum field taken as zero. */
 export function icmpChecksum(message: Uint8Array): number {
-  const m = copyOf(message);
-  if (m.length > ICMP_FIELD.checksum) m[ICMP_FIELD.checksum] = 0;
-  if (m.length > ICMP_FIELD.checksum + 1) m[ICMP_FIELD.checksum + 1] = 0;
-  return internetChecksum(m);
+  return ~onesComplementSumSkipping(message, ICMP_FIELD.checksum) & 0xffff;
 }
 
 // Writes the fields of an already validated (or masked) message.

@@ -8,7 +8,7 @@ import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
 import { seedProfile } from '../spec/profile.ts';
 import type { Defaults } from '../spec/profile.ts';
-import { internetChecksum, onesComplementSum } from './checksum.ts';
+import { onesComplementSum, onesComplementSumSkipping } from './checksum.ts';
 import { IPV4_ADDR_LEN, bytesCheck, copyOf, firstFailure, ipCheck, u16Check, u8Check } from './fields.ts';
 
 export const IPV4_HEADER_LEN = 20;
@@ -86,10 +86,7 @@ const ihlOf = (versionIhl: number): number => versionIhl & 0x0f;
 
 /** Header checksum of `header` (IHL*4 bytes, or just the 20), its checksum field taken as zero. */
 export function ipv4Checksum(header: Uint8Array): number {
-  const h = copyOf(header);
-  if (h.length > IPV4_FIELD.checksum) h[IPV4_FIELD.checksum] = 0;
-  if (h.length > IPV4_FIELD.checksum + 1) h[IPV4_FIELD.checksum + 1] = 0;
-  return internetChecksum(h);
+  return ~onesComplementSumSkipping(header, IPV4_FIELD.checksum) & 0xffff;
 }
 
 /**

@@ -11,7 +11,7 @@ import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from '../util/bytes.ts';
 import { seedProfile } from '../spec/profile.ts';
-import { onesComplementSum, pseudoHeaderSum } from './checksum.ts';
+import { onesComplementSum, onesComplementSumSkipping, pseudoHeaderSum } from './checksum.ts';
 import { bytesCheck, copyOf, firstFailure, ipCheck, u16Check, u32Check, u8Check } from './fields.ts';
 import { IPPROTO_TCP, IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
@@ -61,10 +61,7 @@ export interface TcpSegment {
 
 /** Checksum of `segment` over the pseudo-header, the segment's checksum field taken as zero. */
 export function tcpChecksum(srcIp: Uint8Array, dstIp: Uint8Array, segment: Uint8Array): number {
-  const s = copyOf(segment);
-  if (s.length > TCP_FIELD.checksum) s[TCP_FIELD.checksum] = 0;
-  if (s.length > TCP_FIELD.checksum + 1) s[TCP_FIELD.checksum + 1] = 0;
-  return ~onesComplementSum(s, pseudoHeaderSum(srcIp, dstIp, IPPROTO_TCP, segment.length)) & 0xffff;
+  return ~onesComplementSumSkipping(segment, TCP_FIELD.checksum, pseudoHeaderSum(srcIp, dstIp, IPPROTO_TCP, segment.length)) & 0xffff;
 }
 
 /** True when pseudo-header + segment (checksum included) sums to 0xFFFF. */

@@ -4,7 +4,7 @@
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
-import { onesComplementSum, pseudoHeaderSum } from './checksum.ts';
+import { onesComplementSum, onesComplementSumSkipping, pseudoHeaderSum } from './checksum.ts';
 import { bytesCheck, copyOf, firstFailure, u16Check } from './fields.ts';
 import { IPPROTO_UDP, IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
@@ -28,10 +28,7 @@ export interface UdpDatagram {
  * means "no checksum").
  */
 export function udpChecksum(srcIp: Uint8Array, dstIp: Uint8Array, datagram: Uint8Array): number {
-  const d = copyOf(datagram);
-  if (d.length > UDP_FIELD.checksum) d[UDP_FIELD.checksum] = 0;
-  if (d.length > UDP_FIELD.checksum + 1) d[UDP_FIELD.checksum + 1] = 0;
-  const c = ~onesComplementSum(d, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, datagram.length)) & 0xffff;
+  const c = ~onesComplementSumSkipping(datagram, UDP_FIELD.checksum, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, datagram.length)) & 0xffff;
   return c === 0 ? 0xffff : c;
 }
 
