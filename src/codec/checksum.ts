@@ -85,6 +85,11 @@ export function onesComplementSum(bytes: Uint8Array, initial = 0): number {
   return fold(validInitial(initial) + sumRange(bytes, 0, bytes.length));
 }
 
+/** onesComplementSum of the first `length` bytes of `bytes` (a header inside a packet), without a view. */
+export function onesComplementSumOf(bytes: Uint8Array, length: number, initial = 0): number {
+  return fold(validInitial(initial) + sumRange(bytes, 0, Math.max(0, Math.min(length, bytes.length))));
+}
+
 /**
  * onesComplementSum of `bytes` with the 16-bit field at the even offset `at` taken as zero
  * (bytes past the end are not there to skip): what a header's checksum is computed over.

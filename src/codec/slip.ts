@@ -8,9 +8,11 @@
 // the limit is a too-large error and is dropped. After either error the decoder discards
 // bytes up to the next END and starts afresh after it. If the byte after ESC is itself END,
 // that END is the resynchronisation point.
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result, StackError } from '../util/result.ts';
 import { seedProfile } from '../spec/profile.ts';
+import { copyOf } from './fields.ts';
 
 export const SLIP_END = 0xc0;
 export const SLIP_ESC = 0xdb;
@@ -82,7 +84,7 @@ export function slipEncode(datagram: Uint8Array, limit: number = seedLimit()): R
   if (size > limit) return err('too-large', where, `encoding of ${size} bytes exceeds the ${limit}-byte SLIP buffer`);
   // The size is known first, so there is exactly one output allocation.
   const n = datagram.length;
-  const out = new Uint8Array(size);
+  const out = allocBytes(size);
   out[0] = SLIP_END;
   out[size - 1] = SLIP_END;
   if (size === n + 2) {
@@ -196,7 +198,7 @@ export class SlipDecoder {
       return;
     }
     if (b === SLIP_END) {
-      if (this.#len > 0) events.push({ frame: this.#buf.slice(0, this.#len) });
+      if (this.#len > 0) events.push({ frame: copyOf(this.#buf, 0, this.#len) });
       this.#len = 0;
     } else if (b === SLIP_ESC) {
       this.#escaped = true;

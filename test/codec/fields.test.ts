@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { copyOf } from '../../src/codec/fields.ts';
+import { allocBytes } from '../../src/util/alloc.ts';
 import { parseEthernet } from '../../src/codec/ethernet.ts';
 import { parseUdp } from '../../src/codec/udp.ts';
 import { hx, unwrap } from './helpers.ts';
@@ -38,5 +39,39 @@ describe('copyOf', () => {
     const u = unwrap(parseUdp(d));
     d.fill(0);
     expect(Array.from(u.payload)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('parse { view: true }', () => {
+  it('returns views of the parsed bytes: nothing copied, changes show through', () => {
+    const frame = hx('ffffffffffff525400123456080045000014' + 'ab'.repeat(40));
+    const e = unwrap(parseEthernet(frame, { view: true }));
+    expect(e.payload.buffer).toBe(frame.buffer);
+    expect(e.payload.byteOffset).toBe(frame.byteOffset + 14);
+    frame[14] = 0x46;
+    expect(e.payload[0]).toBe(0x46);
+    const copied = unwrap(parseEthernet(frame));
+    expect(copied.payload.buffer).not.toBe(frame.buffer);
+  });
+
+  it('views of a Buffer are plain Uint8Arrays', () => {
+    const e = unwrap(parseEthernet(Buffer.from(hx('ffffffffffff5254001234560800' + '00'.repeat(46))), { view: true }));
+    expect(Object.getPrototypeOf(e.payload)).toBe(Uint8Array.prototype);
+  });
+});
+
+describe('allocBytes', () => {
+  it('hands out zeroed, disjoint, 8-aligned arrays of every size', () => {
+    const got = [1, 63, 64, 65, 100, 1514, 4096, 4097, 70_000].flatMap((n) => [allocBytes(n), allocBytes(n)]);
+    for (const a of got) {
+      expect(a.every((x) => x === 0)).toBe(true);
+      if (a.length > 64) expect(a.byteOffset % 8).toBe(0);
+      a.fill(0x5a);
+    }
+    // Filling each one left every other intact: no two share a byte.
+    for (const a of got) expect(a.every((x) => x === 0x5a)).toBe(true);
+    const sameSlab = got.filter((a) => a.buffer === got[6]!.buffer);
+    const spans = sameSlab.map((a) => [a.byteOffset, a.byteOffset + a.length] as const).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
   });
 });
