@@ -9,6 +9,7 @@
 //     same load; their ratio is taken on the medians;
 //   - every result goes into a sink the JIT cannot prove dead.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export type Basis = 'cpu' | 'wall';
 
@@ -73,6 +74,25 @@ function stats(rates: number[]): Stats {
   return { median, best: s[s.length - 1]!, spread: median > 0 ? (s[s.length - 1]! - s[0]!) / median : 0 };
 }
 
+/**
+ * CPU time (ms) a child process has used so far, from /proc (Linux; clock ticks of 10 ms, so
+ * only samples of a second or more are meaningful). Undefined where /proc is not there.
+ */
+export function childCpuMs(pid: number | undefined): (() => number) | undefined {
+  if (pid === undefined) return undefined;
+  const read = (): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz ticks
+  };
+  try {
+    read();
+    return read;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A synchronous unit of work: one call is one operation. */
 export type Op = () => unknown;
 /** An asynchronous unit (a whole pass over scenarios, say): one call is one operation. */
@@ -117,7 +137,8 @@ function syncSampler(fn: Op, o: MeasureOptions): Sampler {
   };
 }
 
-function asyncSampler(fn: AsyncOp, o: MeasureOptions): Sampler {
+function asyncSampler(fn: AsyncOp, o: MeasureOptions, extraCpuMs?: () => number): Sampler {
+  const cpuNow = extraCpuMs ? () => cpuMs() + extraCpuMs() : cpuMs;
   return {
     async warm() {
       const deadline = performance.now() + o.warmupMaxMs;
@@ -133,24 +154,27 @@ function asyncSampler(fn: AsyncOp, o: MeasureOptions): Sampler {
     async sample() {
       let n = 0;
       const w0 = performance.now();
-      const c0 = cpuMs();
+      const c0 = cpuNow();
       let wall = 0;
       while (wall < o.sampleMs) {
         sink(await fn());
         n++;
         wall = performance.now() - w0;
       }
-      return { n, wallMs: wall, cpuMs: cpuMs() - c0 };
+      return { n, wallMs: wall, cpuMs: cpuNow() - c0 };
     },
   };
 }
 
 /**
- * Measures every function given, sampling them in turn, `o.samples` samples each. `scale`
- * turns operations into the unit reported (bytes per op for MB/s, scenarios per pass…).
+ * Measures every function given, sampling them in turn, `o.samples` samples each. CPU time
+ * is this process's, plus `extraCpuMs` when given.
  */
-export async function measureTogether(fns: Array<{ fn: Op; async?: false } | { fn: AsyncOp; async: true }>, o: MeasureOptions): Promise<Rate[]> {
-  const samplers = fns.map((f) => (f.async ? asyncSampler(f.fn, o) : syncSampler(f.fn, o)));
+export async function measureTogether(
+  fns: Array<{ fn: Op; async?: false } | { fn: AsyncOp; async: true; /** CPU of other processes doing the work (a served child) */ extraCpuMs?: () => number }>,
+  o: MeasureOptions,
+): Promise<Rate[]> {
+  const samplers = fns.map((f) => (f.async ? asyncSampler(f.fn, o, f.extraCpuMs) : syncSampler(f.fn, o)));
   for (const s of samplers) await s.warm();
   const wall: number[][] = samplers.map(() => []);
   const cpu: number[][] = samplers.map(() => []);

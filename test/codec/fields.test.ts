@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { copyOf } from '../../src/codec/fields.ts';
 import { allocBytes } from '../../src/util/alloc.ts';
+import { fromHex } from '../../src/util/bytes.ts';
 import { parseEthernet } from '../../src/codec/ethernet.ts';
 import { parseUdp } from '../../src/codec/udp.ts';
 import { hx, unwrap } from './helpers.ts';
@@ -73,5 +74,15 @@ describe('allocBytes', () => {
     const sameSlab = got.filter((a) => a.buffer === got[6]!.buffer);
     const spans = sameSlab.map((a) => [a.byteOffset, a.byteOffset + a.length] as const).sort((x, y) => x[0] - y[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+});
+
+describe('fromHex', () => {
+  it('decodes clean hex on the fast path, separators on the slow one, and refuses the rest', () => {
+    expect(Array.from(fromHex('00ABcdef')!)).toEqual([0x00, 0xab, 0xcd, 0xef]);
+    expect(Array.from(fromHex('ab cd:EF\n01')!)).toEqual([0xab, 0xcd, 0xef, 0x01]);
+    expect(fromHex('')!.length).toBe(0);
+    for (const bad of ['abc', 'zz', '0g', 'ab c', 'ab:cd:e']) expect(fromHex(bad), bad).toBeUndefined();
+    expect(Object.getPrototypeOf(fromHex('ab'))).toBe(Uint8Array.prototype);
   });
 });
