@@ -15,7 +15,7 @@ import { startProcessImplementation } from '../src/iut/process/adapter.ts';
 import { contextFor, runProperty } from '../src/runner/run.ts';
 import { prefetchFor } from '../src/runner/prefetch.ts';
 import { rootDir } from '../src/spec/paths.ts';
-import { anchored, childCpuMs, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions } from './harness.ts';
+import { anchored, childCpuMs, informative, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions } from './harness.ts';
 
 /** Scenarios of one layer as a run generates them (deterministic seed). */
 export function layerScenarios(layer: Layer, perProperty = 20): Scenario[] {
@@ -30,12 +30,6 @@ export function layerScenarios(layer: Layer, perProperty = 20): Scenario[] {
 
 /** The goal of the issue: small scenarios (codec, SLIP) batched out of process at ≥ 50% of in process. */
 const BATCH_GOAL_LAYERS: Layer[] = ['codec', 'slip'];
-
-/** A ratio shown without a goal. */
-const informative = (r: BenchRow): BenchRow => {
-  const { goal: _g, met: _m, ...rest } = r;
-  return rest;
-};
 
 type Batcher = Implementation & { executeBatch?(s: Scenario[]): Promise<unknown> };
 
@@ -86,11 +80,10 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       const goal = BATCH_GOAL_LAYERS.includes(layer) ? 0.5 : 0; // other layers: informative ratio
       rows.push(inRow);
       const singleRow = rateRow('adapter', `${layer}: out of process (r2net serve), one request per scenario`, 'scenarios/s', single!, n, basis);
-      rows.push(informative(anchored(singleRow, anchor, 0)));
+      rows.push(informative(singleRow, anchor));
       if (canBatch) {
         const row = rateRow('adapter', `${layer}: out of process (r2net serve), executeBatch`, 'scenarios/s', rest.shift()!, n, basis);
-        const a = anchored(row, anchor, goal);
-        rows.push(goal ? a : informative(a));
+        rows.push(goal ? anchored(row, anchor, goal) : informative(row, anchor));
       }
       if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
 
@@ -105,8 +98,8 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       const sIn = rateRow('adapter', `${layer} suite: properties in process (${runs} runs per pass)`, 'runs/s', suite[0]!, runs, basis);
       const sAnchor = { name: 'the same properties in process', value: sIn.value, basis };
       rows.push(sIn);
-      rows.push(informative(anchored(rateRow('adapter', `${layer} suite: out of process, one request per run`, 'runs/s', suite[1]!, runs, basis), sAnchor, 0)));
-      if (canBatch) rows.push(informative(anchored(rateRow('adapter', `${layer} suite: out of process, prefetched in batches`, 'runs/s', suite[2]!, runs, basis), sAnchor, 0)));
+      rows.push(informative(rateRow('adapter', `${layer} suite: out of process, one request per run`, 'runs/s', suite[1]!, runs, basis), sAnchor));
+      if (canBatch) rows.push(informative(rateRow('adapter', `${layer} suite: out of process, prefetched in batches`, 'runs/s', suite[2]!, runs, basis), sAnchor));
     }
   } finally {
     await served.close();

@@ -206,6 +206,11 @@ export function anchored(row: BenchRow, anchor: { name: string; value: number; b
   return { ...row, anchor: { ...anchor, unit: row.unit }, ratio, goal, met: ratio >= goal };
 }
 
+/** A ratio against an anchor, shown without a goal. */
+export function informative(row: BenchRow, anchor: { name: string; value: number; basis: Basis }): BenchRow {
+  return { ...row, anchor: { ...anchor, unit: row.unit }, ratio: row.value / anchor.value };
+}
+
 export function skippedAnchor(row: BenchRow, name: string, why: string, goal: number): BenchRow {
   return { ...row, anchor: { name, skipped: why }, goal };
 }

@@ -37,8 +37,12 @@ export const u8Check = (v: unknown, name: string): Check => (isU8(v) ? undefined
 export const u16Check = (v: unknown, name: string): Check => (isU16(v) ? undefined : `${name} must be an integer in 0..0xffff`);
 export const u32Check = (v: unknown, name: string): Check => (isU32(v) ? undefined : `${name} must be an integer in 0..0xffffffff`);
 
+/** Zero bytes: a view of nothing shows nothing, so empty fields (no options) share this one. */
+const NO_BYTES = new Uint8Array(0);
+
 /** bytes[start, end) as a plain Uint8Array view of the same memory (also for a Buffer). */
-export const viewOf = (b: Uint8Array, start: number, end: number): Uint8Array => new Uint8Array(b.buffer, b.byteOffset + start, end - start);
+export const viewOf = (b: Uint8Array, start: number, end: number): Uint8Array =>
+  end > start ? new Uint8Array(b.buffer, b.byteOffset + start, end - start) : NO_BYTES;
 
 /**
  * Options of the parsers. `view: true` returns the byte fields (addresses, options, payload)

@@ -86,6 +86,9 @@ let seedDefaults: Ipv4Defaults | undefined;
 /** The seed profile's defaults, computed once (createIpv4Packet's default argument). */
 const seedIpv4Defaults = (): Ipv4Defaults => (seedDefaults ??= ipv4DefaultsFrom(seedProfile().defaults));
 
+/** Zero option bytes (length 0: nothing can be written into it, so one is shared). */
+const NO_BYTES = new Uint8Array(0);
+
 const versionOf = (versionIhl: number): number => versionIhl >>> 4;
 const ihlOf = (versionIhl: number): number => versionIhl & 0x0f;
 
@@ -121,22 +124,26 @@ export function createIpv4Packet(
   const total = IPV4_HEADER_LEN + opts.payload.length;
   if (total > IPV4_MAX_TOTAL_LEN)
     return err('too-large', where, `datagram of ${total} bytes exceeds the 16-bit total_length (${IPV4_MAX_TOTAL_LEN})`);
-  return emitIpv4({
-    header: {
-      versionIhl: defaults.versionIhl,
-      dscpEcn: 0,
-      totalLength: total,
-      identification: defaults.identification,
-      flagsFragment: defaults.flagsFragment,
-      ttl: defaults.ttl,
-      protocol: opts.protocol,
-      checksum: 0,
-      src: opts.src,
-      dst: opts.dst,
-    },
-    options: new Uint8Array(0),
-    payload: opts.payload,
-  }, { fillChecksum: true });
+  // Every field is checked above and consistent by construction: write it without emitIpv4's checks.
+  return ok(
+    writeIpv4(
+      {
+        versionIhl: defaults.versionIhl,
+        dscpEcn: 0,
+        totalLength: total,
+        identification: defaults.identification,
+        flagsFragment: defaults.flagsFragment,
+        ttl: defaults.ttl,
+        protocol: opts.protocol,
+        checksum: 0,
+        src: opts.src,
+        dst: opts.dst,
+      },
+      NO_BYTES,
+      opts.payload,
+      true,
+    ),
+  );
 }
 
 /**
@@ -171,6 +178,12 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
     h.totalLength === headerLen + p.payload.length ? undefined : `totalLength ${h.totalLength} is not ${headerLen} + ${p.payload.length}`,
   ]);
   if (consistency) return consistency;
+  return ok(writeIpv4(h, p.options, p.payload, opt.fillChecksum === true));
+}
+
+/** Writes a checked, consistent datagram; with `fillChecksum` the header checksum is computed. */
+function writeIpv4(h: Ipv4Header, options: Uint8Array, payload: Uint8Array, fillChecksum: boolean): Uint8Array {
+  const headerLen = IPV4_HEADER_LEN + options.length;
   const out = allocBytes(h.totalLength);
   out[IPV4_FIELD.versionIhl] = h.versionIhl;
   out[IPV4_FIELD.dscpEcn] = h.dscpEcn;
@@ -179,13 +192,13 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
   writeU16BE(out, IPV4_FIELD.flagsFragment, h.flagsFragment);
   out[IPV4_FIELD.ttl] = h.ttl;
   out[IPV4_FIELD.protocol] = h.protocol;
-  writeU16BE(out, IPV4_FIELD.checksum, h.checksum);
   putBytes(out, h.src, IPV4_FIELD.src);
   putBytes(out, h.dst, IPV4_FIELD.dst);
-  putBytes(out, p.options, IPV4_FIELD.options);
-  putBytes(out, p.payload, headerLen);
-  if (opt.fillChecksum) writeU16BE(out, IPV4_FIELD.checksum, ipv4Checksum(out.subarray(0, headerLen)));
-  return ok(out);
+  putBytes(out, options, IPV4_FIELD.options);
+  putBytes(out, payload, headerLen);
+  // The checksum field is still zero here, so the header sums as the checksum wants it.
+  writeU16BE(out, IPV4_FIELD.checksum, fillChecksum ? ~onesComplementSumOf(out, headerLen) & 0xffff : h.checksum);
+  return out;
 }
 
 /**

@@ -99,7 +99,8 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
     u16Check(h.urgent, 'urgent'),
     bytesCheck(s.options, 'options'),
     bytesCheck(s.payload, 'payload'),
-    ...(fill ? [ipCheck(fill.srcIp, 'srcIp'), ipCheck(fill.dstIp, 'dstIp')] : []),
+    fill ? ipCheck(fill.srcIp, 'srcIp') : undefined,
+    fill ? ipCheck(fill.dstIp, 'dstIp') : undefined,
   ]);
   if (bad) return bad;
   const headerLen = h.dataOffset * 4;
@@ -125,6 +126,8 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
 }
 
 let seedWindow: number | undefined;
+/** Zero option bytes (length 0: nothing can be written into it, so one is shared). */
+const NO_OPTIONS = new Uint8Array(0);
 
 /**
  * Builds a segment: 20-byte header, data offset 5, urgent 0, window defaulting to the
@@ -154,7 +157,7 @@ export function createTcpSegment(opts: {
         checksum: 0,
         urgent: 0,
       },
-      options: new Uint8Array(0),
+      options: NO_OPTIONS,
       payload: opts.payload,
     },
     { srcIp: opts.srcIp, dstIp: opts.dstIp },
