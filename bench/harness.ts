@@ -1,8 +1,8 @@
 // Benchmark harness. Wall-clock and CPU timing belong here only — never in tests or the model.
 //
 // How a figure is measured (the machines are shared, so one number from one window means little):
-//   - warm-up: batches run until two consecutive ones agree within 10% (the JIT has settled),
-//     bounded by `warmupMaxMs`;
+//   - warm-up: at least `warmupMinMs`, then until two consecutive 50 ms windows agree within 5%
+//     (the JIT has settled), bounded by `warmupMaxMs`;
 //   - samples: at least `samples` (default 5) of at least `sampleMs` (default 1 s) each, timed both
 //     by the wall clock and by this process's CPU time (process.cpuUsage, user + system);
 //   - a subject and its anchor are sampled in turn (subject, anchor, subject, …), so both see the
@@ -49,10 +49,11 @@ export interface BenchRow {
 export interface MeasureOptions {
   samples: number;
   sampleMs: number;
+  warmupMinMs: number;
   warmupMaxMs: number;
 }
 
-export const defaultOptions: MeasureOptions = { samples: 5, sampleMs: 1000, warmupMaxMs: 3000 };
+export const defaultOptions: MeasureOptions = { samples: 5, sampleMs: 1000, warmupMinMs: 300, warmupMaxMs: 3000 };
 
 /** Results land here; reading it at the end keeps every measured call observable. */
 let sinkValue: unknown;
@@ -98,6 +99,25 @@ export type Op = () => unknown;
 /** An asynchronous unit (a whole pass over scenarios, say): one call is one operation. */
 export type AsyncOp = () => Promise<unknown>;
 
+/** Warm-up is measured in windows of this length; it ends when two in a row agree within 5%. */
+const WARMUP_WINDOW_MS = 50;
+
+/**
+ * Runs `window` (one warm-up window, returning its rate) for at least `warmupMinMs`, so the JIT
+ * has optimised the code (an interpreter's rate is steady too), then until two consecutive
+ * windows agree within 5%, or `warmupMaxMs` has passed.
+ */
+async function warmUp(o: MeasureOptions, window: () => Promise<number>): Promise<void> {
+  const start = performance.now();
+  let last = Infinity;
+  for (;;) {
+    const rate = await window();
+    const elapsed = performance.now() - start;
+    if (elapsed >= o.warmupMaxMs || (elapsed >= o.warmupMinMs && Math.abs(rate - last) / rate < 0.05)) return;
+    last = rate;
+  }
+}
+
 interface Sampler {
   warm(): Promise<void>;
   sample(): Promise<{ n: number; wallMs: number; cpuMs: number }>;
@@ -113,14 +133,16 @@ function syncSampler(fn: Op, o: MeasureOptions): Sampler {
   };
   return {
     async warm() {
-      const deadline = performance.now() + o.warmupMaxMs;
       while (runBatch() < 5 && batch < 1 << 24) batch *= 2;
-      let last = Infinity;
-      while (performance.now() < deadline) {
-        const ms = runBatch();
-        if (Math.abs(ms - last) / ms < 0.1) break;
-        last = ms;
-      }
+      await warmUp(o, async () => {
+        const t = performance.now();
+        let n = 0;
+        while (performance.now() - t < WARMUP_WINDOW_MS) {
+          runBatch();
+          n += batch;
+        }
+        return n / (performance.now() - t);
+      });
     },
     async sample() {
       let n = 0;
@@ -141,15 +163,15 @@ function asyncSampler(fn: AsyncOp, o: MeasureOptions, extraCpuMs?: () => number)
   const cpuNow = extraCpuMs ? () => cpuMs() + extraCpuMs() : cpuMs;
   return {
     async warm() {
-      const deadline = performance.now() + o.warmupMaxMs;
-      let last = Infinity;
-      while (performance.now() < deadline) {
+      await warmUp(o, async () => {
         const t = performance.now();
-        sink(await fn());
-        const ms = performance.now() - t;
-        if (Math.abs(ms - last) / ms < 0.1) break;
-        last = ms;
-      }
+        let n = 0;
+        while (performance.now() - t < WARMUP_WINDOW_MS) {
+          sink(await fn());
+          n++;
+        }
+        return n / (performance.now() - t);
+      });
     },
     async sample() {
       let n = 0;
