@@ -59,6 +59,8 @@ export const takerFor = (opts: ParseOptions | undefined): ((b: Uint8Array, start
 
 /** Up to this many bytes a copy loop beats setting from a view (no view object to allocate). */
 const COPY_LOOP_MAX = 16;
+/** V8 keeps typed arrays up to this size on its heap (no backing store to allocate). */
+const ON_HEAP_MAX = 64;
 
 /** Writes `src` into `out` at `at`: a loop for short fields, TypedArray#set (memcpy) beyond. */
 export function putBytes(out: Uint8Array, src: Uint8Array, at: number): void {
@@ -75,6 +77,9 @@ export function putBytes(out: Uint8Array, src: Uint8Array, at: number): void {
 export function copyOf(b: Uint8Array, start = 0, end = b.length): Uint8Array {
   const from = Math.max(0, Math.min(start, b.length));
   const n = Math.max(0, Math.min(end, b.length) - from);
+  // A plain Uint8Array's own slice is a true copy, and the fastest one for small arrays (no
+  // view object); Buffers and other subclasses take the explicit path.
+  if (n > COPY_LOOP_MAX && n <= ON_HEAP_MAX && Object.getPrototypeOf(b) === Uint8Array.prototype) return b.slice(from, from + n);
   const out = allocBytes(n);
   if (n <= COPY_LOOP_MAX) for (let i = 0; i < n; i++) out[i] = b[from + i]!;
   else out.set(new Uint8Array(b.buffer, b.byteOffset + from, n));

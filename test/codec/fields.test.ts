@@ -86,3 +86,17 @@ describe('fromHex', () => {
     expect(Object.getPrototypeOf(fromHex('ab'))).toBe(Uint8Array.prototype);
   });
 });
+
+describe('copyOf sizes', () => {
+  it('copies at every size class (loop, slice, slab, own buffer), from plain arrays and Buffers', () => {
+    for (const n of [0, 5, 16, 17, 40, 64, 65, 1500, 5000]) {
+      for (const src of [Uint8Array.from({ length: n + 3 }, (_, i) => i & 0xff), Buffer.from(Uint8Array.from({ length: n + 3 }, (_, i) => i & 0xff))]) {
+        const c = copyOf(src, 3);
+        expect(c.length).toBe(n);
+        expect(Array.from(c)).toEqual(Array.from(src.subarray(3)));
+        src.fill(0xee);
+        expect(c.every((x, i) => x === ((i + 3) & 0xff))).toBe(true);
+      }
+    }
+  });
+});
