@@ -1,7 +1,10 @@
 // Scenarios per second in process versus out of process, per layer the reference implements:
-// the price of the process boundary (one JSON round trip per scenario). The scenarios are
-// those the property definitions generate, each property weighted by its runsFactor, so the
-// mix is the one a real run sends; whatever layers src/iut/layers declares are measured.
+// the price of the process boundary. The scenarios are those the property definitions
+// generate, each property weighted by its runsFactor, so the mix is the one a real run sends.
+// Out of process is measured one request per scenario (protocol v1) and, when the served
+// implementation advertises it, with executeBatch requests. Rates are per CPU second of both
+// processes (this one's plus the served child's, read from /proc), so the ratio is the cost
+// of the boundary whatever else the machine runs; per wall second where /proc is missing.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -9,10 +12,11 @@ import { allProperties } from '../properties/index.ts';
 import type { Implementation, Layer, Scenario } from '../src/iut/contract.ts';
 import { createReference } from '../src/iut/reference.ts';
 import { startProcessImplementation } from '../src/iut/process/adapter.ts';
+import { contextFor, runProperty } from '../src/runner/run.ts';
+import { prefetchFor } from '../src/runner/prefetch.ts';
 import { startWorkerImplementation } from '../src/iut/worker/adapter.ts';
-import { contextFor } from '../src/runner/run.ts';
 import { rootDir } from '../src/spec/paths.ts';
-import { measureAsync, type BenchRow } from './harness.ts';
+import { anchored, childCpuMs, informative, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions } from './harness.ts';
 
 /** Scenarios of one layer as a run generates them (deterministic seed). */
 export function layerScenarios(layer: Layer, perProperty = 20): Scenario[] {
@@ -25,44 +29,88 @@ export function layerScenarios(layer: Layer, perProperty = 20): Scenario[] {
   return out;
 }
 
-/** One measured unit is a whole pass over the scenarios (their costs differ a lot: 4 KiB SLIP
- * frames, 64 KiB transport messages), so every sample sees the same mix. */
-async function rate(impl: Implementation, scenarios: Scenario[]): Promise<{ value: number; spread: number }> {
-  const m = await measureAsync(async () => {
-    for (const s of scenarios) await impl.execute(s);
-  }, { minMs: 500, samples: 5 });
-  return { value: m.opsPerSec * scenarios.length, spread: m.spread };
-}
+/** The goal of the issue: small scenarios (codec, SLIP) batched out of process at ≥ 50% of in process. */
+const BATCH_GOAL_LAYERS: Layer[] = ['codec', 'slip'];
 
-export async function adapterBench(): Promise<BenchRow[]> {
+type Batcher = Implementation & { executeBatch?(s: Scenario[]): Promise<unknown> };
+
+/** One operation is a whole pass over the scenarios (their costs differ a lot), so every sample sees the same mix. */
+const pass = (impl: Implementation, scenarios: Scenario[]): AsyncOp => async () => {
+  for (const s of scenarios) await impl.execute(s);
+};
+const batchedPass = (impl: Batcher, scenarios: Scenario[]): AsyncOp => async () => impl.executeBatch!(scenarios);
+
+/** Runs per property in the suite rows: the same for every implementation, so ratios compare like with like. */
+const SUITE_RUNS = 20;
+/** One operation: every property of `layer` run as `r2net run` runs it (fast-check, checks, shrinking). */
+const suitePass = (impl: Implementation, layer: Layer, prefetch: boolean): AsyncOp => {
+  const ctx = contextFor(impl);
+  const defs = allProperties.filter((d) => d.layer === layer);
+  const opts = { seed: 42, runs: SUITE_RUNS };
+  return async () => {
+    for (const def of defs) await runProperty(def, prefetch ? prefetchFor(impl, def, ctx, opts) : impl, ctx, opts);
+  };
+};
+const suiteRuns = (layer: Layer): number => allProperties.filter((d) => d.layer === layer).reduce((n, d) => n + Math.max(1, Math.round(SUITE_RUNS * (d.runsFactor ?? 1))), 0);
+
+export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
   const reference = createReference();
   const served = await startProcessImplementation([process.execPath, join(rootDir, 'bin/r2net.js'), 'serve', '--quiet']);
-  const module = join(rootDir, 'bench/reference-module.ts');
-  const worker = await startWorkerImplementation({ spec: module, path: module }, { timeoutMs: 60_000 });
   const hasPython = spawnSync('python3', ['--version']).status === 0;
   const python = hasPython ? await startProcessImplementation(['python3', join(rootDir, 'examples/python/r2net_impl.py')]) : undefined;
+  // The reference loaded as a module (--impl FILE): it runs in a worker thread (its CPU counts in this process's).
+  const module = join(rootDir, 'bench/reference-module.ts');
+  const worker = await startWorkerImplementation({ spec: module, path: module }, { timeoutMs: 60_000 });
   const rows: BenchRow[] = [];
+  const servedCpu = childCpuMs(served.pid);
+  const pythonCpu = python ? childCpuMs(python.pid) : undefined;
+  // Rates per CPU second where the children's CPU time can be read (Linux), else per wall second.
+  const basis: Basis = servedCpu && (!python || pythonCpu) ? 'cpu' : 'wall';
+  const out = (fn: AsyncOp, cpu = servedCpu) => ({ fn, async: true as const, ...(cpu ? { extraCpuMs: cpu } : {}) });
   try {
     for (const layer of reference.statement.layers) {
       const scenarios = layerScenarios(layer);
       if (scenarios.length === 0) continue; // a layer the reference runs but no property checks yet
-      const ops = scenarios.reduce((n, s) => n + s.ops.length, 0) / scenarios.length;
-      const inProc = await rate(reference, scenarios);
-      const outProc = await rate(served, scenarios);
-      const what = `${layer} scenarios (${scenarios.length} from its properties, ${ops.toFixed(1)} ops avg)`;
-      rows.push({ group: 'adapter', name: `${what}, in process`, unit: 'scenarios/s', ...inProc });
-      rows.push({ group: 'adapter', name: `${layer}: reference out of process (r2net serve)`, unit: 'scenarios/s', ...outProc, note: `${(inProc.value / outProc.value).toFixed(1)}x slower than in process` });
-      const inWorker = await rate(worker, scenarios);
-      rows.push({ group: 'adapter', name: `${layer}: reference as a module (--impl FILE: worker thread)`, unit: 'scenarios/s', ...inWorker, note: `${(inProc.value / inWorker.value).toFixed(1)}x slower than in process` });
-      if (python?.statement.layers.includes(layer)) {
-        const py = await rate(python, scenarios);
-        rows.push({ group: 'adapter', name: `${layer}: Python example out of process`, unit: 'scenarios/s', ...py });
+      const n = scenarios.length;
+      const ops = scenarios.reduce((k, s) => k + s.ops.length, 0) / n;
+      const fns: Array<{ fn: AsyncOp; async: true; extraCpuMs?: () => number }> = [{ fn: pass(reference, scenarios), async: true }, out(pass(served, scenarios))];
+      const canBatch = typeof (served as Batcher).executeBatch === 'function';
+      if (canBatch) fns.push(out(batchedPass(served, scenarios)));
+      const usePython = python?.statement.layers.includes(layer);
+      if (usePython) fns.push(out(pass(python!, scenarios), pythonCpu));
+      fns.push({ fn: pass(worker, scenarios), async: true });
+      const [inProc, single, ...rest] = await measureTogether(fns, o);
+      const inRow = rateRow('adapter', `${layer}: in process (${n} scenarios from its properties, ${ops.toFixed(1)} ops avg)`, 'scenarios/s', inProc!, n, basis);
+      const anchor = { name: 'the same scenarios in process', value: inRow.value, basis };
+      const goal = BATCH_GOAL_LAYERS.includes(layer) ? 0.5 : 0; // other layers: informative ratio
+      rows.push(inRow);
+      const singleRow = rateRow('adapter', `${layer}: out of process (r2net serve), one request per scenario`, 'scenarios/s', single!, n, basis);
+      rows.push(informative(singleRow, anchor));
+      if (canBatch) {
+        const row = rateRow('adapter', `${layer}: out of process (r2net serve), executeBatch`, 'scenarios/s', rest.shift()!, n, basis);
+        rows.push(goal ? anchored(row, anchor, goal) : informative(row, anchor));
       }
+      if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
+      rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
+
+      // The suite itself: the layer's properties run as r2net run runs them (runs per second,
+      // shrinking of hazards included), in process, out of process, and out of process with
+      // the runner's batched prefetch (src/runner/prefetch.ts).
+      const runs = suiteRuns(layer);
+      const suite = await measureTogether(
+        [{ fn: suitePass(reference, layer, false), async: true }, out(suitePass(served, layer, false)), ...(canBatch ? [out(suitePass(served, layer, true))] : [])],
+        o,
+      );
+      const sIn = rateRow('adapter', `${layer} suite: properties in process (${runs} runs per pass)`, 'runs/s', suite[0]!, runs, basis);
+      const sAnchor = { name: 'the same properties in process', value: sIn.value, basis };
+      rows.push(sIn);
+      rows.push(informative(rateRow('adapter', `${layer} suite: out of process, one request per run`, 'runs/s', suite[1]!, runs, basis), sAnchor));
+      if (canBatch) rows.push(informative(rateRow('adapter', `${layer} suite: out of process, prefetched in batches`, 'runs/s', suite[2]!, runs, basis), sAnchor));
     }
   } finally {
     await served.close();
-    await worker.close();
     await python?.close();
+    await worker.close();
   }
   return rows;
 }

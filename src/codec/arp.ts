@@ -4,7 +4,7 @@ import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
-import { IPV4_ADDR_LEN, MAC_LEN, copyOf, firstFailure, ipCheck, macCheck, u16Check } from './fields.ts';
+import { IPV4_ADDR_LEN, MAC_LEN, copyOf, firstFailure, ipCheck, macCheck, u16Check, putBytes } from './fields.ts';
 
 export const ARP_PACKET_LEN = 28;
 export const ARP_OP_REQUEST = 1;
@@ -48,10 +48,10 @@ export function emitArp(p: ArpPacket): Result<Uint8Array> {
   out[ARP_FIELD.hlen] = MAC_LEN;
   out[ARP_FIELD.plen] = IPV4_ADDR_LEN;
   writeU16BE(out, ARP_FIELD.op, p.op);
-  out.set(p.senderMac, ARP_FIELD.senderMac);
-  out.set(p.senderIp, ARP_FIELD.senderIp);
-  out.set(p.targetMac, ARP_FIELD.targetMac);
-  out.set(p.targetIp, ARP_FIELD.targetIp);
+  putBytes(out, p.senderMac, ARP_FIELD.senderMac);
+  putBytes(out, p.senderIp, ARP_FIELD.senderIp);
+  putBytes(out, p.targetMac, ARP_FIELD.targetMac);
+  putBytes(out, p.targetIp, ARP_FIELD.targetIp);
   return ok(out);
 }
 

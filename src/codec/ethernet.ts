@@ -2,10 +2,11 @@
 // The helper neither pads nor checks the 60/1514-byte frame bounds: padding to the minimum
 // frame is the NIC driver's job (rtl8139 send_frame) and the size bounds belong to the
 // driver and the syscall (spec-notes §3, §4, §6).
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
-import { bytesCheck, copyOf, firstFailure, macCheck, u16Check } from './fields.ts';
+import { bytesCheck, firstFailure, macCheck, takerFor, u16Check, type ParseOptions, putBytes } from './fields.ts';
 
 export const ETHERNET_HEADER_LEN = 14;
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -29,26 +30,28 @@ export function emitEthernet(f: EthernetFrame): Result<Uint8Array> {
     bytesCheck(f.payload, 'payload'),
   ]);
   if (bad) return bad;
-  const out = new Uint8Array(ETHERNET_HEADER_LEN + f.payload.length);
-  out.set(f.dst, ETHERNET_FIELD.dst);
-  out.set(f.src, ETHERNET_FIELD.src);
+  const out = allocBytes(ETHERNET_HEADER_LEN + f.payload.length);
+  putBytes(out, f.dst, ETHERNET_FIELD.dst);
+  putBytes(out, f.src, ETHERNET_FIELD.src);
   writeU16BE(out, ETHERNET_FIELD.etherType, f.etherType);
-  out.set(f.payload, ETHERNET_FIELD.payload);
+  putBytes(out, f.payload, ETHERNET_FIELD.payload);
   return ok(out);
 }
 
 /**
  * Splits a frame into header fields and payload. Any EtherType value is accepted and
  * reported as is (dispatch is the caller's business); the payload is every byte after the
- * header, including any padding the sender added. Returned arrays are copies.
+ * header, including any padding the sender added. Returned arrays are copies (views of
+ * `bytes` with `{ view: true }`).
  */
-export function parseEthernet(bytes: Uint8Array): Result<EthernetFrame> {
+export function parseEthernet(bytes: Uint8Array, opts?: ParseOptions): Result<EthernetFrame> {
   if (bytes.length < ETHERNET_HEADER_LEN)
     return err('truncated', 'ethernet.parse', `frame of ${bytes.length} bytes is shorter than the ${ETHERNET_HEADER_LEN}-byte header`);
+  const take = takerFor(opts);
   return ok({
-    dst: copyOf(bytes, ETHERNET_FIELD.dst, ETHERNET_FIELD.src),
-    src: copyOf(bytes, ETHERNET_FIELD.src, ETHERNET_FIELD.etherType),
+    dst: take(bytes, ETHERNET_FIELD.dst, ETHERNET_FIELD.src),
+    src: take(bytes, ETHERNET_FIELD.src, ETHERNET_FIELD.etherType),
     etherType: readU16BE(bytes, ETHERNET_FIELD.etherType),
-    payload: copyOf(bytes, ETHERNET_FIELD.payload),
+    payload: take(bytes, ETHERNET_FIELD.payload, bytes.length),
   });
 }

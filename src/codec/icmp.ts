@@ -1,10 +1,11 @@
 // ICMP echo (RFC 792): type, code, checksum, identifier, sequence (8 bytes), then data.
 // The checksum covers the whole ICMP message, header and data.
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
-import { internetChecksum, onesComplementSum } from './checksum.ts';
-import { bytesCheck, copyOf, firstFailure, u16Check, u8Check } from './fields.ts';
+import { onesComplementSum, onesComplementSumSkipping } from './checksum.ts';
+import { bytesCheck, copyOf, firstFailure, takerFor, u16Check, u8Check, type ParseOptions, putBytes } from './fields.ts';
 import { IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
 export const ICMP_ECHO_REQUEST = 8;
@@ -25,21 +26,18 @@ export interface IcmpEcho {
 
 /** Checksum of an ICMP message, its checksum field taken as zero. */
 export function icmpChecksum(message: Uint8Array): number {
-  const m = copyOf(message);
-  if (m.length > ICMP_FIELD.checksum) m[ICMP_FIELD.checksum] = 0;
-  if (m.length > ICMP_FIELD.checksum + 1) m[ICMP_FIELD.checksum + 1] = 0;
-  return internetChecksum(m);
+  return ~onesComplementSumSkipping(message, ICMP_FIELD.checksum) & 0xffff;
 }
 
 // Writes the fields of an already validated (or masked) message.
 function serialize(m: IcmpEcho): Uint8Array {
-  const out = new Uint8Array(ICMP_HEADER_LEN + m.payload.length);
+  const out = allocBytes(ICMP_HEADER_LEN + m.payload.length);
   out[ICMP_FIELD.type] = m.type & 0xff;
   out[ICMP_FIELD.code] = m.code & 0xff;
   writeU16BE(out, ICMP_FIELD.checksum, m.checksum & 0xffff);
   writeU16BE(out, ICMP_FIELD.identifier, m.identifier & 0xffff);
   writeU16BE(out, ICMP_FIELD.sequence, m.sequence & 0xffff);
-  out.set(m.payload, ICMP_FIELD.payload);
+  putBytes(out, m.payload, ICMP_FIELD.payload);
   return out;
 }
 
@@ -96,9 +94,10 @@ export function echoReplyFor(request: IcmpEcho): IcmpEcho {
  * Parses any ICMP message into the echo shape: bytes 4..7 are read as identifier and
  * sequence whatever the type. The payload is every byte after the 8-byte header (ICMP has
  * no length field; IPv4 has already cut the message at total_length). A wrong checksum is
- * reported as checksumOk = false, not rejected.
+ * reported as checksumOk = false, not rejected. The payload is a copy (a view of `bytes` with
+ * `{ view: true }`).
  */
-export function parseIcmp(bytes: Uint8Array): Result<IcmpEcho & { checksumOk: boolean }> {
+export function parseIcmp(bytes: Uint8Array, opts?: ParseOptions): Result<IcmpEcho & { checksumOk: boolean }> {
   if (bytes.length < ICMP_HEADER_LEN)
     return err('truncated', 'icmp.parse', `${bytes.length} bytes is shorter than the ${ICMP_HEADER_LEN}-byte header`);
   return ok({
@@ -107,7 +106,7 @@ export function parseIcmp(bytes: Uint8Array): Result<IcmpEcho & { checksumOk: bo
     checksum: readU16BE(bytes, ICMP_FIELD.checksum),
     identifier: readU16BE(bytes, ICMP_FIELD.identifier),
     sequence: readU16BE(bytes, ICMP_FIELD.sequence),
-    payload: copyOf(bytes, ICMP_FIELD.payload),
+    payload: takerFor(opts)(bytes, ICMP_FIELD.payload, bytes.length),
     checksumOk: onesComplementSum(bytes) === 0xffff,
   });
 }

@@ -3,13 +3,14 @@
 //
 //   0 ver/IHL | 1 DSCP/ECN | 2 total_length | 4 identification | 6 flags/fragment
 //   8 TTL | 9 protocol | 10 header checksum | 12 src | 16 dst | 20 options… | IHL*4 payload
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
 import { seedProfile } from '../spec/profile.ts';
 import type { Defaults } from '../spec/profile.ts';
-import { internetChecksum, onesComplementSum } from './checksum.ts';
-import { IPV4_ADDR_LEN, bytesCheck, copyOf, firstFailure, ipCheck, u16Check, u8Check } from './fields.ts';
+import { onesComplementSumOf, onesComplementSumSkipping } from './checksum.ts';
+import { IPV4_ADDR_LEN, bytesCheck, firstFailure, ipCheck, need, takerFor, u16Check, u8Check, type ParseOptions, putBytes } from './fields.ts';
 
 export const IPV4_HEADER_LEN = 20;
 /** Largest header IHL can express (15 words). */
@@ -81,15 +82,19 @@ export const ipv4DefaultsFrom = (d: Defaults): Ipv4Defaults => ({
   ttl: d.ipv4Ttl,
 });
 
+let seedDefaults: Ipv4Defaults | undefined;
+/** The seed profile's defaults, computed once (createIpv4Packet's default argument). */
+const seedIpv4Defaults = (): Ipv4Defaults => (seedDefaults ??= ipv4DefaultsFrom(seedProfile().defaults));
+
+/** Zero option bytes (length 0: nothing can be written into it, so one is shared). */
+const NO_BYTES = new Uint8Array(0);
+
 const versionOf = (versionIhl: number): number => versionIhl >>> 4;
 const ihlOf = (versionIhl: number): number => versionIhl & 0x0f;
 
 /** Header checksum of `header` (IHL*4 bytes, or just the 20), its checksum field taken as zero. */
 export function ipv4Checksum(header: Uint8Array): number {
-  const h = copyOf(header);
-  if (h.length > IPV4_FIELD.checksum) h[IPV4_FIELD.checksum] = 0;
-  if (h.length > IPV4_FIELD.checksum + 1) h[IPV4_FIELD.checksum + 1] = 0;
-  return internetChecksum(h);
+  return ~onesComplementSumSkipping(header, IPV4_FIELD.checksum) & 0xffff;
 }
 
 /**
@@ -98,7 +103,7 @@ export function ipv4Checksum(header: Uint8Array): number {
  */
 export function createIpv4Packet(
   opts: { src: Uint8Array; dst: Uint8Array; protocol: number; payload: Uint8Array },
-  defaults: Ipv4Defaults = ipv4DefaultsFrom(seedProfile().defaults),
+  defaults: Ipv4Defaults = seedIpv4Defaults(),
 ): Result<Uint8Array> {
   const where = 'ipv4.create';
   const bad = firstFailure(where, [
@@ -107,10 +112,10 @@ export function createIpv4Packet(
     u8Check(opts.protocol, 'protocol'),
     bytesCheck(opts.payload, 'payload'),
     u8Check(defaults.versionIhl, 'defaults.versionIhl'),
-    [
+    need(
       versionOf(defaults.versionIhl) === 4 && ihlOf(defaults.versionIhl) === 5,
       'defaults.versionIhl must be 0x45: this builder writes a 20-byte header without options',
-    ],
+    ),
     u16Check(defaults.identification, 'defaults.identification'),
     u16Check(defaults.flagsFragment, 'defaults.flagsFragment'),
     u8Check(defaults.ttl, 'defaults.ttl'),
@@ -119,22 +124,26 @@ export function createIpv4Packet(
   const total = IPV4_HEADER_LEN + opts.payload.length;
   if (total > IPV4_MAX_TOTAL_LEN)
     return err('too-large', where, `datagram of ${total} bytes exceeds the 16-bit total_length (${IPV4_MAX_TOTAL_LEN})`);
-  return emitIpv4({
-    header: {
-      versionIhl: defaults.versionIhl,
-      dscpEcn: 0,
-      totalLength: total,
-      identification: defaults.identification,
-      flagsFragment: defaults.flagsFragment,
-      ttl: defaults.ttl,
-      protocol: opts.protocol,
-      checksum: 0,
-      src: opts.src,
-      dst: opts.dst,
-    },
-    options: new Uint8Array(0),
-    payload: opts.payload,
-  }, { fillChecksum: true });
+  // Every field is checked above and consistent by construction: write it without emitIpv4's checks.
+  return ok(
+    writeIpv4(
+      {
+        versionIhl: defaults.versionIhl,
+        dscpEcn: 0,
+        totalLength: total,
+        identification: defaults.identification,
+        flagsFragment: defaults.flagsFragment,
+        ttl: defaults.ttl,
+        protocol: opts.protocol,
+        checksum: 0,
+        src: opts.src,
+        dst: opts.dst,
+      },
+      NO_BYTES,
+      opts.payload,
+      true,
+    ),
+  );
 }
 
 /**
@@ -163,13 +172,19 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
   if (bad) return bad;
   const headerLen = ihlOf(h.versionIhl) * 4;
   const consistency = firstFailure(where, [
-    [versionOf(h.versionIhl) === 4, `version ${versionOf(h.versionIhl)} is not 4`],
-    [p.options.length % 4 === 0 && p.options.length <= IPV4_MAX_HEADER_LEN - IPV4_HEADER_LEN, 'options must be a multiple of 4 bytes, at most 40'],
-    [headerLen === IPV4_HEADER_LEN + p.options.length, `IHL*4 = ${headerLen} does not match 20 + ${p.options.length} option bytes`],
-    [h.totalLength === headerLen + p.payload.length, `totalLength ${h.totalLength} is not ${headerLen} + ${p.payload.length}`],
+    versionOf(h.versionIhl) === 4 ? undefined : `version ${versionOf(h.versionIhl)} is not 4`,
+    need(p.options.length % 4 === 0 && p.options.length <= IPV4_MAX_HEADER_LEN - IPV4_HEADER_LEN, 'options must be a multiple of 4 bytes, at most 40'),
+    headerLen === IPV4_HEADER_LEN + p.options.length ? undefined : `IHL*4 = ${headerLen} does not match 20 + ${p.options.length} option bytes`,
+    h.totalLength === headerLen + p.payload.length ? undefined : `totalLength ${h.totalLength} is not ${headerLen} + ${p.payload.length}`,
   ]);
   if (consistency) return consistency;
-  const out = new Uint8Array(h.totalLength);
+  return ok(writeIpv4(h, p.options, p.payload, opt.fillChecksum === true));
+}
+
+/** Writes a checked, consistent datagram; with `fillChecksum` the header checksum is computed. */
+function writeIpv4(h: Ipv4Header, options: Uint8Array, payload: Uint8Array, fillChecksum: boolean): Uint8Array {
+  const headerLen = IPV4_HEADER_LEN + options.length;
+  const out = allocBytes(h.totalLength);
   out[IPV4_FIELD.versionIhl] = h.versionIhl;
   out[IPV4_FIELD.dscpEcn] = h.dscpEcn;
   writeU16BE(out, IPV4_FIELD.totalLength, h.totalLength);
@@ -177,13 +192,13 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
   writeU16BE(out, IPV4_FIELD.flagsFragment, h.flagsFragment);
   out[IPV4_FIELD.ttl] = h.ttl;
   out[IPV4_FIELD.protocol] = h.protocol;
-  writeU16BE(out, IPV4_FIELD.checksum, h.checksum);
-  out.set(h.src, IPV4_FIELD.src);
-  out.set(h.dst, IPV4_FIELD.dst);
-  out.set(p.options, IPV4_FIELD.options);
-  out.set(p.payload, headerLen);
-  if (opt.fillChecksum) writeU16BE(out, IPV4_FIELD.checksum, ipv4Checksum(out.subarray(0, headerLen)));
-  return ok(out);
+  putBytes(out, h.src, IPV4_FIELD.src);
+  putBytes(out, h.dst, IPV4_FIELD.dst);
+  putBytes(out, options, IPV4_FIELD.options);
+  putBytes(out, payload, headerLen);
+  // The checksum field is still zero here, so the header sums as the checksum wants it.
+  writeU16BE(out, IPV4_FIELD.checksum, fillChecksum ? ~onesComplementSumOf(out, headerLen) & 0xffff : h.checksum);
+  return out;
 }
 
 /**
@@ -193,9 +208,9 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
  *   fewer than total_length bytes → truncated.
  * Bytes after total_length (Ethernet padding) are ignored. A wrong header checksum is not an
  * error: it is reported as checksumOk = false and the caller decides (r2 drops, a sniffer
- * shows). Returned arrays are copies.
+ * shows). Returned arrays are copies (views of `bytes` with `{ view: true }`).
  */
-export function parseIpv4(bytes: Uint8Array): Result<ParsedIpv4> {
+export function parseIpv4(bytes: Uint8Array, opts?: ParseOptions): Result<ParsedIpv4> {
   const where = 'ipv4.parse';
   if (bytes.length < IPV4_HEADER_LEN)
     return err('truncated', where, `${bytes.length} bytes is shorter than the ${IPV4_HEADER_LEN}-byte header`);
@@ -212,6 +227,7 @@ export function parseIpv4(bytes: Uint8Array): Result<ParsedIpv4> {
     return err('malformed', where, `total_length ${totalLength} is smaller than the ${headerLen}-byte header`);
   if (bytes.length < totalLength)
     return err('truncated', where, `${bytes.length} bytes is shorter than total_length ${totalLength}`);
+  const take = takerFor(opts);
   return ok({
     header: {
       versionIhl,
@@ -222,11 +238,11 @@ export function parseIpv4(bytes: Uint8Array): Result<ParsedIpv4> {
       ttl: bytes[IPV4_FIELD.ttl] ?? 0,
       protocol: bytes[IPV4_FIELD.protocol] ?? 0,
       checksum: readU16BE(bytes, IPV4_FIELD.checksum),
-      src: copyOf(bytes, IPV4_FIELD.src, IPV4_FIELD.src + IPV4_ADDR_LEN),
-      dst: copyOf(bytes, IPV4_FIELD.dst, IPV4_FIELD.dst + IPV4_ADDR_LEN),
+      src: take(bytes, IPV4_FIELD.src, IPV4_FIELD.src + IPV4_ADDR_LEN),
+      dst: take(bytes, IPV4_FIELD.dst, IPV4_FIELD.dst + IPV4_ADDR_LEN),
     },
-    options: copyOf(bytes, IPV4_FIELD.options, headerLen),
-    payload: copyOf(bytes, headerLen, totalLength),
-    checksumOk: onesComplementSum(bytes.subarray(0, headerLen)) === 0xffff,
+    options: take(bytes, IPV4_FIELD.options, headerLen),
+    payload: take(bytes, headerLen, totalLength),
+    checksumOk: onesComplementSumOf(bytes, headerLen) === 0xffff,
   });
 }

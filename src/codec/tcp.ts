@@ -7,12 +7,13 @@
 //
 // Flags: `flags` is byte 13 (CWR ECE URG ACK PSH RST SYN FIN). The low nibble of byte 12
 // (reserved bits; NS/AE in later RFCs) is not represented: parse ignores it, emit writes 0.
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from '../util/bytes.ts';
 import { seedProfile } from '../spec/profile.ts';
-import { onesComplementSum, pseudoHeaderSum } from './checksum.ts';
-import { bytesCheck, copyOf, firstFailure, ipCheck, u16Check, u32Check, u8Check } from './fields.ts';
+import { onesComplementSum, onesComplementSumSkipping, pseudoHeaderSum } from './checksum.ts';
+import { bytesCheck, firstFailure, ipCheck, need, takerFor, u16Check, u32Check, u8Check, type ParseOptions, putBytes } from './fields.ts';
 import { IPPROTO_TCP, IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
 export const TCP_HEADER_LEN = 20;
@@ -61,10 +62,7 @@ export interface TcpSegment {
 
 /** Checksum of `segment` over the pseudo-header, the segment's checksum field taken as zero. */
 export function tcpChecksum(srcIp: Uint8Array, dstIp: Uint8Array, segment: Uint8Array): number {
-  const s = copyOf(segment);
-  if (s.length > TCP_FIELD.checksum) s[TCP_FIELD.checksum] = 0;
-  if (s.length > TCP_FIELD.checksum + 1) s[TCP_FIELD.checksum + 1] = 0;
-  return ~onesComplementSum(s, pseudoHeaderSum(srcIp, dstIp, IPPROTO_TCP, segment.length)) & 0xffff;
+  return ~onesComplementSumSkipping(segment, TCP_FIELD.checksum, pseudoHeaderSum(srcIp, dstIp, IPPROTO_TCP, segment.length)) & 0xffff;
 }
 
 /** True when pseudo-header + segment (checksum included) sums to 0xFFFF. */
@@ -94,14 +92,15 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
     u16Check(h.dstPort, 'dstPort'),
     u32Check(h.seq, 'seq'),
     u32Check(h.ack, 'ack'),
-    [Number.isInteger(h.dataOffset) && h.dataOffset >= 5 && h.dataOffset <= 15, 'dataOffset must be an integer in 5..15'],
+    need(Number.isInteger(h.dataOffset) && h.dataOffset >= 5 && h.dataOffset <= 15, 'dataOffset must be an integer in 5..15'),
     u8Check(h.flags, 'flags'),
     u16Check(h.window, 'window'),
     u16Check(h.checksum, 'checksum'),
     u16Check(h.urgent, 'urgent'),
     bytesCheck(s.options, 'options'),
     bytesCheck(s.payload, 'payload'),
-    ...(fill ? [ipCheck(fill.srcIp, 'srcIp'), ipCheck(fill.dstIp, 'dstIp')] : []),
+    fill ? ipCheck(fill.srcIp, 'srcIp') : undefined,
+    fill ? ipCheck(fill.dstIp, 'dstIp') : undefined,
   ]);
   if (bad) return bad;
   const headerLen = h.dataOffset * 4;
@@ -110,7 +109,7 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
   const len = headerLen + s.payload.length;
   if (len > IPV4_MAX_PAYLOAD)
     return err('too-large', where, `segment of ${len} bytes does not fit in an IPv4 datagram (max ${IPV4_MAX_PAYLOAD})`);
-  const out = new Uint8Array(len);
+  const out = allocBytes(len);
   writeU16BE(out, TCP_FIELD.srcPort, h.srcPort);
   writeU16BE(out, TCP_FIELD.dstPort, h.dstPort);
   writeU32BE(out, TCP_FIELD.seq, h.seq);
@@ -120,11 +119,15 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
   writeU16BE(out, TCP_FIELD.window, h.window);
   writeU16BE(out, TCP_FIELD.checksum, h.checksum);
   writeU16BE(out, TCP_FIELD.urgent, h.urgent);
-  out.set(s.options, TCP_FIELD.options);
-  out.set(s.payload, headerLen);
+  putBytes(out, s.options, TCP_FIELD.options);
+  putBytes(out, s.payload, headerLen);
   if (fill) writeU16BE(out, TCP_FIELD.checksum, tcpChecksum(fill.srcIp, fill.dstIp, out));
   return ok(out);
 }
+
+let seedWindow: number | undefined;
+/** Zero option bytes (length 0: nothing can be written into it, so one is shared). */
+const NO_OPTIONS = new Uint8Array(0);
 
 /**
  * Builds a segment: 20-byte header, data offset 5, urgent 0, window defaulting to the
@@ -150,11 +153,11 @@ export function createTcpSegment(opts: {
         ack: opts.ack,
         dataOffset: 5,
         flags: opts.flags,
-        window: opts.window ?? seedProfile().defaults.tcpWindow,
+        window: opts.window ?? (seedWindow ??= seedProfile().defaults.tcpWindow),
         checksum: 0,
         urgent: 0,
       },
-      options: new Uint8Array(0),
+      options: NO_OPTIONS,
       payload: opts.payload,
     },
     { srcIp: opts.srcIp, dstIp: opts.dstIp },
@@ -166,9 +169,10 @@ export function createTcpSegment(opts: {
  * Parses a segment: fewer than 20 bytes → truncated; data offset < 5 → malformed; data
  * offset beyond the buffer → truncated. The payload is every byte after dataOffset*4 (TCP
  * has no length field; IPv4 has already cut the segment at total_length). The checksum is
- * not checked here (it needs the addresses): see verifyTcpChecksum. Returned arrays are copies.
+ * not checked here (it needs the addresses): see verifyTcpChecksum. Returned arrays are copies
+ * (views of `bytes` with `{ view: true }`).
  */
-export function parseTcp(bytes: Uint8Array): Result<TcpSegment> {
+export function parseTcp(bytes: Uint8Array, opts?: ParseOptions): Result<TcpSegment> {
   const where = 'tcp.parse';
   if (bytes.length < TCP_HEADER_LEN)
     return err('truncated', where, `${bytes.length} bytes is shorter than the ${TCP_HEADER_LEN}-byte header`);
@@ -177,6 +181,7 @@ export function parseTcp(bytes: Uint8Array): Result<TcpSegment> {
   const headerLen = dataOffset * 4;
   if (bytes.length < headerLen)
     return err('truncated', where, `${bytes.length} bytes is shorter than the ${headerLen}-byte header the data offset announces`);
+  const take = takerFor(opts);
   return ok({
     header: {
       srcPort: readU16BE(bytes, TCP_FIELD.srcPort),
@@ -189,7 +194,7 @@ export function parseTcp(bytes: Uint8Array): Result<TcpSegment> {
       checksum: readU16BE(bytes, TCP_FIELD.checksum),
       urgent: readU16BE(bytes, TCP_FIELD.urgent),
     },
-    options: copyOf(bytes, TCP_FIELD.options, headerLen),
-    payload: copyOf(bytes, headerLen),
+    options: take(bytes, TCP_FIELD.options, headerLen),
+    payload: take(bytes, headerLen, bytes.length),
   });
 }

@@ -1,11 +1,12 @@
 // UDP (RFC 768): src port, dst port, length (header + data), checksum; then data.
 // create leaves the checksum 0 ("not computed", legal over IPv4); udpChecksum computes it
 // over the IPv4 pseudo-header (protocol 17) for callers that want one.
+import { allocBytes } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
-import { onesComplementSum, pseudoHeaderSum } from './checksum.ts';
-import { bytesCheck, copyOf, firstFailure, u16Check } from './fields.ts';
+import { onesComplementSum, onesComplementSumSkipping, pseudoHeaderSum } from './checksum.ts';
+import { bytesCheck, firstFailure, takerFor, u16Check, type ParseOptions, putBytes } from './fields.ts';
 import { IPPROTO_UDP, IPV4_MAX_PAYLOAD } from './ipv4.ts';
 
 export const UDP_HEADER_LEN = 8;
@@ -28,10 +29,7 @@ export interface UdpDatagram {
  * means "no checksum").
  */
 export function udpChecksum(srcIp: Uint8Array, dstIp: Uint8Array, datagram: Uint8Array): number {
-  const d = copyOf(datagram);
-  if (d.length > UDP_FIELD.checksum) d[UDP_FIELD.checksum] = 0;
-  if (d.length > UDP_FIELD.checksum + 1) d[UDP_FIELD.checksum + 1] = 0;
-  const c = ~onesComplementSum(d, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, datagram.length)) & 0xffff;
+  const c = ~onesComplementSumSkipping(datagram, UDP_FIELD.checksum, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, datagram.length)) & 0xffff;
   return c === 0 ? 0xffff : c;
 }
 
@@ -58,12 +56,12 @@ export function emitUdp(d: UdpDatagram): Result<Uint8Array> {
   if (len > IPV4_MAX_PAYLOAD)
     return err('too-large', where, `datagram of ${len} bytes does not fit in an IPv4 datagram (max ${IPV4_MAX_PAYLOAD})`);
   if (d.length !== len) return err('invalid-argument', where, `length ${String(d.length)} is not 8 + ${d.payload.length}`);
-  const out = new Uint8Array(len);
+  const out = allocBytes(len);
   writeU16BE(out, UDP_FIELD.srcPort, d.srcPort);
   writeU16BE(out, UDP_FIELD.dstPort, d.dstPort);
   writeU16BE(out, UDP_FIELD.length, len);
   writeU16BE(out, UDP_FIELD.checksum, d.checksum);
-  out.set(d.payload, UDP_FIELD.payload);
+  putBytes(out, d.payload, UDP_FIELD.payload);
   return ok(out);
 }
 
@@ -78,9 +76,10 @@ export function createUdpPacket(opts: { srcPort: number; dstPort: number; payloa
 /**
  * Parses a datagram: fewer than 8 bytes → truncated; length field < 8 → malformed; length
  * field beyond the buffer → truncated. The payload is cut at the length field (bytes after
- * it are ignored). The checksum is not checked here: see verifyUdpChecksum.
+ * it are ignored). The checksum is not checked here: see verifyUdpChecksum. The payload is a
+ * copy (a view of `bytes` with `{ view: true }`).
  */
-export function parseUdp(bytes: Uint8Array): Result<UdpDatagram> {
+export function parseUdp(bytes: Uint8Array, opts?: ParseOptions): Result<UdpDatagram> {
   const where = 'udp.parse';
   if (bytes.length < UDP_HEADER_LEN)
     return err('truncated', where, `${bytes.length} bytes is shorter than the ${UDP_HEADER_LEN}-byte header`);
@@ -92,6 +91,6 @@ export function parseUdp(bytes: Uint8Array): Result<UdpDatagram> {
     dstPort: readU16BE(bytes, UDP_FIELD.dstPort),
     length,
     checksum: readU16BE(bytes, UDP_FIELD.checksum),
-    payload: copyOf(bytes, UDP_FIELD.payload, length),
+    payload: takerFor(opts)(bytes, UDP_FIELD.payload, length),
   });
 }

@@ -154,7 +154,7 @@ export class Rtl8139Driver implements NicDriver {
       return 0;
     }
     // WRAP is set, so the frame is contiguous in memory even past the ring end (in the guard).
-    into.set(this.memory.read(at + RX_HEADER_BYTES, length));
+    this.memory.readInto(at + RX_HEADER_BYTES, length, into);
     return length;
   }
 

@@ -80,7 +80,7 @@ export class IoBus implements PortIo {
       value = 0;
       for (let i = 0; i < width; i++) value += this.readByte((p + i) & PORT_MASK) * 2 ** (8 * i);
     }
-    this.emit({ dir: 'in', port: p, width, value, ...(m ? { device: m.device.name } : {}) });
+    if (this.listeners.length > 0) this.emit({ dir: 'in', port: p, width, value, ...(m ? { device: m.device.name } : {}) });
     return value;
   }
 
@@ -93,7 +93,7 @@ export class IoBus implements PortIo {
     } else {
       for (let i = 0; i < width; i++) this.writeByte((p + i) & PORT_MASK, (v >>> (8 * i)) & 0xff);
     }
-    this.emit({ dir: 'out', port: p, width, value: v, ...(m ? { device: m.device.name } : {}) });
+    if (this.listeners.length > 0) this.emit({ dir: 'out', port: p, width, value: v, ...(m ? { device: m.device.name } : {}) });
   }
 
   inb = (port: number): number => this.read(port, 1);
@@ -104,7 +104,11 @@ export class IoBus implements PortIo {
   outl = (port: number, value: number): void => this.write(port, 4, value);
 
   private find(port: number): IoMapping | undefined {
-    return this.mappings.find((m) => m.base !== undefined && port >= m.base && port < m.base + m.size);
+    for (let i = 0; i < this.mappings.length; i++) {
+      const m = this.mappings[i]!;
+      if (m.base !== undefined && port >= m.base && port < m.base + m.size) return m;
+    }
+    return undefined;
   }
 
   private readByte(port: number): number {

@@ -7,13 +7,17 @@ const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const ADDR_SPACE = 2 ** 32;
 
-const wrap = (addr: number): number => ((Math.trunc(addr) % ADDR_SPACE) + ADDR_SPACE) % ADDR_SPACE;
+const wrap = (addr: number): number =>
+  addr >= 0 && addr < ADDR_SPACE && Number.isInteger(addr) ? addr : ((Math.trunc(addr) % ADDR_SPACE) + ADDR_SPACE) % ADDR_SPACE;
 
 /** Observes a write into guest memory: its start address and length (after it happened). */
 export type MemoryListener = (addr: number, length: number) => void;
 
 export class GuestMemory {
   private readonly pages = new Map<number, Uint8Array>();
+  /** The page last looked up (DMA and the driver hit the same ring page again and again). */
+  private lastPageNo = -1;
+  private lastPage: Uint8Array | undefined;
   private readonly listeners: MemoryListener[] = [];
 
   /** Observes every write (DMA included); returns the function that stops observing. */
@@ -28,39 +32,64 @@ export class GuestMemory {
   /** Copies `length` bytes out; untouched memory reads as zero. */
   read(addr: number, length: number): Uint8Array {
     const out = new Uint8Array(Math.max(0, Math.trunc(length)));
-    for (let i = 0; i < out.length; ) {
-      const a = wrap(addr + i);
-      const inPage = a & (PAGE_SIZE - 1);
-      const n = Math.min(PAGE_SIZE - inPage, out.length - i);
-      const page = this.pages.get(a >>> PAGE_BITS);
-      if (page) out.set(page.subarray(inPage, inPage + n), i);
-      i += n;
-    }
+    this.readInto(addr, out.length, out);
     return out;
   }
 
-  write(addr: number, bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; ) {
+  /**
+   * Copies `length` bytes (cut to what fits in `into` after `at`) into `into` at `at`, with
+   * no allocation; returns how many were copied. Untouched memory reads as zero.
+   */
+  readInto(addr: number, length: number, into: Uint8Array, at = 0): number {
+    const total = Math.max(0, Math.min(Math.trunc(length), into.length - at));
+    for (let i = 0; i < total; ) {
       const a = wrap(addr + i);
       const inPage = a & (PAGE_SIZE - 1);
-      const n = Math.min(PAGE_SIZE - inPage, bytes.length - i);
-      this.page(a >>> PAGE_BITS).set(bytes.subarray(i, i + n), inPage);
+      const n = Math.min(PAGE_SIZE - inPage, total - i);
+      const page = this.existing(a >>> PAGE_BITS);
+      if (page) into.set(n === PAGE_SIZE ? page : new Uint8Array(page.buffer, inPage, n), at + i);
+      else into.fill(0, at + i, at + i + n);
       i += n;
     }
-    for (const l of this.listeners) l(wrap(addr), bytes.length);
+    return total;
+  }
+
+  write(addr: number, bytes: Uint8Array): void {
+    const start = wrap(addr);
+    const inPage = start & (PAGE_SIZE - 1);
+    if (bytes.length > 0 && inPage + bytes.length <= PAGE_SIZE) {
+      this.page(start >>> PAGE_BITS).set(bytes, inPage); // the common case: one page
+    } else {
+      for (let i = 0; i < bytes.length; ) {
+        const a = wrap(addr + i);
+        const off = a & (PAGE_SIZE - 1);
+        const n = Math.min(PAGE_SIZE - off, bytes.length - i);
+        this.page(a >>> PAGE_BITS).set(bytes.subarray(i, i + n), off);
+        i += n;
+      }
+    }
+    this.notify(start, bytes.length);
   }
 
   fill(addr: number, length: number, value = 0): void {
-    this.write(addr, new Uint8Array(Math.max(0, Math.trunc(length))).fill(value & 0xff));
+    const total = Math.max(0, Math.trunc(length));
+    for (let i = 0; i < total; ) {
+      const a = wrap(addr + i);
+      const off = a & (PAGE_SIZE - 1);
+      const n = Math.min(PAGE_SIZE - off, total - i);
+      this.page(a >>> PAGE_BITS).fill(value & 0xff, off, off + n);
+      i += n;
+    }
+    this.notify(wrap(addr), total);
   }
 
   readU8(addr: number): number {
-    return this.read(addr, 1)[0] ?? 0;
+    const a = wrap(addr);
+    return this.existing(a >>> PAGE_BITS)?.[a & (PAGE_SIZE - 1)] ?? 0;
   }
 
   readU16LE(addr: number): number {
-    const b = this.read(addr, 2);
-    return (b[0] ?? 0) | ((b[1] ?? 0) << 8);
+    return this.readU8(addr) | (this.readU8(addr + 1) << 8);
   }
 
   readU32LE(addr: number): number {
@@ -68,11 +97,29 @@ export class GuestMemory {
     return ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) >>> 0;
   }
 
+  private notify(addr: number, length: number): void {
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(addr, length);
+  }
+
+  /** Page `n` if it was ever written, else undefined. */
+  private existing(n: number): Uint8Array | undefined {
+    if (n === this.lastPageNo) return this.lastPage;
+    const p = this.pages.get(n);
+    if (p) {
+      this.lastPageNo = n;
+      this.lastPage = p;
+    }
+    return p;
+  }
+
+  /** Page `n`, created (zeroed) on first use. */
   private page(n: number): Uint8Array {
-    let p = this.pages.get(n);
+    let p = this.existing(n);
     if (!p) {
       p = new Uint8Array(PAGE_SIZE);
       this.pages.set(n, p);
+      this.lastPageNo = n;
+      this.lastPage = p;
     }
     return p;
   }

@@ -56,6 +56,8 @@ export class Rtl8139 implements IoDevice, NicOutside {
   private readonly eepromMac: Uint8Array;
   private readonly regAt: (Reg | undefined)[] = new Array<Reg | undefined>(RTL8139_IO_SIZE);
   protected readonly wireLog: WireFrame[] = [];
+  /** Header + largest accepted packet: where inject() assembles what it DMAs. */
+  private readonly rxScratch = new Uint8Array(RX_HEADER_BYTES + MAX_RX_PACKET_BYTES);
   /** Frames the RCR address filter rejected (never happens with the documented RCR, AAP set). */
   rxFiltered = 0;
 
@@ -108,6 +110,12 @@ export class Rtl8139 implements IoDevice, NicOutside {
   // ---------------------------------------------------------------- guest side: I/O window
 
   ioRead(offset: number, width: Width): number {
+    // The common case, an access inside one register: one read, no byte loop.
+    const one = this.regAt[offset];
+    if (one && offset + width <= one.at + one.width) {
+      const v = one.read() >>> ((offset - one.at) * 8);
+      return width === 4 ? v >>> 0 : v & ((1 << (width * 8)) - 1);
+    }
     let value = 0;
     let lastReg: Reg | undefined;
     let lastVal = 0;
@@ -131,6 +139,14 @@ export class Rtl8139 implements IoDevice, NicOutside {
   }
 
   ioWrite(offset: number, width: Width, value: number): void {
+    const one = this.regAt[offset];
+    if (one && offset + width <= one.at + one.width) {
+      // Inside one register: one write, its bytes masked, without grouping.
+      const shift = (offset - one.at) * 8;
+      const bytes = width === 4 ? 0xffffffff : (1 << (width * 8)) - 1;
+      one.write(((value & bytes) << shift) >>> 0, (bytes << shift) >>> 0);
+      return;
+    }
     // Group the written bytes per register so each register sees one write with a byte mask.
     const pending = new Map<Reg, { value: number; mask: number }>();
     for (let i = 0; i < width; i++) {
@@ -265,7 +281,8 @@ export class Rtl8139 implements IoDevice, NicOutside {
       return { accepted: false, reason: 'ring-full' };
     }
 
-    const pkt = new Uint8Array(total);
+    // The packet is assembled in a scratch buffer (no allocation per frame) and DMAed in one write.
+    const pkt = this.rxScratch.subarray(0, total);
     const length = frame.length + CRC_BYTES;
     pkt[0] = status & 0xff;
     pkt[1] = status >>> 8;

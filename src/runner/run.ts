@@ -5,6 +5,7 @@ import type { PropertyContext, PropertyDef } from './property.ts';
 import { loadClauses, type Clause } from '../spec/clauses.ts';
 import { loadProfile } from '../spec/profile.ts';
 import { runProperty } from './run-property.ts';
+import { prefetchFor } from './prefetch.ts';
 
 export { runProperty, propertySeed, NOT_RUN_TIME_LIMIT } from './run-property.ts';
 
@@ -177,7 +178,8 @@ export async function runSuite(defs: PropertyDef[], impl: Implementation, opts: 
   opts.onProgress?.({ type: 'start', total: selected.length });
   const results: PropertyResult[] = [];
   for (const [i, def] of selected.entries()) {
-    const r = await runProperty(def, impl, ctx, opts);
+    // Batched prefetch (prefetch.ts) only for implementations that take executeBatch; verdicts are the same.
+    const r = await runProperty(def, prefetchFor(impl, def, ctx, opts), ctx, opts);
     results.push(r);
     opts.onProgress?.({ type: 'property', index: i + 1, total: selected.length, result: r });
   }

@@ -6,9 +6,13 @@ export function toHex(bytes: Uint8Array): string {
 
 /** Parses hex (whitespace and ':' ignored). Returns undefined for odd length or a non-hex digit. */
 export function fromHex(hex: string): Uint8Array | undefined {
-  const clean = hex.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) return undefined;
-  return new Uint8Array(Buffer.from(clean, 'hex'));
+  // Buffer.from stops at the first character that is not a hex digit pair: when it decoded
+  // the whole string, the string was clean hex (the usual case: no regular expressions).
+  const fast = Buffer.from(hex, 'hex');
+  const clean = fast.length * 2 === hex.length ? undefined : hex.replace(/[\s:]/g, '');
+  if (clean !== undefined && (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean))) return undefined;
+  const b = clean === undefined ? fast : Buffer.from(clean, 'hex');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length); // a plain Uint8Array over the decoded bytes
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

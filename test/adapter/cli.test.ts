@@ -74,7 +74,7 @@ describe('r2net serve', () => {
     const r = r2net(['serve', '--layers', 'slip'], '{"id":0,"method":"hello","protocol":1,"contract":1}\n{"id":1,"method":"execute","scenario":{"layer":"slip","ops":[{"op":"slip.encode","data":"c0"}]}}\n');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
-      { id: 0, protocol: 1, statement: expect.objectContaining({ name: 'r2net-reference', layers: ['slip'] }) },
+      { id: 0, protocol: 1, statement: expect.objectContaining({ name: 'r2net-reference', layers: ['slip'] }), batch: 256 },
       { id: 1, trace: { results: [{ ok: true, value: { bytes: 'c0dbdcc0' } }] } },
     ]);
     expect(r.stderr).toMatch(/r2net serve: r2net-reference .* on stdin\/stdout/);

@@ -11,6 +11,7 @@ import { createReference } from '../../src/iut/reference.ts';
 import { classifyImpl, loadImplementation } from '../../src/iut/load.ts';
 import { splitCommandLine } from '../../src/iut/process/argv.ts';
 import { handleRequestLine } from '../../src/iut/process/server.ts';
+import { SERVE_BATCH_LIMIT } from '../../src/iut/process/batch.ts';
 import type { Implementation, Json } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue } from '../../src/runner/assert.ts';
@@ -116,7 +117,7 @@ describe('the server side (r2net serve)', () => {
 
   it('answers hello, execute and shutdown', async () => {
     const hello = await handleRequestLine(ref, '{"id":0,"method":"hello","protocol":1,"contract":1}');
-    expect(hello.reply).toEqual({ id: 0, protocol: 1, statement: ref.statement });
+    expect(hello.reply).toEqual({ id: 0, protocol: 1, statement: ref.statement, batch: SERVE_BATCH_LIMIT });
     const ex = await handleRequestLine(ref, JSON.stringify({ id: 1, method: 'execute', scenario: { layer: 'codec', ops: [{ op: 'checksum', data: '0001f203f4f5f6f7' }, { op: 'nope' }] } }));
     expect(ex.reply).toMatchObject({ id: 1, trace: { results: [{ ok: true, value: { checksum: 0x220d, sum: 0xddf2 } }, { ok: false, error: { kind: 'unsupported-op' } }] } });
     const bye = await handleRequestLine(ref, '{"id":2,"method":"shutdown"}');

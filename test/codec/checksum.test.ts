@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { internetChecksum, onesComplementSum, pseudoHeaderSum } from '../../src/codec/checksum.ts';
+import { internetChecksum, onesComplementSum, onesComplementSumSkipping, pseudoHeaderSum } from '../../src/codec/checksum.ts';
 import { FC, hx } from './helpers.ts';
 
 // A slow, obviously-correct model: sum of words with a zero pad byte, folded at the end.
@@ -82,5 +82,60 @@ describe('pseudoHeaderSum (codec.checksum.pseudo-header)', () => {
     const dst = hx('c0a800c7');
     expect(pseudoHeaderSum(src, dst, 6, 40)).toBe(onesComplementSum(hx('c0a80001c0a800c7' + '0006' + '0028')));
     expect(pseudoHeaderSum(src, dst, 17, 0x1234)).toBe(onesComplementSum(hx('c0a80001c0a800c7' + '0011' + '1234')));
+  });
+});
+
+describe('onesComplementSum word-wise path', () => {
+  it('matches the model for every alignment, start parity and length around the wide threshold', () => {
+    const backing = Uint8Array.from({ length: 600 }, (_, i) => (i * 167 + 13) & 0xff);
+    for (let offset = 0; offset < 8; offset++) {
+      for (const len of [0, 1, 2, 3, 127, 128, 129, 130, 131, 255, 256, 257, 500, 591]) {
+        const view = backing.subarray(offset, offset + len);
+        expect(onesComplementSum(view), `offset ${offset} length ${len}`).toBe(model(view));
+        expect(onesComplementSum(view, 0x1234)).toBe(model(Uint8Array.from([...view, ...(len % 2 ? [0] : []), 0x12, 0x34])));
+      }
+    }
+  });
+
+  it('all zero and all 0xff long buffers: 0 stays 0, nonzero never folds to 0', () => {
+    expect(onesComplementSum(new Uint8Array(1514))).toBe(0);
+    expect(onesComplementSum(new Uint8Array(1514).fill(0xff))).toBe(0xffff);
+  });
+
+  it('matches the model on arbitrary views of arbitrary buffers', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 2000 }), fc.nat(7), (b, off) => {
+        const v = b.subarray(Math.min(off, b.length));
+        return onesComplementSum(v) === model(v);
+      }),
+      FC,
+    );
+  });
+});
+
+describe('onesComplementSumSkipping', () => {
+  it('equals the sum with the field zeroed, at any length (short headers included)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat(30), fc.nat(0xffff), (b, half, init) => {
+        const at = half * 2;
+        const zeroed = Uint8Array.from(b);
+        if (at < zeroed.length) zeroed[at] = 0;
+        if (at + 1 < zeroed.length) zeroed[at + 1] = 0;
+        return onesComplementSumSkipping(b, at, init) === onesComplementSum(zeroed, init);
+      }),
+      FC,
+    );
+  });
+});
+
+describe('pseudoHeaderSum', () => {
+  it('equals the sum of the 12-byte pseudo-header it stands for', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.nat(0x1ff), fc.nat(0x1ffff), (s, d, p, l) => {
+        const ph = Uint8Array.from([...s, ...d, 0, p & 0xff, (l >>> 8) & 0xff, l & 0xff]);
+        return pseudoHeaderSum(s, d, p, l) === model(ph);
+      }),
+      FC,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { seedProfile } from '../../src/spec/profile.ts';
 import { SLIP_END, SLIP_ESC, SLIP_ESC_END, SLIP_ESC_ESC, SlipDecoder, slipDecodeAll, slipEncode, slipEncodedSize } from '../../src/codec/slip.ts';
 import type { SlipDecodeEvent } from '../../src/codec/slip.ts';
 import { FC, expectErr, hx, toHex, unwrap } from './helpers.ts';
+import { bytesEqual } from '../../src/util/bytes.ts';
 
 /** Events as short strings: frame hex, or '!kind'. */
 const show = (events: SlipDecodeEvent[]): string[] => events.map((e) => ('frame' in e ? toHex(e.frame) : `!${e.error.kind}`));
@@ -166,5 +167,46 @@ describe('SLIP decode', () => {
     const [a] = d.push(hx('0102c0'));
     d.push(hx('0304c0'));
     expect(a && 'frame' in a && toHex(a.frame)).toBe('0102');
+  });
+});
+
+describe('SLIP word-at-a-time paths agree with byte-at-a-time', () => {
+  // Bytes biased towards the special values, so words with and without them both occur.
+  const stream = fc.uint8Array({ maxLength: 600 }).chain((b) =>
+    fc.array(fc.constantFrom(0xc0, 0xdb, 0xdc, 0xdd), { maxLength: 8 }).chain((sp) =>
+      fc.array(fc.nat(), { minLength: sp.length, maxLength: sp.length }).map((at) => {
+        const out = Uint8Array.from(b);
+        sp.forEach((v, i) => out.length && (out[at[i]! % out.length] = v));
+        return out;
+      }),
+    ),
+  );
+  const byteWise = (limit: number, bytes: Uint8Array): SlipDecodeEvent[] => {
+    const d = new SlipDecoder(limit);
+    return Array.from(bytes).flatMap((x) => d.push(Uint8Array.of(x)));
+  };
+  const simpleEncode = (d: Uint8Array): number[] => [0xc0, ...Array.from(d).flatMap((x) => (x === 0xc0 ? [0xdb, 0xdc] : x === 0xdb ? [0xdb, 0xdd] : [x])), 0xc0];
+
+  it('encode: the same bytes as the one-byte-at-a-time definition, at any alignment', () => {
+    fc.assert(
+      fc.property(stream, fc.nat(3), (b, off) => {
+        const view = Uint8Array.from([0, 0, 0, ...b]).subarray(off, off + b.length);
+        view.set(b);
+        const r = slipEncode(view, 1 << 20);
+        return r.ok && bytesEqual(r.value, Uint8Array.from(simpleEncode(b))) && slipEncodedSize(view) === r.value.length;
+      }),
+      FC,
+    );
+  });
+
+  it('decode: the same events whole as byte by byte, for any limit and alignment', () => {
+    fc.assert(
+      fc.property(stream, fc.nat(3), fc.constantFrom(0, 3, 16, 64, 4096), (b, off, limit) => {
+        const view = new Uint8Array(b.length + 3).subarray(off, off + b.length);
+        view.set(b);
+        expect(new SlipDecoder(limit).push(view)).toEqual(byteWise(limit, b));
+      }),
+      FC,
+    );
   });
 });

@@ -13,6 +13,9 @@ import { createTcpSegment, parseFlags, parseTcp, verifyTcpChecksum } from '../..
 import { TcpConnection, tcpTransition, TCP_INPUTS, TCP_STATES, type TcpInput, type TcpState } from '../../codec/tcp-connection.ts';
 import { createUdpPacket, parseUdp, udpChecksum } from '../../codec/udp.ts';
 
+/** Parse results here are turned into hex at once: views of the op's fresh bytes are enough. */
+const VIEW = { view: true } as const;
+
 const mapOk = <T>(r: Result<T>, f: (v: T) => Json): Result<Json> => (r.ok ? ok(f(r.value)) : r);
 const bytesOut = (r: Result<Uint8Array>): Result<Json> => mapOk(r, (b) => ({ bytes: hex(b) }));
 
@@ -26,7 +29,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
     'ethernet.emit': (op) =>
       bytesOut(emitEthernet({ dst: bytesArg(op, 'dst'), src: bytesArg(op, 'src'), etherType: intArg(op, 'etherType', 0, 0xffff), payload: bytesArg(op, 'payload') })),
     'ethernet.parse': (op) =>
-      mapOk(parseEthernet(bytesArg(op, 'bytes')), (f) => ({ dst: hex(f.dst), src: hex(f.src), etherType: f.etherType, payload: hex(f.payload) })),
+      mapOk(parseEthernet(bytesArg(op, 'bytes'), VIEW), (f) => ({ dst: hex(f.dst), src: hex(f.src), etherType: f.etherType, payload: hex(f.payload) })),
     'arp.emit': (op) =>
       bytesOut(
         emitArp({
@@ -53,7 +56,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
     'ipv4.create': (op) =>
       bytesOut(createIpv4Packet({ src: bytesArg(op, 'src'), dst: bytesArg(op, 'dst'), protocol: intArg(op, 'protocol', 0, 255), payload: bytesArg(op, 'payload') }, ipDefaults)),
     'ipv4.parse': (op) =>
-      mapOk(parseIpv4(bytesArg(op, 'bytes')), (p) => ({
+      mapOk(parseIpv4(bytesArg(op, 'bytes'), VIEW), (p) => ({
         versionIhl: p.header.versionIhl,
         dscpEcn: p.header.dscpEcn,
         totalLength: p.header.totalLength,
@@ -75,7 +78,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
       return request.ok ? bytesOut(emitIcmp(echoReplyFor(request.value))) : request;
     },
     'icmp.parse': (op) =>
-      mapOk(parseIcmp(bytesArg(op, 'bytes')), (m) => ({
+      mapOk(parseIcmp(bytesArg(op, 'bytes'), VIEW), (m) => ({
         type: m.type,
         code: m.code,
         checksum: m.checksum,
@@ -99,7 +102,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
         }),
       ),
     'tcp.parse': (op) =>
-      mapOk(parseTcp(bytesArg(op, 'bytes')), (s) => ({
+      mapOk(parseTcp(bytesArg(op, 'bytes'), VIEW), (s) => ({
         srcPort: s.header.srcPort,
         dstPort: s.header.dstPort,
         seq: s.header.seq,
@@ -136,7 +139,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
     },
     'udp.create': (op) => bytesOut(createUdpPacket({ srcPort: intArg(op, 'srcPort', 0, 0xffff), dstPort: intArg(op, 'dstPort', 0, 0xffff), payload: bytesArg(op, 'payload') })),
     'udp.parse': (op) =>
-      mapOk(parseUdp(bytesArg(op, 'bytes')), (d) => ({ srcPort: d.srcPort, dstPort: d.dstPort, length: d.length, checksum: d.checksum, payload: hex(d.payload) })),
+      mapOk(parseUdp(bytesArg(op, 'bytes'), VIEW), (d) => ({ srcPort: d.srcPort, dstPort: d.dstPort, length: d.length, checksum: d.checksum, payload: hex(d.payload) })),
     'udp.checksum': (op) => ({ checksum: udpChecksum(bytesArg(op, 'srcIp'), bytesArg(op, 'dstIp'), bytesArg(op, 'bytes')) }),
   };
 }

@@ -31,6 +31,7 @@ import {
   excerpt,
   type Request,
 } from './protocol.ts';
+import { BATCH_METHOD, batchLimitOf, checkBatchTraces, inChunks, type BatchExecutor } from './batch.ts';
 
 export interface ProcessOptions {
   /** Per-request timeout in ms, hello included (default 10 000). */
@@ -52,7 +53,7 @@ export interface ProcessOptions {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 type Fault = ImplementationError['fault'];
-type ReplyField = 'statement' | 'trace' | 'ok';
+type ReplyField = 'statement' | 'trace' | 'ok' | 'traces';
 type Reply = Record<string, unknown> & { id: number | null };
 
 const fail = (message: string, fault: Fault): ImplementationError => new ImplementationError(message, fault);
@@ -328,8 +329,10 @@ class Child {
 }
 
 /** An implementation in another process. Start one with startProcessImplementation(). */
-export class ProcessImplementation implements Implementation {
+export class ProcessImplementation implements Implementation, BatchExecutor {
   #statement!: Statement;
+  /** From the first hello: how many scenarios one executeBatch request may carry (batch.ts). */
+  #batchLimit: number | undefined;
   #child: Child | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -370,9 +373,10 @@ export class ProcessImplementation implements Implementation {
   /** Starts the first child and reads its statement. Throws ImplementationError('load'). */
   async start(): Promise<this> {
     try {
-      const { child, statement } = await this.#spawn();
+      const { child, statement, batch } = await this.#spawn();
       this.#child = child;
       this.#statement = statement;
+      this.#batchLimit = batch;
     } catch (e) {
       const err = e as ImplementationError;
       throw fail(`${this.#commandText()}: ${err.fault === 'load' ? '' : `${err.fault}: `}${err.message}`, 'load');
@@ -384,6 +388,59 @@ export class ProcessImplementation implements Implementation {
     const run = this.#queue.then(() => this.#execute(scenario));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  get batchLimit(): number | undefined {
+    return this.#batchLimit;
+  }
+
+  /**
+   * Traces of several scenarios: executeBatch requests when the implementation offers them
+   * (its hello said `batch`), one execute each otherwise, or when no child is running (the
+   * restart belongs to execute). A fault fails the whole call; the caller may retry one by one.
+   */
+  executeBatch(scenarios: Scenario[]): Promise<Trace[]> {
+    const limit = this.#batchLimit;
+    const run = this.#queue.then(() =>
+      limit && this.#child ? inChunks(scenarios, limit, (chunk) => this.#executeBatch(chunk)) : this.#sequentially(scenarios),
+    );
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #sequentially(scenarios: Scenario[]): Promise<Trace[]> {
+    const out: Trace[] = [];
+    for (const s of scenarios) out.push(await this.#execute(s));
+    return out;
+  }
+
+  async #executeBatch(chunk: Scenario[]): Promise<Trace[]> {
+    const child = this.#child;
+    if (this.#closed || !child) return this.#sequentially(chunk);
+    const id = child.nextId++;
+    const reply = await this.#call(child, { id, method: BATCH_METHOD, scenarios: chunk }, 'traces');
+    if ('error' in reply) {
+      const e = reply.error as { kind: string; message: string };
+      throw fail(`the implementation answered request #${id} (${BATCH_METHOD} of ${chunk.length}) with an error reply: ${e.kind}: ${e.message}${child.stderrNote()}`, 'protocol');
+    }
+    const t = checkBatchTraces(reply.traces, chunk.length);
+    if (!t.ok) {
+      this.#child = undefined;
+      await child.stop(0);
+      throw fail(`bad reply to request #${id} (${BATCH_METHOD}): ${t.problem}${child.stderrNote()}`, 'protocol');
+    }
+    return t.traces;
+  }
+
+  /** Sends one request; on a fault the child is not trusted again (the next request starts a new one). */
+  async #call(child: Child, req: Request, field: ReplyField): Promise<Reply> {
+    try {
+      return await child.request(req, field, this.timeoutMs);
+    } catch (e) {
+      this.#child = undefined;
+      await child.stop(0);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
@@ -419,15 +476,8 @@ export class ProcessImplementation implements Implementation {
       }
     }
     const id = child.nextId++;
-    let reply: Reply;
-    try {
-      reply = await child.request({ id, method: 'execute', scenario }, 'trace', this.timeoutMs);
-    } catch (e) {
-      // Crash, timeout, garbage: the child is not trusted again; the next request starts a new one.
-      this.#child = undefined;
-      await child.stop(0);
-      throw e;
-    }
+    // Crash, timeout, garbage: #call drops the child; the next request starts a new one.
+    const reply = await this.#call(child, { id, method: 'execute', scenario }, 'trace');
     if ('error' in reply) {
       const e = reply.error as { kind: string; message: string };
       throw fail(`the implementation answered request #${id} with an error reply: ${e.kind}: ${e.message}${child.stderrNote()}`, 'protocol');
@@ -444,7 +494,7 @@ export class ProcessImplementation implements Implementation {
     return t.trace;
   }
 
-  async #spawn(): Promise<{ child: Child; statement: Statement }> {
+  async #spawn(): Promise<{ child: Child; statement: Statement; batch: number | undefined }> {
     this.#starts++;
     let child: Child;
     try {
@@ -465,8 +515,10 @@ export class ProcessImplementation implements Implementation {
       }
       const s = checkStatement(reply.statement);
       if (!s.ok) throw fail(`bad hello reply: ${s.problem}${child.stderrNote()}`, 'protocol');
+      const batch = batchLimitOf(reply);
+      if (typeof batch === 'object') throw fail(`${batch.problem}${child.stderrNote()}`, 'protocol');
       this.#failedStarts = 0;
-      return { child, statement: s.statement };
+      return { child, statement: s.statement, batch };
     } catch (e) {
       this.#failedStarts++;
       await child.stop(0);

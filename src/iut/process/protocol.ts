@@ -4,6 +4,7 @@
 // adapter applies to what an implementation sends back.
 import { loadFeatures } from '../../spec/features.ts';
 import { LAYERS, type Json, type Layer, type Scenario, type Statement, type Trace } from '../contract.ts';
+import type { ExecuteBatchRequest } from './batch.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -13,14 +14,15 @@ export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsu
 export type HelloRequest = { id: number; method: 'hello'; protocol: number; contract: number };
 export type ExecuteRequest = { id: number; method: 'execute'; scenario: Scenario };
 export type ShutdownRequest = { id: number; method: 'shutdown' };
-export type Request = HelloRequest | ExecuteRequest | ShutdownRequest;
+export type Request = HelloRequest | ExecuteRequest | ExecuteBatchRequest | ShutdownRequest;
 
 export interface ProtocolError {
   kind: string;
   message: string;
 }
 
-export type HelloReply = { id: number; protocol: number; statement: Statement };
+/** `batch`: the implementation takes executeBatch requests of up to that many scenarios (batch.ts). */
+export type HelloReply = { id: number; protocol: number; statement: Statement; batch?: number };
 export type ExecuteReply = { id: number; trace: Trace };
 export type ShutdownReply = { id: number; ok: true };
 /** `id` is null only when the request could not be read far enough to know its id. */
@@ -80,7 +82,7 @@ export type ReplyCheck =
  * Reads one stdout line as a reply envelope: a JSON object with an integer (or, for an error
  * reply, null) id and exactly one of the payload fields the method calls for (or `error`).
  */
-export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' }): ReplyCheck {
+export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' | 'traces' }): ReplyCheck {
   let v: unknown;
   try {
     v = JSON.parse(line);

@@ -7,10 +7,11 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Implementation, Json, Op, Scenario } from '../contract.ts';
 import { PROTOCOL_VERSION, excerpt, type ErrorReply, type ExecuteReply, type HelloReply, type ShutdownReply } from './protocol.ts';
+import { BATCH_METHOD, SERVE_BATCH_LIMIT, serveBatch, type ExecuteBatchReply } from './batch.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-type Outcome = { reply: HelloReply | ExecuteReply | ShutdownReply | ErrorReply; stop?: boolean };
+type Outcome = { reply: HelloReply | ExecuteReply | ExecuteBatchReply | ShutdownReply | ErrorReply; stop?: boolean };
 
 function errorReply(id: number | null, kind: string, message: string): Outcome {
   return { reply: { id, error: { kind, message } } };
@@ -40,7 +41,7 @@ export async function handleRequestLine(impl: Implementation, line: string): Pro
   switch (req.method) {
     case 'hello':
       if (req.protocol !== PROTOCOL_VERSION) return errorReply(id, 'unsupported-version', `this server speaks protocol ${PROTOCOL_VERSION}, not ${JSON.stringify(req.protocol)}`);
-      return { reply: { id, protocol: PROTOCOL_VERSION, statement: impl.statement } };
+      return { reply: { id, protocol: PROTOCOL_VERSION, statement: impl.statement, batch: SERVE_BATCH_LIMIT } };
     case 'execute': {
       const scenario = checkScenario(req.scenario);
       if (typeof scenario === 'string') return errorReply(id, 'bad-request', scenario);
@@ -51,10 +52,12 @@ export async function handleRequestLine(impl: Implementation, line: string): Pro
         return errorReply(id, 'internal', (e as Error)?.message ?? String(e));
       }
     }
+    case BATCH_METHOD:
+      return { reply: await serveBatch(impl, id, req.scenarios, checkScenario) };
     case 'shutdown':
       return { reply: { id, ok: true }, stop: true };
     default:
-      return errorReply(id, 'unsupported-method', `unknown method ${excerpt(JSON.stringify(req.method as Json) ?? 'nothing')} (methods: hello, execute, shutdown)`);
+      return errorReply(id, 'unsupported-method', `unknown method ${excerpt(JSON.stringify(req.method as Json) ?? 'nothing')} (methods: hello, execute, executeBatch, shutdown)`);
   }
 }
 
