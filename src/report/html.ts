@@ -6,7 +6,7 @@
 // Everything taken from a report is escaped: counterexamples hold arbitrary strings.
 import type { ClauseVerdict, PropertyResult } from '../runner/run.ts';
 import type { Json } from '../iut/contract.ts';
-import { replayCommand, runFailed, type ConformanceReport } from './model.ts';
+import { clauseReplayCommand, replayCommand, runFailed, summarizeByKind, type ConformanceReport } from './model.ts';
 import { buildMatrix, type Column, type Matrix, type MatrixRow } from './matrix.ts';
 import { collectBlobs, type ByteBlob } from './blobs.ts';
 import { decodeGuess, PROTOCOL_LABEL, type DecodedLayer } from './decode.ts';
@@ -168,6 +168,16 @@ function propertyHtml(col: Column, ci: number, p: PropertyResult, opts: HtmlOpti
     comparisonHtml(cx?.message),
     `<p>Replay: <code class="cmd">${esc(replay)}</code></p>`,
   ];
+  // Each clause's verdict comes from its own checks: when more than one failed, each has its own shrunk case.
+  const own = Object.entries(p.clauseResults ?? {}).filter(([, o]) => o.verdict === 'fail' && o.counterexample);
+  if (own.length > 1) {
+    const items = own.map(([id, o]) => {
+      const c = clauses.get(id);
+      const cmd = c ? clauseReplayCommand(r, { ...c, counterexample: { ...o.counterexample!, property: p.id, seed: p.seed, ...(o.path ? { path: o.path } : {}) } }) : undefined;
+      return `<li><code>${esc(id)}</code>: ${esc(o.counterexample!.message.split('\n')[0]!)}${cmd ? `<br><code class="cmd">${esc(cmd)}</code>` : ''}</li>`;
+    });
+    out.push(`<h4>Each failing clause, with its own shrunk counterexample</h4><ul>${items.join('')}</ul>`);
+  }
   if (pcap) out.push(`<p>Frames as a capture file: <a href="${esc(pcap)}">${esc(pcap)}</a> (opens in Wireshark)</p>`);
   if (cx) {
     out.push(`<h4>Scenario sent</h4><pre class="json">${esc(displayJson(cx.scenario))}</pre>`);
@@ -224,9 +234,14 @@ function summaryHtml(m: Matrix): string {
     const s = r.summary;
     const failed = runFailed(r);
     const how = `profile ${r.profile} · layers ${r.implementation.layers.join(', ')} · seed ${r.seed} · ${r.runs} runs${r.shard ? ` · shard ${r.shard.index}/${r.shard.count}` : ''} · ${(r.durationMs / 1000).toFixed(1)} s`;
-    return `<tr><th scope="row">${esc(c.label)}<div class="stmt">${esc(how)}</div><div class="stmt"><code class="cmd">${esc(r.command)}</code></div></th>${VERDICTS.map((v) => `<td class="n ${s[v] ? `v-${v}` : ''}">${esc(s[v] ?? 0)}</td>`).join('')}<td class="${failed ? 'v-fail' : 'v-pass'}">${failed ? 'fails' : 'passes'}</td></tr>`;
+    // Defects first: requirements that fail (or error, or went untested), then our decisions it differs from.
+    const k = summarizeByKind(r.clauses);
+    const defects = k.requirement.fail + k.requirement.error + k.requirement.untested;
+    const differ = k.decision.fail + k.decision.error + k.decision.untested;
+    const cells = `<td class="n ${defects ? 'v-fail' : ''}" title="requirements failing, erroring or untested">${esc(defects)}</td><td class="n ${differ ? 'v-fail' : ''}" title="${r.implementation.followsDecisions ? 'the statement follows the suite\'s decisions: these fail the run' : 'the statement does not follow the suite\'s decisions: reported, not failed'}">${esc(differ)}</td>`;
+    return `<tr><th scope="row">${esc(c.label)}<div class="stmt">${esc(how)}</div><div class="stmt"><code class="cmd">${esc(r.command)}</code></div></th>${cells}${VERDICTS.map((v) => `<td class="n ${s[v] ? `v-${v}` : ''}">${esc(s[v] ?? 0)}</td>`).join('')}<td class="${failed ? 'v-fail' : 'v-pass'}">${failed ? 'fails' : 'passes'}</td></tr>`;
   });
-  return `<table class="summary"><caption>Clause verdicts per implementation</caption><thead><tr><th scope="col">Implementation</th>${VERDICTS.map((v) => `<th scope="col" title="${esc(MEANING[v])}">${v}</th>`).join('')}<th scope="col">run</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="summary"><caption>Clause verdicts per implementation: requirements failing (defects), decisions differing, then every verdict</caption><thead><tr><th scope="col">Implementation</th><th scope="col">requirements failing</th><th scope="col">decisions differing</th>${VERDICTS.map((v) => `<th scope="col" title="${esc(MEANING[v])}">${v}</th>`).join('')}<th scope="col">run</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function differencesHtml(m: Matrix): string {
