@@ -102,7 +102,7 @@ describe('the server side (r2net serve)', () => {
     ['not an object', '[1,2]', /"id":null,"error":\{"kind":"bad-request"/],
     ['no id', '{"method":"hello","protocol":1,"contract":1}', /"id":null,"error":\{"kind":"bad-request"/],
     ['unknown method', '{"id":3,"method":"reboot"}', /"id":3,"error":\{"kind":"unsupported-method"/],
-    ['another protocol version', '{"id":0,"method":"hello","protocol":2,"contract":1}', /"id":0,"error":\{"kind":"unsupported-version"/],
+    ['a protocol version it does not speak', '{"id":0,"method":"hello","protocol":0,"contract":1}', /"id":0,"error":\{"kind":"unsupported-version"/],
     ['a scenario without ops', '{"id":4,"method":"execute","scenario":{"layer":"codec"}}', /"id":4,"error":\{"kind":"bad-request","message":"scenario.ops must be an array"/],
     ['an op without a name', '{"id":5,"method":"execute","scenario":{"layer":"codec","ops":[{"data":"00"}]}}', /"id":5,"error":\{"kind":"bad-request"/],
   ];

@@ -10,6 +10,7 @@ import { serveImplementation } from '../../iut/process/server.ts';
 import { allMutants } from '../../../properties/mutants/index.ts';
 import { mutantImplementation } from '../../../properties/mutants/mutant.ts';
 import { log, parseLayers, UsageError } from '../args.ts';
+import { serveReferenceHardware } from '../../iut/served/served-reference.ts';
 
 function parseOptions(v: string | undefined): Record<string, Json> | undefined {
   if (v === undefined) return undefined;
@@ -31,6 +32,7 @@ export async function cmdServe(argv: string[]): Promise<number> {
       layers: { type: 'string' },
       options: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      hardware: { type: 'string' },
     },
     strict: true,
   });
@@ -40,6 +42,13 @@ export async function cmdServe(argv: string[]): Promise<number> {
   }
   const layers = parseLayers(values.layers);
   const options = parseOptions(values.options);
+  if (values.hardware !== undefined) {
+    // Protocol 2: the reference's drivers here, every port access and DMA served by r2net.
+    if (values.hardware !== 'served') throw new UsageError(`--hardware must be 'served', got '${values.hardware}'`);
+    if (values.mutant !== undefined) throw new UsageError('--hardware served runs the reference, not a mutant');
+    if (!values.quiet) log('r2net serve: the reference with served hardware (protocol 2) on stdin/stdout');
+    return serveReferenceHardware({ ...(layers ? { layers } : {}), ...(options ? { options } : {}) });
+  }
   let impl: Implementation;
   if (values.mutant !== undefined) {
     const m = allMutants.find((x) => x.name === values.mutant);

@@ -4,7 +4,9 @@
 // adapter applies to what an implementation sends back.
 import { LAYERS, type Json, type Layer, type Scenario, type Statement, type Trace } from '../contract.ts';
 
-export const PROTOCOL_VERSION = 1;
+/** The highest version r2net speaks; version 1 (no served hardware) keeps working. */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** Error kinds an implementation may put in an error reply (others are allowed, these are named). */
 export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsupported-method', 'internal'] as const;
@@ -12,7 +14,9 @@ export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsu
 export type HelloRequest = { id: number; method: 'hello'; protocol: number; contract: number };
 export type ExecuteRequest = { id: number; method: 'execute'; scenario: Scenario };
 export type ShutdownRequest = { id: number; method: 'shutdown' };
-export type Request = HelloRequest | ExecuteRequest | ShutdownRequest;
+/** Protocol 2: one driver op of a served-hardware scenario (spec/contract/protocol.md). */
+export type OpRequestMessage = { id: number; method: 'op'; layer: Layer; index: number; op: Json; reset?: true; dma?: Json[] };
+export type Request = HelloRequest | ExecuteRequest | ShutdownRequest | OpRequestMessage;
 
 export interface ProtocolError {
   kind: string;
@@ -51,12 +55,14 @@ export function checkStatement(x: unknown): { ok: true; statement: Statement } |
   }
   if (new Set(x.layers).size !== x.layers.length) return { ok: false, problem: 'statement.layers lists a layer twice' };
   if (x.options !== undefined && !isObject(x.options)) return { ok: false, problem: 'statement.options must be an object when present' };
+  if (x.hardware !== undefined && x.hardware !== 'served') return { ok: false, problem: `statement.hardware must be "served" when present, got ${excerpt(JSON.stringify(x.hardware) ?? '')}` };
   const statement: Statement = {
     name: x.name as string,
     version: x.version as string,
     profile: x.profile as string,
     layers: [...(x.layers as Layer[])],
     ...(x.options !== undefined ? { options: x.options as Record<string, Json> } : {}),
+    ...(x.hardware === 'served' ? { hardware: 'served' as const } : {}),
   };
   return { ok: true, statement };
 }
@@ -70,7 +76,7 @@ export type ReplyCheck =
  * Reads one stdout line as a reply envelope: a JSON object with an integer (or, for an error
  * reply, null) id and exactly one of the payload fields the method calls for (or `error`).
  */
-export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' }): ReplyCheck {
+export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' | 'result' }): ReplyCheck {
   let v: unknown;
   try {
     v = JSON.parse(line);
