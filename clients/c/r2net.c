@@ -304,6 +304,7 @@ static uint32_t next_phys = GUEST_DMA_BASE;
 static sbuf out_msg; /* the message being built */
 static unsigned long hw_next;
 static int in_op;
+static long long op_id; /* the op request being served: every hardware request names it */
 
 uint32_t r2_dma_register(void *buf, size_t size) {
   if (!buf || size == 0 || size > 0x4000000) return 0;
@@ -405,7 +406,7 @@ static r2_json hw_call(sbuf *body) {
   if (!in_op) die("a hardware request outside an op: port I/O and DMA exist only while r2net waits for an op's result");
   unsigned long k = hw_next++;
   sbuf msg = {0};
-  sb_fmt(&msg, "{\"hw\":%lu,", k);
+  sb_fmt(&msg, "{\"hw\":%lu,\"for\":%lld,", k, op_id);
   sb_put(&msg, body->s, body->len);
   sb_put(&msg, "}", 1);
   write_line(&msg);
@@ -616,6 +617,7 @@ static void serve_op(const r2_impl *impl, long long id, const r2_json *req) {
   r2_op o = {op, NULL, 0};
   r2_result res = {0};
   in_op = 1;
+  op_id = id;
   impl->op(layer->str, &o, &res, impl->user);
   flush_mirrors(); /* what r2net observes after the op includes the driver's writes */
   in_op = 0;

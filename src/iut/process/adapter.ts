@@ -44,6 +44,8 @@ export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Sees every stderr line as it arrives (e.g. to pass it through). */
   onStderr?(line: string): void;
+  /** Protocol 2: hardware requests allowed per op (default: the profile's servedRequestsPerOp). */
+  servedRequestsPerOp?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -370,8 +372,9 @@ export class ProcessImplementation implements Implementation {
   async #execute(scenario: Scenario): Promise<Trace> {
     const child = await this.#liveChild();
     if (this.#statement.hardware === 'served' && SERVED_LAYERS.has(scenario.layer)) {
+      const profile = loadProfile(this.#statement.profile);
       try {
-        return await executeServed(scenario, loadProfile(this.#statement.profile), servedLink(child, this.timeoutMs, loadProfile(this.#statement.profile).limits.servedRequestsPerOp));
+        return await executeServed(scenario, profile, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp));
       } catch (e) {
         // A fault mid-scenario: the implementation's state is unknown; the next one starts anew.
         this.#child = undefined;

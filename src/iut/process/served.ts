@@ -41,6 +41,10 @@ export function servedLink(child: LinkChild, timeoutMs: number, maxRequests: num
       const hw: HwHandler = (line) => {
         const m = asHardwareRequest(line);
         if (!m) return undefined;
+        if (m.for !== id) {
+          const which = typeof m.for === 'number' && m.for < id ? `op request #${m.for}, answered already (a request after its reply)` : `${JSON.stringify(m.for) ?? 'no op request'}`;
+          return new Error(`${describeRequest(m)} is for ${which}, while op request #${id} (op #${req.index}, ${req.op.op}) is pending; 'for' must name the pending op request`);
+        }
         if (++count > maxRequests) {
           return new Error(`request flood: more than ${maxRequests} hardware requests (the profile's servedRequestsPerOp) during op #${req.index} (${req.op.op}); the last: ${describeRequest(m)}`);
         }

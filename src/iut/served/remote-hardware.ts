@@ -14,12 +14,14 @@ export class HardwareLinkError extends Error {
 
 export class RemoteHardware {
   #next = 0;
+  /** The id of the op request being served: every hardware request names it (`for`). */
+  forOp = -1;
   constructor(readonly lines: SyncLines) {}
 
   /** Sends one hardware request and blocks until r2net's reply to it. */
   call(req: Record<string, number | string>): Record<string, unknown> {
     const hw = this.#next++;
-    this.lines.write(JSON.stringify({ hw, ...req }));
+    this.lines.write(JSON.stringify({ hw, for: this.forOp, ...req }));
     const line = this.lines.read();
     if (line === undefined) throw new HardwareLinkError(`input ended while waiting for the reply to hardware request #${hw}`);
     const v = JSON.parse(line) as Record<string, unknown>;

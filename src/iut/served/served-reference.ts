@@ -85,6 +85,7 @@ function runOp(req: Record<string, unknown>, profile: Profile, hw: RemoteHardwar
     run = freshSoftware(layer, profile, hw)!;
     software.set(layer, run);
   }
+  hw.forOp = id;
   try {
     return { id, result: run(op as Op) as unknown as Json };
   } catch (e) {
