@@ -151,7 +151,7 @@ describe('the protocol schema', () => {
     expect(schemaErrors('reply', { id: 1, trace: { results: [{ ok: false, error: { kind: 'x' } }] } })).not.toBe('');
     expect(schemaErrors('reply', { id: 0, protocol: 1, statement: { name: 'x', version: '1', profile: 'seed', layers: ['warp'] } })).not.toBe('');
     expect(schemaErrors('reply', { id: -1, ok: true })).not.toBe('');
-    expect(schemaErrors('request', { id: 0, method: 'hello', protocol: 2, contract: 1 })).not.toBe('');
+    expect(schemaErrors('request', { id: 0, method: 'hello', protocol: 3, contract: 1 })).not.toBe('');
     expect(schemaErrors('request', { id: 1, method: 'execute', scenario: { layer: 'codec', ops: [{ data: '00' }] } })).not.toBe('');
   });
 });

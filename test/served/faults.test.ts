@@ -110,3 +110,25 @@ describe('a refused hardware request leaves the machine untouched', () => {
     });
   }
 });
+
+describe('the protocol-2 messages in the schema', () => {
+  it('accepts the served-hardware messages and rejects broken ones', async () => {
+    const { validateMessage } = await import('../adapter/helpers.ts');
+    const ok = [
+      { id: 3, method: 'op', layer: 'nic', index: 0, op: { op: 'init' }, reset: true, dma: [{ addr: 1048576, bytes: '00ff' }] },
+      { id: 3, result: { ok: true, value: { txIndex: 0, rxOffset: 0 } } },
+      { hw: 0, for: 3, method: 'in', port: 0xcfc, width: 4 },
+      { hw: 1, for: 3, method: 'write', addr: 0x100000, bytes: 'c0ffee' },
+      { hw: 0, value: 0xffffffff },
+      { hw: 1, ok: true, dma: [] },
+    ];
+    for (const m of ok) expect(validateMessage(m), JSON.stringify(m)).toBe(true);
+    const bad = [
+      { hw: 0, for: 3, method: 'in', port: 0x10000, width: 1 },
+      { hw: 0, for: 3, method: 'in', port: 0x3fd, width: 3 },
+      { hw: 0, method: 'out', port: 0x80, width: 1, value: 0 },
+      { id: 3, method: 'op', layer: 'codec', index: 0, op: { op: 'checksum' } },
+    ];
+    for (const m of bad) expect(validateMessage(m), JSON.stringify(m)).toBe(false);
+  });
+});
