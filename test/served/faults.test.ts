@@ -128,6 +128,7 @@ describe('the protocol-2 messages in the schema', () => {
       { hw: 0, for: 3, method: 'in', port: 0x3fd, width: 3 },
       { hw: 0, method: 'out', port: 0x80, width: 1, value: 0 },
       { id: 3, method: 'op', layer: 'codec', index: 0, op: { op: 'checksum' } },
+      { id: 3, method: 'op', layer: 'kernel', index: 0, op: { op: 'tick' }, reset: false },
     ];
     for (const m of bad) expect(validateMessage(m), JSON.stringify(m)).toBe(false);
   });

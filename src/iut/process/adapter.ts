@@ -374,7 +374,7 @@ export class ProcessImplementation implements Implementation {
     if (this.#statement.hardware === 'served' && SERVED_LAYERS.has(scenario.layer)) {
       const profile = loadProfile(this.#statement.profile);
       try {
-        return await executeServed(scenario, profile, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp));
+        return await executeServed(scenario, profile, this.#statement, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp));
       } catch (e) {
         // A fault mid-scenario: the implementation's state is unknown; the next one starts anew.
         this.#child = undefined;

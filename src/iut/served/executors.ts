@@ -4,15 +4,18 @@
 // and sends the driver ops to the implementation, answering its hardware requests meanwhile.
 // Driver state the observations need (TX_INDEX/RX_OFFSET, the receive counters) is asked for
 // with the layer's own query ops, which the implementation answers like any op.
-import { ImplementationError, type Json, type Layer, type Op, type OpResult, type Scenario, type Trace } from '../contract.ts';
+import { ImplementationError, type Json, type Layer, type Op, type OpResult, type Scenario, type Statement, type Trace } from '../contract.ts';
 import type { Profile } from '../../spec/profile.ts';
 import { NIC_DRIVER_OPS, nicSession } from '../layers/nic.ts';
 import { SERIAL_DRIVER_OPS, serialSession } from '../layers/serial.ts';
+import { kernelObserver, machineOptions } from '../layers/kernel.ts';
+import { bytesArg, runOne, traceOf, type Handler } from '../layers/dispatch.ts';
+import { createHardware, type Machine as Hardware } from '../../hw/index.ts';
 import { modelSeam } from './model-seam.ts';
 import type { ServedLink } from './link.ts';
 
 /** Layers whose hardware r2net serves; codec and slip have none and run as protocol-1 execute. */
-export const SERVED_LAYERS: ReadonlySet<Layer> = new Set<Layer>(['nic', 'serial']);
+export const SERVED_LAYERS: ReadonlySet<Layer> = new Set<Layer>(['nic', 'serial', 'kernel']);
 
 const isObject = (x: unknown): x is Record<string, Json> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -90,13 +93,82 @@ async function servedSerial(ops: Op[], profile: Profile, link: ServedLink): Prom
   return s.finish(results);
 }
 
+/** The kernel layer's hardware from the statement's options and (first op) boot's arguments. */
+function kernelHardware(profile: Profile, src: Record<string, Json> | undefined): Hardware {
+  let o: ReturnType<typeof machineOptions> = {};
+  try {
+    o = machineOptions(src, 'boot');
+  } catch {
+    /* bad arguments: the implementation reports them; the hardware is the default one */
+  }
+  return createHardware(profile, { ...o.hardware, ...(o.mac ? { mac: o.mac } : {}) });
+}
+
+/** Kernel ops done on r2net's side alone: the serial line towards the guest. */
+const kernelLocal: Record<string, Handler<Hardware>> = {
+  'feed-serial': (op, hw) => {
+    hw.uart.feed(bytesArg(op, 'bytes'));
+    return {};
+  },
+};
+
+/**
+ * The kernel layer served: the implementation runs its driver, netdrv, scheduler and syscalls;
+ * r2net keeps the NIC, the UART, guest memory and the PIT. `inject` puts the frame on r2net's
+ * wire, then travels with the chip's `outcome` (the kernel's books count frames it cannot see
+ * refused); `tick` advances r2net's clock by one PIT period, then travels.
+ */
+async function servedKernel(ops: Op[], profile: Profile, statement: Statement, link: ServedLink): Promise<Trace> {
+  let hw: Hardware | undefined;
+  const obs = kernelObserver(() => (hw ? { wire: () => hw!.nic.wire, serialLine: () => hw!.uart.line } : null));
+  let reset = true;
+  const send = async (index: number, op: Op): Promise<OpResult> => {
+    const r = await link.op({ layer: 'kernel', index, op, reset }, modelSeam(hw!));
+    reset = false;
+    return r;
+  };
+  const results: OpResult[] = [];
+  for (const [i, op] of ops.entries()) {
+    hw ??= kernelHardware(profile, i === 0 && op.op === 'boot' ? { ...(statement.options ?? {}), ...op } : statement.options);
+    let r: OpResult;
+    if (Object.hasOwn(kernelLocal, op.op)) {
+      // The kernel boots at its first op (serial init clears the UART's FIFOs): a scenario that
+      // starts on r2net's side boots it first, as the statement's options say.
+      if (reset) await send(i, { op: 'boot' });
+      r = runOne(op, kernelLocal, hw);
+    }
+    else if (op.op === 'inject') {
+      let frame: Uint8Array | undefined;
+      try {
+        frame = bytesArg(op, 'frame');
+      } catch {
+        /* not hex: the implementation answers invalid-argument; nothing reaches the wire */
+      }
+      const outcome = frame ? hw.nic.inject(frame) : undefined;
+      r = await send(i, outcome ? { ...op, outcome: outcome as unknown as Json } : op);
+    } else {
+      if (op.op === 'tick') hw.clock.advance(1 / profile.limits.pitHz);
+      r = await send(i, op);
+    }
+    results.push(r);
+    obs.collect(i);
+  }
+  hw ??= kernelHardware(profile, statement.options);
+  const last = await send(ops.length, { op: 'snapshot' });
+  const snapshot: Json = last.ok ? last.value : { error: `${last.error.kind}: ${last.error.message}` };
+  obs.collect(ops.length);
+  return traceOf(results, { wire: obs.wire, serial: obs.serial, snapshot });
+}
+
 /** Runs a scenario of a served layer over r2net's machine, its driver ops over `link`. */
-export function executeServed(scenario: Scenario, profile: Profile, link: ServedLink): Promise<Trace> {
+export function executeServed(scenario: Scenario, profile: Profile, statement: Statement, link: ServedLink): Promise<Trace> {
   switch (scenario.layer) {
     case 'nic':
       return servedNic(scenario.ops, profile, link);
     case 'serial':
       return servedSerial(scenario.ops, profile, link);
+    case 'kernel':
+      return servedKernel(scenario.ops, profile, statement, link);
     default:
       throw new ImplementationError(`layer ${scenario.layer} has no served hardware`, 'protocol');
   }

@@ -15,6 +15,11 @@ import { SerialPort } from '../../drivers/serial.ts';
 import { SlipSerial } from '../../drivers/slip-serial.ts';
 import { nicDriverOps } from '../layers/nic.ts';
 import { serialDriverOps } from '../layers/serial.ts';
+import { kernelSession } from '../layers/kernel.ts';
+import { createMachine } from '../../kernel/machine.ts';
+import type { Hardware, InjectOutcome } from '../../hw/api.ts';
+import { Clock } from '../../hw/clock.ts';
+import { DEFAULT_MAC } from '../../hw/index.ts';
 import { SERVED_LAYERS } from './executors.ts';
 import { HardwareLinkError, RemoteHardware, RemoteMemory, remotePortIo } from './remote-hardware.ts';
 import { SyncLines } from './sync-lines.ts';
@@ -22,9 +27,48 @@ import { SyncLines } from './sync-lines.ts';
 /** The served protocol version; a hello offering less is refused (served hardware needs it). */
 const SERVED_PROTOCOL = 2;
 
-type DriverOps = (op: Op) => OpResult;
+type DriverOps = (op: Op, index: number) => OpResult;
 
-function freshSoftware(layer: Layer, profile: Profile, hw: RemoteHardware): DriverOps | undefined {
+/**
+ * The kernel's view of served hardware: the drivers over remote port I/O and memory, a clock of
+ * its own (ticks count time; the UART's timing is r2net's), and the NIC's outside reduced to
+ * what the kernel's books need: the outcome of an `inject`, which r2net did on its wire.
+ */
+function servedKernelHardware(profile: Profile, hw: RemoteHardware, mac: Uint8Array, outcome: () => InjectOutcome): Hardware {
+  const io = remotePortIo(hw);
+  const serial = new SerialPort(io, profile);
+  return {
+    clock: new Clock(),
+    nic: { inject: outcome, wire: [], registers: () => ({}), mac },
+    uart: {
+      line: [],
+      feed: () => {
+        throw new Error('feed-serial is done on r2net’s machine');
+      },
+      registers: () => ({}),
+    },
+    nicDriver: new Rtl8139Driver(io, new RemoteMemory(hw), dmaLayout(profile), profile),
+    serialNet: new SlipSerial(serial, profile),
+  };
+}
+
+function freshKernel(profile: Profile, hw: RemoteHardware, statement: Statement): DriverOps {
+  let outcome: InjectOutcome | undefined;
+  const take = (): InjectOutcome => {
+    if (!outcome) throw new Error("inject without r2net's 'outcome'");
+    const o = outcome;
+    outcome = undefined;
+    return o;
+  };
+  const s = kernelSession(profile, statement, (p, options) => createMachine(p, { ...options, hw: servedKernelHardware(p, hw, options.mac ?? DEFAULT_MAC, take) }));
+  return (op, index) => {
+    if (op.op === 'inject') outcome = op['outcome'] as unknown as InjectOutcome | undefined;
+    return s.run(index, op);
+  };
+}
+
+function freshSoftware(layer: Layer, profile: Profile, hw: RemoteHardware, statement: Statement): DriverOps | undefined {
+  if (layer === 'kernel') return freshKernel(profile, hw, statement);
   const io = remotePortIo(hw);
   if (layer === 'nic') return nicDriverOps(profile, new Rtl8139Driver(io, new RemoteMemory(hw), dmaLayout(profile), profile), dmaLayout(profile));
   if (layer === 'serial') {
@@ -82,12 +126,12 @@ function runOp(req: Record<string, unknown>, profile: Profile, hw: RemoteHardwar
   // The pushed device writes (`dma`) are not needed: these drivers read guest memory through requests.
   let run = software.get(layer);
   if (!run || req.reset === true) {
-    run = freshSoftware(layer, profile, hw)!;
+    run = freshSoftware(layer, profile, hw, st)!;
     software.set(layer, run);
   }
   hw.forOp = id;
   try {
-    return { id, result: run(op as Op) as unknown as Json };
+    return { id, result: run(op as Op, typeof req.index === 'number' ? req.index : 0) as unknown as Json };
   } catch (e) {
     // runOne turns driver exceptions into results; a broken link surfaces here.
     software.delete(layer);
