@@ -8,11 +8,13 @@ import type { BenchRow } from './harness.ts';
 import { codecBench } from './codec.ts';
 import { adapterBench } from './adapter.ts';
 import { nicBench } from './nic.ts';
+import { servedBench } from './served.ts';
 
 const groups: Record<string, () => BenchRow[] | Promise<BenchRow[]>> = {
   codec: codecBench,
   adapter: adapterBench,
   nic: nicBench,
+  served: servedBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -18,7 +18,7 @@ Usage:
   r2net report  [REPORT.json] [--out DIR]
   r2net report  --merge A.json B.json ... [--out DIR] [--partial]
   r2net list    [--layers ...]
-  r2net serve   [--mutant NAME|list] [--layers ...] [--options JSON]
+  r2net serve   [--mutant NAME|list] [--layers ...] [--options JSON] [--hardware served]
   r2net help
 
   --impl     the implementation under test: 'reference' (default), a JS/TS module exporting one,
@@ -33,7 +33,9 @@ Usage:
   --from     replay the failures of a JSON report exactly (its seeds, paths and --impl)
   --merge    shards of one run fold into the report one machine would write; runs of
              different implementations become one matrix that shows where they differ
-  serve      the reference (or a deliberately wrong mutant) on stdin/stdout over that protocol
+  serve      the reference (or a deliberately wrong mutant) on stdin/stdout over that protocol;
+             --hardware served: its drivers and kernel only, every port access and DMA a
+             protocol-2 hardware request to the r2net that runs it
 
 Exit status: 0 when every requirement and decision clause passes (hazards never fail a run),
 1 when one fails or errors, 2 on a usage or setup error.`;
