@@ -133,3 +133,43 @@ describe('the protocol-2 messages in the schema', () => {
     for (const m of bad) expect(validateMessage(m), JSON.stringify(m)).toBe(false);
   });
 });
+
+describe("r2net's side of protocol 2 validates against the schema", () => {
+  it('op requests with pushed DMA writes, and the replies to hardware requests', async () => {
+    const { validateMessage } = await import('../adapter/helpers.ts');
+    const { servedLink } = await import('../../src/iut/process/served.ts');
+    const m = createHardware(seedProfile(), { nicPci: null }); // decodes 0xC000, no bus-master gate
+    const seam = modelSeam(m);
+    // Put a device write in flight: a frame the chip DMAs into its ring once the receiver is on.
+    m.bus.write(0xc000 + 0x30, 4, 0x100000);
+    m.bus.write(0xc000 + 0x37, 1, 0x0c);
+    m.bus.write(0xc000 + 0x44, 4, 0x8f);
+    m.nic.inject(new Uint8Array(60).fill(7));
+    const sent: unknown[] = [];
+    const answered: unknown[] = [];
+    const child = {
+      nextId: 5,
+      async request(req: unknown, _field: 'result', _t: number, hw: (line: string) => string | Error | undefined) {
+        sent.push(req);
+        for (const r of [
+          { hw: 0, for: 5, method: 'in', port: 0xc037, width: 1 },
+          { hw: 1, for: 5, method: 'out', port: 0x80, width: 1, value: 1 },
+          { hw: 2, for: 5, method: 'read', addr: 0x100000, len: 8 },
+          { hw: 3, for: 5, method: 'write', addr: 0x200000, bytes: 'aa' },
+        ]) {
+          expect(validateMessage(r), JSON.stringify(r)).toBe(true);
+          const out = hw(JSON.stringify(r));
+          expect(typeof out, String(out)).toBe('string');
+          answered.push(JSON.parse(out as string));
+        }
+        return { id: 5, result: { ok: true, value: { txIndex: 0, rxOffset: 0 } } };
+      },
+    };
+    const r = await servedLink(child, 1000, 100).op({ layer: 'nic', index: 0, op: { op: 'driver-state' }, reset: true }, seam);
+    expect(r).toEqual({ ok: true, value: { txIndex: 0, rxOffset: 0 } });
+    expect(sent).toHaveLength(1);
+    expect((sent[0] as { dma?: unknown[] }).dma?.length).toBeGreaterThan(0);
+    for (const x of [...sent, ...answered]) expect(validateMessage(x), JSON.stringify(x)).toBe(true);
+    expect(answered.map((a) => Object.keys(a as object).sort().join())).toEqual(['hw,value', 'hw,ok', 'bytes,hw', 'hw,ok']);
+  });
+});
