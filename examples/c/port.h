@@ -12,5 +12,7 @@ static inline void outb(uint16_t p, uint8_t v) { r2_outb(p, v); }
 static inline void outw(uint16_t p, uint16_t v) { r2_outw(p, v); }
 static inline void outl(uint16_t p, uint32_t v) { r2_outl(p, v); }
 static inline uint32_t virt_to_phys(const void *p) { return r2_phys(p); }
+/* Physical memory beyond our buffers (a kernel's direct map): what a device wrote past one. */
+static inline void phys_read(uint32_t addr, void *out, size_t len) { r2_mem_read(addr, out, len); }
 
 #endif

@@ -138,8 +138,15 @@ size_t rtl8139_receive_frame(uint8_t *buf, size_t cap) {
 #else
   if (length < MIN_RX_FRAME + 4 || length > cap) return 0; /* runt, or too big for the caller */
 #endif
-  /* WRAP is set: the frame is contiguous even past the ring end (in the guard). */
-  memcpy(buf, hdr + 4, length);
+  /* WRAP is set: the frame is contiguous even past the ring end (in the guard), and a frame
+   * longer than the guard runs on into the physical memory after RX_BUFFER. */
+  size_t inside = RX_ALLOC_BYTES - (size_t)(hdr + 4 - RX_BUFFER);
+  if (length <= inside) {
+    memcpy(buf, hdr + 4, length);
+  } else {
+    memcpy(buf, hdr + 4, inside);
+    phys_read(virt_to_phys(RX_BUFFER) + RX_ALLOC_BYTES, buf + inside, length - inside);
+  }
   return length;
 }
 
