@@ -40,6 +40,8 @@ async function servedNic(ops: Op[], profile: Profile, link: ServedLink): Promise
   const results: OpResult[] = [];
   for (const [i, op] of ops.entries()) {
     s.begin(i, op);
+    // The seam records device writes from the machine's first op on (setup builds it).
+    if (!(i === 0 && op.op === 'setup')) modelSeam(s.machine());
     let r: OpResult;
     if (NIC_DRIVER_OPS.has(op.op) || op.op === 'driver-state') {
       r = await send(i, op);
@@ -68,6 +70,7 @@ async function servedNic(ops: Op[], profile: Profile, link: ServedLink): Promise
 async function servedSerial(ops: Op[], profile: Profile, link: ServedLink): Promise<Trace> {
   let counters = { received: 0, decodeErrors: 0 };
   const s = serialSession(profile, { counters: () => counters });
+  modelSeam(s.machine); // device writes are recorded from the start
   let reset = true;
   const send = async (index: number, op: Op): Promise<OpResult> => {
     const r = await link.op({ layer: 'serial', index, op, reset }, modelSeam(s.machine));
@@ -129,7 +132,10 @@ async function servedKernel(ops: Op[], profile: Profile, statement: Statement, l
   };
   const results: OpResult[] = [];
   for (const [i, op] of ops.entries()) {
-    hw ??= kernelHardware(profile, i === 0 && op.op === 'boot' ? { ...(statement.options ?? {}), ...op } : statement.options);
+    if (!hw) {
+      hw = kernelHardware(profile, i === 0 && op.op === 'boot' ? { ...(statement.options ?? {}), ...op } : statement.options);
+      modelSeam(hw); // device writes are recorded from the start
+    }
     let r: OpResult;
     if (Object.hasOwn(kernelLocal, op.op)) {
       // The kernel boots at its first op (serial init clears the UART's FIFOs): a scenario that
