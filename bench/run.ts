@@ -10,11 +10,13 @@ import { defaultOptions, sinkState, type BenchRow, type MeasureOptions } from '.
 import { codecBench } from './codec.ts';
 import { adapterBench } from './adapter.ts';
 import { nicBench } from './nic.ts';
+import { servedBench } from './served.ts';
 
 const groups: Record<string, (o: MeasureOptions) => Promise<BenchRow[]>> = {
   codec: codecBench,
   nic: nicBench,
   adapter: adapterBench,
+  served: servedBench,
 };
 
 function options(argv: string[]): { wanted: string[]; o: MeasureOptions } {
@@ -49,7 +51,8 @@ process.stderr.write(`bench: ${o.samples} samples of ≥ ${o.sampleMs} ms per fi
 const rows: BenchRow[] = [];
 const started = performance.now();
 for (const [name, run] of Object.entries(groups)) {
-  if (wanted.length && !wanted.includes(name)) continue;
+  // The served group (protocol 2, one round trip per port access) takes 10-15 minutes: only on request.
+  if (wanted.length ? !wanted.includes(name) : name === 'served') continue;
   process.stderr.write(`bench ${name}...\n`);
   for (const r of await run(o)) {
     rows.push(r);

@@ -18,7 +18,8 @@ Commands:
   replay   re-run one counterexample exactly, or every failure of a JSON report (--from)
   report   render the report formats again from a JSON report or a run log; --merge several runs
   list     every clause, its kind and source, and the properties that check it
-  serve    the reference (or a deliberately wrong mutant) over the out-of-process protocol
+  serve    the reference (or a deliberately wrong mutant) over the out-of-process protocol;
+           --hardware served: its drivers and kernel over protocol-2 hardware requests
   help     this text
 
   r2net --version   prints the version

@@ -30,6 +30,12 @@ export interface Statement {
   followsDecisions?: boolean;
   /** Free options that reach the scenarios, e.g. { mac: '525400123456', ip: '0a000002' }. */
   options?: Record<string, Json>;
+  /**
+   * 'served': the implementation brings only software for the hardware layers (nic, serial,
+   * kernel); r2net keeps the machine and answers its port I/O and guest-memory requests
+   * (protocol version 2, spec/contract/protocol.md). Absent: it brings its own hardware.
+   */
+  hardware?: 'served';
 }
 
 /** One operation of a scenario: `op` names it, the other fields are its arguments. */

@@ -40,6 +40,12 @@ export interface Limits {
   kernelProcesses: number;
   /** Largest total_length 0x33/1 accepts (r2 refuses total_len >= 1500). */
   build0x33MaxTotalLength: number;
+  /**
+   * Hardware requests a served implementation may make during one op (protocol 2): the
+   * largest documented op, init with a full PCI scan (256 x 32 x 8 configuration reads of two
+   * accesses) and a reset poll of 100 000 reads, fits; a driver spinning forever does not.
+   */
+  servedRequestsPerOp: number;
 }
 
 export interface Defaults {

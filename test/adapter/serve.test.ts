@@ -103,7 +103,7 @@ describe('the server side (r2net serve)', () => {
     ['not an object', '[1,2]', /"id":null,"error":\{"kind":"bad-request"/],
     ['no id', '{"method":"hello","protocol":1,"contract":1}', /"id":null,"error":\{"kind":"bad-request"/],
     ['unknown method', '{"id":3,"method":"reboot"}', /"id":3,"error":\{"kind":"unsupported-method"/],
-    ['another protocol version', '{"id":0,"method":"hello","protocol":2,"contract":1}', /"id":0,"error":\{"kind":"unsupported-version"/],
+    ['a protocol version it does not speak', '{"id":0,"method":"hello","protocol":0,"contract":1}', /"id":0,"error":\{"kind":"unsupported-version"/],
     ['a scenario without ops', '{"id":4,"method":"execute","scenario":{"layer":"codec"}}', /"id":4,"error":\{"kind":"bad-request","message":"scenario.ops must be an array"/],
     ['an op without a name', '{"id":5,"method":"execute","scenario":{"layer":"codec","ops":[{"data":"00"}]}}', /"id":5,"error":\{"kind":"bad-request"/],
   ];
@@ -153,7 +153,7 @@ describe('the protocol schema', () => {
     expect(schemaErrors('reply', { id: 1, trace: { results: [{ ok: false, error: { kind: 'x' } }] } })).not.toBe('');
     expect(schemaErrors('reply', { id: 0, protocol: 1, statement: { name: 'x', version: '1', profile: 'seed', layers: ['warp'] } })).not.toBe('');
     expect(schemaErrors('reply', { id: -1, ok: true })).not.toBe('');
-    expect(schemaErrors('request', { id: 0, method: 'hello', protocol: 2, contract: 1 })).not.toBe('');
+    expect(schemaErrors('request', { id: 0, method: 'hello', protocol: 3, contract: 1 })).not.toBe('');
     expect(schemaErrors('request', { id: 1, method: 'execute', scenario: { layer: 'codec', ops: [{ data: '00' }] } })).not.toBe('');
   });
 });

@@ -9,6 +9,7 @@ import { DEFAULT_SERVE_BOUNDS, serveImplementation } from '../../iut/process/ser
 import { allMutants } from '../../../properties/mutants/index.ts';
 import { mutantImplementation } from '../../../properties/mutants/mutant.ts';
 import { log, out, parseCommand, parseLayers, parsePositive, UsageError } from '../args.ts';
+import { serveReferenceHardware } from '../../iut/served/served-reference.ts';
 
 function parseOptions(v: string | undefined): Record<string, Json> | undefined {
   if (v === undefined) return undefined;
@@ -24,7 +25,7 @@ function parseOptions(v: string | undefined): Record<string, Json> | undefined {
 
 const SERVE = {
   name: 'serve',
-  usage: `Usage: r2net serve [--mutant NAME|list] [--layers L,L...] [--options JSON] [--quiet]
+  usage: `Usage: r2net serve [--mutant NAME|list] [--layers L,L...] [--options JSON] [--hardware served] [--quiet]
 
 Serves the reference (or a deliberately wrong mutant) over the out-of-process protocol
 (spec/contract/protocol.md) on stdin/stdout, e.g.
@@ -33,6 +34,8 @@ Serves the reference (or a deliberately wrong mutant) over the out-of-process pr
   --mutant NAME|list       serve a mutant instead of the reference ('list' names them)
   --layers L,L...          declare only these layers
   --options JSON           statement options, e.g. {"mac":"525400123456"}
+  --hardware served        the reference's drivers and kernel only (protocol 2): every port
+                           access and DMA is a hardware request to the r2net that runs it
   --max-request-bytes N    longest request line accepted (default ${DEFAULT_SERVE_BOUNDS.maxRequestBytes})
   --max-reply-bytes N      longest reply line written; a larger trace gets an error reply
                            (default ${DEFAULT_SERVE_BOUNDS.maxReplyBytes})
@@ -45,6 +48,7 @@ Serves the reference (or a deliberately wrong mutant) over the out-of-process pr
     'max-request-bytes': { type: 'string' },
     'max-reply-bytes': { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    hardware: { type: 'string' },
   },
 } as const;
 
@@ -62,6 +66,13 @@ export async function cmdServe(argv: string[]): Promise<number> {
   }
   const layers = parseLayers(values.layers);
   const options = parseOptions(values.options);
+  if (values.hardware !== undefined) {
+    // Protocol 2: the reference's drivers here, every port access and DMA served by r2net.
+    if (values.hardware !== 'served') throw new UsageError(`--hardware must be 'served', got '${values.hardware}'`);
+    if (values.mutant !== undefined) throw new UsageError('--hardware served runs the reference, not a mutant');
+    if (!values.quiet) log('r2net serve: the reference with served hardware (protocol 2) on stdin/stdout');
+    return serveReferenceHardware({ ...(layers ? { layers } : {}), ...(options ? { options } : {}) });
+  }
   let impl: Implementation;
   if (values.mutant !== undefined) {
     const m = allMutants.find((x) => x.name === values.mutant);

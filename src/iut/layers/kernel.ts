@@ -10,6 +10,7 @@ import { ArgError, bytesArg, hex, intArg, runOne, traceOf, type Handler } from '
 import { createMachine, type Machine, type MachineOptions } from '../../kernel/machine.ts';
 import type { KernelSnapshot } from '../../kernel/kernel.ts';
 import { fromHex } from '../../util/bytes.ts';
+import type { LineByte, WireFrame } from '../../hw/api.ts';
 import { err, ok } from '../../util/result.ts';
 
 /** Builds the machine a scenario runs on; the deliberately wrong implementations pass their own. */
@@ -28,7 +29,7 @@ interface KernelState {
 const MAX_TRANSFER = 0x20000;
 
 /** Statement options and boot arguments: `mac` (12 hex digits), `ip` (8 hex digits). */
-function machineOptions(src: Record<string, Json> | undefined, where: string): MachineOptions {
+export function machineOptions(src: Record<string, Json> | undefined, where: string): MachineOptions {
   const o: MachineOptions = {};
   const mac = src?.mac;
   if (mac !== undefined) {
@@ -154,18 +155,23 @@ function kernelHandlers(): Record<string, Handler<KernelState>> {
   };
 }
 
-/** The kernel layer over machines built by `factory` (the reference: createMachine). */
-export function kernelExecutor(factory: MachineFactory = createMachine): LayerExecutor {
-  return (ops, profile, statement): Trace => {
-    const handlers = kernelHandlers();
-    const st: KernelState = { profile, statement, factory, machine: null, opIndex: 0 };
-    const results: OpResult[] = [];
-    const wire: Json[] = [];
-    const serial: Json[] = [];
-    let wireSeen = 0;
-    let lineSeen = 0;
-    const collect = (opIndex: number): void => {
-      const m = st.machine;
+/** What the machine puts on the wire and the serial line, tagged with the op that produced it. */
+export interface KernelOutside {
+  wire(): readonly WireFrame[];
+  serialLine(): readonly LineByte[];
+}
+
+/** The `wire` and `serial` observations, collected after each op (served hardware reuses it). */
+export function kernelObserver(outside: () => KernelOutside | null): { collect(opIndex: number): void; wire: Json[]; serial: Json[] } {
+  const wire: Json[] = [];
+  const serial: Json[] = [];
+  let wireSeen = 0;
+  let lineSeen = 0;
+  return {
+    wire,
+    serial,
+    collect(opIndex) {
+      const m = outside();
       if (!m) return;
       const w = m.wire();
       for (; wireSeen < w.length; wireSeen++) {
@@ -177,19 +183,49 @@ export function kernelExecutor(factory: MachineFactory = createMachine): LayerEx
         serial.push({ op: opIndex, bytes: hex(Uint8Array.from(line.slice(lineSeen).map((b) => b.byte))) });
         lineSeen = line.length;
       }
-    };
-    for (const [i, op] of ops.entries()) {
+    },
+  };
+}
+
+/** One scenario's kernel, op by op (the served reference keeps one between op requests). */
+export interface KernelSession {
+  run(i: number, op: Op): OpResult;
+  /** The final snapshot, every field (or {error} when the machine cannot give one). */
+  snapshot(): Json;
+  machine(): Machine | null;
+}
+
+export function kernelSession(profile: Profile, statement: Statement, factory: MachineFactory = createMachine): KernelSession {
+  const handlers = kernelHandlers();
+  const st: KernelState = { profile, statement, factory, machine: null, opIndex: 0 };
+  return {
+    run(i, op) {
       st.opIndex = i;
-      results.push(runOne(op, handlers, st));
-      collect(i);
+      return runOne(op, handlers, st);
+    },
+    snapshot() {
+      try {
+        return snapshotJson(machineOf(st), null);
+      } catch (e) {
+        return { error: String((e as Error)?.message ?? e) };
+      }
+    },
+    machine: () => st.machine,
+  };
+}
+
+/** The kernel layer over machines built by `factory` (the reference: createMachine). */
+export function kernelExecutor(factory: MachineFactory = createMachine): LayerExecutor {
+  return (ops, profile, statement): Trace => {
+    const s = kernelSession(profile, statement, factory);
+    const obs = kernelObserver(s.machine);
+    const results: OpResult[] = [];
+    for (const [i, op] of ops.entries()) {
+      results.push(s.run(i, op));
+      obs.collect(i);
     }
-    let snapshot: Json = null;
-    try {
-      snapshot = snapshotJson(machineOf(st), null);
-      collect(ops.length);
-    } catch (e) {
-      snapshot = { error: String((e as Error)?.message ?? e) };
-    }
-    return traceOf(results, { wire, serial, snapshot });
+    const snapshot = s.snapshot();
+    obs.collect(ops.length);
+    return traceOf(results, { wire: obs.wire, serial: obs.serial, snapshot });
   };
 }

@@ -19,6 +19,8 @@ export interface NicVariant {
   device?: (opts: Rtl8139Options) => Rtl8139;
   /** Replaces the driver once the machine is built. */
   driver?: (m: Machine) => Rtl8139Driver;
+  /** Where the `state` observation reads TX_INDEX and RX_OFFSET (default: the machine's driver). */
+  driverState?: () => { txIndex: number; rxOffset: number };
 }
 
 /** Register names for `read-register` / `write-register`: I/O offset and access width. */
@@ -46,7 +48,7 @@ export const NIC_REGISTERS: Record<string, { at: number; width: Width }> = (() =
 })();
 
 /** Ops whose port accesses are the driver's and go into the `io` observation. */
-const DRIVER_OPS = new Set(['init', 'read-mac', 'poll', 'send']);
+export const NIC_DRIVER_OPS: ReadonlySet<string> = new Set(['init', 'read-mac', 'poll', 'send']);
 /** peek-ring may look past the RX_BUFFER allocation (up to the largest RBLEN ring and its guard). */
 const PEEK_LIMIT = 0x20000;
 const IO_BASE_MIN = 0x1000;
@@ -233,14 +235,33 @@ function snapshot(st: NicState): void {
   }
   st.wireSeen = m.nic.wire.length;
   const r = m.nic.registers();
-  st.state.push({ ISR: r['ISR'] ?? 0, MPC: r['MPC'] ?? 0, CAPR: r['CAPR'] ?? 0, CBR: r['CBR'] ?? 0, TX_INDEX: m.nicDriver.txIndex, RX_OFFSET: m.nicDriver.rxOffset });
+  const d = st.variant.driverState?.() ?? m.nicDriver;
+  st.state.push({ ISR: r['ISR'] ?? 0, MPC: r['MPC'] ?? 0, CAPR: r['CAPR'] ?? 0, CBR: r['CBR'] ?? 0, TX_INDEX: d.txIndex, RX_OFFSET: d.rxOffset });
 }
 
-export function runNic(ops: Op[], profile: Profile, variant: NicVariant = {}): Trace {
+/**
+ * One scenario's machine and observations, driven op by op: runNic() runs every op here with
+ * the reference driver; src/iut/served runs the driver ops in another process instead, over
+ * this machine, and the rest (setup, inject, raw port access, peek-ring) here.
+ */
+export interface NicSession {
+  machine(): Machine;
+  /** Call before op i. */
+  begin(i: number, op: Op): void;
+  /** Runs an op on this side (the reference driver, the wire, the raw bus). */
+  local(op: Op): OpResult;
+  /** Call after op i with the results so far (results[i] is op's): takes the op's observations. */
+  end(i: number, op: Op, results: OpResult[]): void;
+  /** A frame a driver elsewhere returned from a poll during op i. */
+  delivered(i: number, frame: string): void;
+  finish(results: OpResult[]): Trace;
+}
+
+export function nicSession(profile: Profile, variant: NicVariant = {}, machine?: Machine): NicSession {
   const st: NicState = {
     profile,
     variant,
-    machine: undefined,
+    machine,
     ioBase: profile.defaults.nicIoFallback,
     op: 0,
     logIo: false,
@@ -254,26 +275,56 @@ export function runNic(ops: Op[], profile: Profile, variant: NicVariant = {}): T
     state: [],
   };
   const table = handlers(profile);
+  return {
+    machine: () => machineOf(st),
+    begin(i, op) {
+      st.op = i;
+      st.logIo = NIC_DRIVER_OPS.has(op.op);
+      st.logDma = op.op === 'inject';
+      if (!(i === 0 && op.op === 'setup')) machineOf(st);
+    },
+    local: (op) => runOne(op, table, st),
+    end(i, op, results) {
+      st.logIo = false;
+      st.logDma = false;
+      try {
+        snapshot(st);
+      } catch (e) {
+        // A broken model surfaces as an internal error on the op, never as an exception.
+        results[i] = { ok: false, error: { kind: 'internal', where: op.op, message: (e as Error)?.stack ?? String(e) } };
+      }
+    },
+    delivered(i, frame) {
+      st.delivered.push({ op: i, frame });
+    },
+    finish(results) {
+      const m = st.machine;
+      const observations: Record<string, Json> = { wire: st.wire, delivered: st.delivered, state: st.state, io: st.io, dma: st.dma };
+      if (m) observations['registers'] = m.nic.registers();
+      return { results, observations };
+    },
+  };
+}
+
+/**
+ * The driver ops alone (init, read-mac, poll, send, driver-state) over a driver built elsewhere:
+ * the served reference, whose port I/O and memory go to r2net. Other ops are r2net's.
+ */
+export function nicDriverOps(profile: Profile, driver: Rtl8139Driver, layout: Machine['layout']): (op: Op) => OpResult {
+  // The handlers of driver ops touch the driver and the layout only.
+  const s = nicSession(profile, {}, { nicDriver: driver, layout } as Machine);
+  return (op) => (NIC_DRIVER_OPS.has(op.op) || op.op === 'driver-state' ? s.local(op) : { ok: false, error: { kind: 'unsupported-op', message: `'${op.op}' is done on r2net's machine, not by a served driver` } });
+}
+
+export function runNic(ops: Op[], profile: Profile, variant: NicVariant = {}): Trace {
+  const s = nicSession(profile, variant);
   const results: OpResult[] = [];
   for (const [i, op] of ops.entries()) {
-    st.op = i;
-    st.logIo = DRIVER_OPS.has(op.op);
-    st.logDma = op.op === 'inject';
-    if (!(i === 0 && op.op === 'setup')) machineOf(st);
-    results.push(runOne(op, table, st));
-    st.logIo = false;
-    st.logDma = false;
-    try {
-      snapshot(st);
-    } catch (e) {
-      // A broken model surfaces as an internal error on the op, never as an exception.
-      results[i] = { ok: false, error: { kind: 'internal', where: op.op, message: (e as Error)?.stack ?? String(e) } };
-    }
+    s.begin(i, op);
+    results.push(s.local(op));
+    s.end(i, op, results);
   }
-  const m = st.machine;
-  const observations: Record<string, Json> = { wire: st.wire, delivered: st.delivered, state: st.state, io: st.io, dma: st.dma };
-  if (m) observations['registers'] = m.nic.registers();
-  return { results, observations };
+  return s.finish(results);
 }
 
 export const nicExecutor =

@@ -19,10 +19,12 @@ export interface SerialVariant {
   port?: (m: Machine) => SerialPort;
   /** Replaces the SLIP path over the (possibly replaced) port. */
   net?: (m: Machine, port: SerialPort) => SlipSerial;
+  /** Where the `counters` observation comes from (default: the machine's SLIP path). */
+  counters?: () => { received: number; decodeErrors: number };
 }
 
 /** Ops whose port accesses are the driver's and go into the `io` observation. */
-const DRIVER_OPS = new Set(['init', 'send-packet', 'write', 'ready', 'read', 'receive']);
+export const SERIAL_DRIVER_OPS: ReadonlySet<string> = new Set(['init', 'send-packet', 'write', 'ready', 'read', 'receive']);
 /** The longest `advance` one op may ask for (an hour of virtual time). */
 const MAX_ADVANCE_SECONDS = 3600;
 
@@ -71,6 +73,8 @@ function handlers(): Record<string, Handler<SerialState>> {
       return r.ok ? ok({}) : r;
     },
     ready: (_op, st) => ({ ready: st.machine.serial.ready() }),
+    // The receive loop's counters (the `counters` observation; a served driver is asked with it).
+    counters: (_op, st) => countersOf(st.machine.serialNet),
     read: (_op, st): Result<Json> => {
       const r = st.machine.serial.read();
       return r.ok ? ok({ byte: r.value }) : r;
@@ -103,43 +107,83 @@ function handlers(): Record<string, Handler<SerialState>> {
   };
 }
 
-export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = {}): Trace {
-  const machine = machineFor(profile, variant);
+const countersOf = (net: Partial<SlipSerial>): { received: number; decodeErrors: number } => ({ received: net.received ?? 0, decodeErrors: net.decodeErrors ?? 0 });
+
+/** One scenario's machine and observations, op by op (see NicSession in nic.ts). */
+export interface SerialSession {
+  readonly machine: Machine;
+  begin(i: number, op: Op): void;
+  local(op: Op): OpResult;
+  end(i: number): void;
+  /** Datagrams a driver elsewhere handed out during op i (its `receive` result). */
+  delivered(i: number, datagrams: string[]): void;
+  finish(results: OpResult[]): Trace;
+}
+
+export function serialSession(profile: Profile, variant: SerialVariant = {}, m?: Machine): SerialSession {
+  const machine = m ?? machineFor(profile, variant);
   const st: SerialState = { machine, op: 0, logIo: false, lineSeen: 0, line: [], io: new IoLog(), delivered: [], clock: [] };
   machine.bus.tap((a) => {
     if (st.logIo) st.io.push({ op: st.op, dir: a.dir, port: a.port, width: a.width, value: a.value });
   });
   const table = handlers();
-  const results: OpResult[] = [];
-  for (const [i, op] of ops.entries()) {
-    st.op = i;
-    st.logIo = DRIVER_OPS.has(op.op);
-    results.push(runOne(op, table, st));
-    st.logIo = false;
-    st.io.flush();
-    // Bytes a later FIFO clear took back never reached the line: re-read the log from the top.
-    const line = machine.uart.line;
-    if (line.length < st.lineSeen) {
-      st.line.splice(line.length);
-      st.lineSeen = line.length;
-    }
-    for (const b of line.slice(st.lineSeen)) st.line.push({ op: i, byte: b.byte, time: b.time });
-    st.lineSeen = line.length;
-    st.clock.push(machine.clock.now());
-  }
-  const u = machine.uart.registers();
-  const net = machine.serialNet as Partial<SlipSerial>;
   return {
-    results,
-    observations: {
-      line: st.line,
-      io: st.io.records,
-      delivered: st.delivered,
-      clock: st.clock,
-      uart: { DLL: u['DLL'] ?? 0, DLM: u['DLM'] ?? 0, IER: u['IER'] ?? 0, LCR: u['LCR'] ?? 0, FCR: u['FCR'] ?? 0, MCR: u['MCR'] ?? 0 },
-      counters: { received: net.received ?? 0, decodeErrors: net.decodeErrors ?? 0 },
+    machine,
+    begin(i, op) {
+      st.op = i;
+      st.logIo = SERIAL_DRIVER_OPS.has(op.op);
+    },
+    local: (op) => runOne(op, table, st),
+    end(i) {
+      st.logIo = false;
+      st.io.flush();
+      // Bytes a later FIFO clear took back never reached the line: re-read the log from the top.
+      const line = machine.uart.line;
+      if (line.length < st.lineSeen) {
+        st.line.splice(line.length);
+        st.lineSeen = line.length;
+      }
+      for (const b of line.slice(st.lineSeen)) st.line.push({ op: i, byte: b.byte, time: b.time });
+      st.lineSeen = line.length;
+      st.clock.push(machine.clock.now());
+    },
+    delivered(i, datagrams) {
+      for (const datagram of datagrams) st.delivered.push({ op: i, datagram });
+    },
+    finish(results) {
+      const u = machine.uart.registers();
+      return {
+        results,
+        observations: {
+          line: st.line,
+          io: st.io.records,
+          delivered: st.delivered,
+          clock: st.clock,
+          uart: { DLL: u['DLL'] ?? 0, DLM: u['DLM'] ?? 0, IER: u['IER'] ?? 0, LCR: u['LCR'] ?? 0, FCR: u['FCR'] ?? 0, MCR: u['MCR'] ?? 0 },
+          counters: variant.counters?.() ?? countersOf(machine.serialNet),
+        },
+      };
     },
   };
+}
+
+/** The driver ops alone over a port driver and SLIP path built elsewhere (the served reference). */
+export function serialDriverOps(parts: Pick<Machine, 'serial' | 'serialNet'>): (op: Op) => OpResult {
+  // The handlers of driver ops touch these two and the delivered list only.
+  const st: SerialState = { machine: parts as Machine, op: 0, logIo: false, lineSeen: 0, line: [], io: new IoLog(), delivered: [], clock: [] };
+  const table = handlers();
+  return (op) => (SERIAL_DRIVER_OPS.has(op.op) || op.op === 'counters' ? runOne(op, table, st) : { ok: false, error: { kind: 'unsupported-op', message: `'${op.op}' is done on r2net's machine, not by a served driver` } });
+}
+
+export function runSerial(ops: Op[], profile: Profile, variant: SerialVariant = {}): Trace {
+  const s = serialSession(profile, variant);
+  const results: OpResult[] = [];
+  for (const [i, op] of ops.entries()) {
+    s.begin(i, op);
+    results.push(s.local(op));
+    s.end(i);
+  }
+  return s.finish(results);
 }
 
 export const serialExecutor =

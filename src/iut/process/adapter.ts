@@ -23,6 +23,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { killAll, newToken, TOKEN_VAR } from './reap.ts';
 import { jsonProblem, TRACE_BOUNDS } from '../../util/json-bounds.ts';
 import { CONTRACT_VERSION, ImplementationError, type Implementation, type Scenario, type Statement, type Trace } from '../contract.ts';
+import { servedLink, helloVersions, hwRequestOutsideOp, type HwHandler } from './served.ts';
+import { SERVED_LAYERS, executeServed } from '../served/executors.ts';
+import { loadProfile } from '../../spec/profile.ts';
 import {
   PROTOCOL_VERSION,
   checkReplyLine,
@@ -48,12 +51,14 @@ export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Sees every stderr line as it arrives (e.g. to pass it through). */
   onStderr?(line: string): void;
+  /** Protocol 2: hardware requests allowed per op (default: the profile's servedRequestsPerOp). */
+  servedRequestsPerOp?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 type Fault = ImplementationError['fault'];
-type ReplyField = 'statement' | 'trace' | 'ok' | 'traces';
+type ReplyField = 'statement' | 'trace' | 'ok' | 'traces' | 'result';
 type Reply = Record<string, unknown> & { id: number | null };
 
 const fail = (message: string, fault: Fault): ImplementationError => new ImplementationError(message, fault);
@@ -100,6 +105,8 @@ interface Waiter {
   resolve(r: Reply): void;
   reject(e: ImplementationError): void;
   timer: NodeJS.Timeout;
+  /** Protocol 2: answers the hardware requests that arrive while this (op) request waits. */
+  hw?: HwHandler;
 }
 
 /** One running child process and the line discipline on its pipes. */
@@ -188,8 +195,8 @@ class Child {
     return [...this.#stderrTail];
   }
 
-  /** Sends one request and waits for its reply (or a fault). */
-  request(req: Request, field: ReplyField, timeoutMs: number): Promise<Reply> {
+  /** Sends one request and waits for its reply (or a fault); `hw` serves hardware requests meanwhile. */
+  request(req: Request, field: ReplyField, timeoutMs: number, hw?: HwHandler): Promise<Reply> {
     if (this.#idleFault) return Promise.reject(this.#idleFault);
     if (!this.alive) return Promise.reject(this.#deadFault(req));
     return new Promise<Reply>((resolve, reject) => {
@@ -197,7 +204,7 @@ class Child {
         const partial = this.#stdoutBytes > 0 ? ` (it wrote an unfinished line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))})` : '';
         this.#settle(fail(`no reply to request #${req.id} (${req.method}) within ${seconds(timeoutMs)}${partial}${this.stderrNote()}`, 'timeout'));
       }, timeoutMs);
-      this.#waiter = { id: req.id, method: req.method, field, resolve, reject, timer };
+      this.#waiter = { id: req.id, method: req.method, field, resolve, reject, timer, ...(hw ? { hw } : {}) };
       this.proc.stdin!.write(JSON.stringify(req) + '\n');
     });
   }
@@ -281,6 +288,18 @@ class Child {
   #onLine(line: string): void {
     if (line.trim() === '') return; // blank lines carry nothing; tolerated
     const w = this.#waiter;
+    // Protocol 2: a hardware request is answered while an op waits, a fault at any other time.
+    const served = w?.hw ? w.hw(line) : hwRequestOutsideOp(line, w?.method, this.answered);
+    if (typeof served === 'string') {
+      this.proc.stdin!.write(served + '\n');
+      return;
+    }
+    if (served) {
+      const f = fail(`${served.message}${this.stderrNote()}`, 'protocol');
+      if (w) this.#settle(f);
+      else this.#idleFault ??= f;
+      return;
+    }
     if (!w) {
       // Output nobody asked for: the stream is no longer trustworthy. The next request fails.
       this.#idleFault ??= fail(`the implementation wrote to stdout while no request was pending (after ${this.answered} replies): ${excerpt(line)}${this.stderrNote()}`, 'protocol');
@@ -453,6 +472,23 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
   }
 
   async #execute(scenario: Scenario): Promise<Trace> {
+    const child = await this.#liveChild();
+    if (this.#statement.hardware === 'served' && SERVED_LAYERS.has(scenario.layer)) {
+      const profile = loadProfile(this.#statement.profile);
+      try {
+        return await executeServed(scenario, profile, this.#statement, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp));
+      } catch (e) {
+        // A fault mid-scenario: the implementation's state is unknown; the next one starts anew.
+        this.#child = undefined;
+        await child.stop(0);
+        throw e;
+      }
+    }
+    return this.#executeV1(child, scenario);
+  }
+
+  /** The running child, (re)started when there is none. */
+  async #liveChild(): Promise<Child> {
     if (this.#closed) throw fail('the process adapter is closed', 'crash');
     // A child that died or wrote garbage while idle is kept until this request has reported
     // that (request() rejects with it); only a missing child is (re)started here.
@@ -475,6 +511,10 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
         throw fail(`restarting the implementation (start #${this.#starts}) failed: ${err.message}`, err.fault);
       }
     }
+    return child;
+  }
+
+  async #executeV1(child: Child, scenario: Scenario): Promise<Trace> {
     const id = child.nextId++;
     // Crash, timeout, garbage: #call drops the child; the next request starts a new one.
     const reply = await this.#call(child, { id, method: 'execute', scenario }, 'trace');
@@ -504,19 +544,27 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
       throw fail(`the implementation could not be started (${(e as Error).message})`, 'crash');
     }
     try {
-      const id = child.nextId++;
-      const reply = await child.request({ id, method: 'hello', protocol: PROTOCOL_VERSION, contract: CONTRACT_VERSION }, 'statement', this.timeoutMs);
-      if ('error' in reply) {
+      // Offer the newest version; one that refuses it as unsupported is offered the older ones.
+      let reply: Reply | undefined;
+      let offered = PROTOCOL_VERSION;
+      for (const v of helloVersions()) {
+        offered = v;
+        reply = await child.request({ id: child.nextId++, method: 'hello', protocol: v, contract: CONTRACT_VERSION }, 'statement', this.timeoutMs);
+        if (!('error' in reply) || (reply.error as { kind?: unknown }).kind !== 'unsupported-version') break;
+      }
+      if ('error' in reply!) {
         const e = reply.error as { kind: string; message: string };
         throw fail(`the implementation refused hello: ${e.kind}: ${e.message}${child.stderrNote()}`, 'protocol');
       }
-      if (reply.protocol !== PROTOCOL_VERSION) {
-        throw fail(`the implementation speaks protocol ${JSON.stringify(reply.protocol)}; this runner speaks ${PROTOCOL_VERSION}${child.stderrNote()}`, 'protocol');
+      const spoken = reply!.protocol;
+      if (typeof spoken !== 'number' || !Number.isInteger(spoken) || spoken < 1 || spoken > offered) {
+        throw fail(`the implementation speaks protocol ${JSON.stringify(spoken)}; this runner speaks 1..${PROTOCOL_VERSION} and offered ${offered}${child.stderrNote()}`, 'protocol');
       }
-      const s = checkStatement(reply.statement);
+      const s = checkStatement(reply!.statement);
       if (!s.ok) throw fail(`bad hello reply: ${s.problem}${child.stderrNote()}`, 'protocol');
-      const batch = batchLimitOf(reply);
+      const batch = batchLimitOf(reply!);
       if (typeof batch === 'object') throw fail(`${batch.problem}${child.stderrNote()}`, 'protocol');
+      if (s.statement.hardware === 'served' && spoken < 2) throw fail(`bad hello reply: statement.hardware "served" needs protocol 2, the implementation speaks ${spoken}${child.stderrNote()}`, 'protocol');
       this.#failedStarts = 0;
       return { child, statement: s.statement, batch };
     } catch (e) {

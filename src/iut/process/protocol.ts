@@ -6,7 +6,9 @@ import { loadFeatures } from '../../spec/features.ts';
 import { LAYERS, type Json, type Layer, type Scenario, type Statement, type Trace } from '../contract.ts';
 import type { ExecuteBatchRequest } from './batch.ts';
 
-export const PROTOCOL_VERSION = 1;
+/** The highest version r2net speaks; version 1 (no served hardware) keeps working. */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** Error kinds an implementation may put in an error reply (others are allowed, these are named). */
 export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsupported-method', 'internal'] as const;
@@ -14,7 +16,9 @@ export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsu
 export type HelloRequest = { id: number; method: 'hello'; protocol: number; contract: number };
 export type ExecuteRequest = { id: number; method: 'execute'; scenario: Scenario };
 export type ShutdownRequest = { id: number; method: 'shutdown' };
-export type Request = HelloRequest | ExecuteRequest | ExecuteBatchRequest | ShutdownRequest;
+/** Protocol 2: one driver op of a served-hardware scenario (spec/contract/protocol.md). */
+export type OpRequestMessage = { id: number; method: 'op'; layer: Layer; index: number; op: Json; reset?: true; dma?: Json[] };
+export type Request = HelloRequest | ExecuteRequest | ExecuteBatchRequest | ShutdownRequest | OpRequestMessage;
 
 export interface ProtocolError {
   kind: string;
@@ -61,6 +65,7 @@ export function checkStatement(x: unknown): { ok: true; statement: Statement } |
   const unknown = ((x.features as string[] | undefined) ?? []).filter((f) => !known.has(f));
   if (unknown.length) return { ok: false, problem: `statement.features: unknown feature ${JSON.stringify(unknown[0])} (features: ${[...known].join(', ')})` };
   if (x.followsDecisions !== undefined && typeof x.followsDecisions !== 'boolean') return { ok: false, problem: 'statement.followsDecisions must be a boolean when present' };
+  if (x.hardware !== undefined && x.hardware !== 'served') return { ok: false, problem: `statement.hardware must be "served" when present, got ${excerpt(JSON.stringify(x.hardware) ?? '')}` };
   const statement: Statement = {
     name: x.name as string,
     version: x.version as string,
@@ -69,6 +74,7 @@ export function checkStatement(x: unknown): { ok: true; statement: Statement } |
     ...(x.features !== undefined ? { features: [...(x.features as string[])] } : {}),
     ...(x.followsDecisions !== undefined ? { followsDecisions: x.followsDecisions as boolean } : {}),
     ...(x.options !== undefined ? { options: x.options as Record<string, Json> } : {}),
+    ...(x.hardware === 'served' ? { hardware: 'served' as const } : {}),
   };
   return { ok: true, statement };
 }
@@ -82,7 +88,7 @@ export type ReplyCheck =
  * Reads one stdout line as a reply envelope: a JSON object with an integer (or, for an error
  * reply, null) id and exactly one of the payload fields the method calls for (or `error`).
  */
-export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' | 'traces' }): ReplyCheck {
+export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' | 'traces' | 'result' }): ReplyCheck {
   let v: unknown;
   try {
     v = JSON.parse(line);

@@ -6,10 +6,13 @@
 // request is skipped without being held in memory, a larger reply becomes an error reply.
 import type { Readable, Writable } from 'node:stream';
 import type { Implementation, Json, Op, Scenario } from '../contract.ts';
-import { PROTOCOL_VERSION, excerpt, type ErrorReply, type ExecuteReply, type HelloReply, type ShutdownReply } from './protocol.ts';
+import { excerpt, type ErrorReply, type ExecuteReply, type HelloReply, type ShutdownReply } from './protocol.ts';
 import { BATCH_METHOD, SERVE_BATCH_LIMIT, serveBatch, type ExecuteBatchReply } from './batch.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** An Implementation served here brings its own hardware (protocol 1). */
+const SERVER_PROTOCOL = 1;
 
 type Outcome = { reply: HelloReply | ExecuteReply | ExecuteBatchReply | ShutdownReply | ErrorReply; stop?: boolean };
 
@@ -40,8 +43,9 @@ export async function handleRequestLine(impl: Implementation, line: string): Pro
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return errorReply(null, 'bad-request', `id must be a non-negative integer, got ${excerpt(JSON.stringify(id) ?? 'nothing')}`);
   switch (req.method) {
     case 'hello':
-      if (req.protocol !== PROTOCOL_VERSION) return errorReply(id, 'unsupported-version', `this server speaks protocol ${PROTOCOL_VERSION}, not ${JSON.stringify(req.protocol)}`);
-      return { reply: { id, protocol: PROTOCOL_VERSION, statement: impl.statement, batch: SERVE_BATCH_LIMIT } };
+      // This server brings its own hardware: protocol 1, which every newer offer includes.
+      if (typeof req.protocol !== 'number' || !Number.isInteger(req.protocol) || req.protocol < SERVER_PROTOCOL) return errorReply(id, 'unsupported-version', `this server speaks protocol ${SERVER_PROTOCOL}, not ${JSON.stringify(req.protocol)}`);
+      return { reply: { id, protocol: SERVER_PROTOCOL, statement: impl.statement, batch: SERVE_BATCH_LIMIT } };
     case 'execute': {
       const scenario = checkScenario(req.scenario);
       if (typeof scenario === 'string') return errorReply(id, 'bad-request', scenario);
