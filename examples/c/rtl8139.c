@@ -130,14 +130,9 @@ size_t rtl8139_receive_frame(uint8_t *buf, size_t cap) {
 #else
   outw(io + CAPR, (uint16_t)(RX_OFFSET - 16));
 #endif
-#ifdef RX_DELIVER_WITHOUT_CRC
-  /* Transitional (make RX_CRC=strip): the contract before spec-notes §6 settled that the
-   * delivered frame keeps its CRC; see examples/c/README.md. */
-  length -= 4;
+  /* The frame is delivered with its CRC (spec-notes §6): the 14-byte minimum and the caller's
+   * buffer are compared with that copied length. */
   if (length < MIN_RX_FRAME || length > cap) return 0;
-#else
-  if (length < MIN_RX_FRAME + 4 || length > cap) return 0; /* runt, or too big for the caller */
-#endif
   /* WRAP is set: the frame is contiguous even past the ring end (in the guard), and a frame
    * longer than the guard runs on into the physical memory after RX_BUFFER. */
   size_t inside = RX_ALLOC_BYTES - (size_t)(hdr + 4 - RX_BUFFER);

@@ -10,17 +10,15 @@ import { allProperties } from '../../properties/index.ts';
 import { loadImplementation } from '../../src/iut/load.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { rootDir } from '../../src/spec/paths.ts';
-import { findTool, referenceStripsCrc } from './tools.ts';
+import { findTool } from './tools.ts';
 
 const dir = join(rootDir, 'examples/c');
 const missing = ['gcc', 'make'].filter((t) => !findTool(t));
 const RUNS = 15;
 
-// The build the reference of this tree can judge (see referenceStripsCrc).
-const crcArgs = (): string[] => (referenceStripsCrc() ? ['RX_CRC=strip'] : []);
 
 function build(...args: string[]): string {
-  execFileSync('make', ['-s', '-C', dir, ...crcArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('make', ['-s', '-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const wrong = args.find((a) => a.startsWith('WRONG='))?.slice(6);
   const bin = join(dir, wrong ? `r2net-c-driver-wrong-${wrong}` : 'r2net-c-driver');
   expect(existsSync(bin)).toBe(true);

@@ -9,7 +9,7 @@ import { allProperties } from '../../properties/index.ts';
 import { loadImplementation } from '../../src/iut/load.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { rootDir } from '../../src/spec/paths.ts';
-import { findTool, referenceStripsCrc } from './tools.ts';
+import { findTool } from './tools.ts';
 
 const cargo = findTool('cargo');
 const manifest = join(rootDir, 'clients/rust/Cargo.toml');
@@ -24,7 +24,7 @@ describe.skipIf(!cargo)(`the Rust client library (needs cargo${cargo ? '' : '; n
     execFileSync(cargo!, ['build', '--offline', '--release', '--quiet', '--manifest-path', manifest, '--lib', '--examples'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const bin = join(rootDir, `clients/rust/target/release/examples/${example}`);
     expect(existsSync(bin)).toBe(true);
-    const run = { ...process.env, ...(referenceStripsCrc() ? { R2NET_RX_CRC: 'strip' } : {}) };
+    const run = { ...process.env };
     const impl = await loadImplementation(bin, { timeoutMs: 60_000, process: { env: run } });
     try {
       expect(impl.statement).toMatchObject({ name, hardware: 'served', layers: [layer] });

@@ -1,8 +1,7 @@
 //! A Rust RTL8139 driver (spec-notes §6) on the crate, run under the suite's `nic` layer: PCI
 //! discovery, the init sequence with its reset poll, the polled RX ring and round-robin TX. Its
 //! RX_BUFFER and TX_BUFFERS are plain statics, registered once as DMA mirrors; `phys` is the
-//! driver's virt_to_phys. Delivered frames keep their CRC, as spec-notes §6 documents
-//! (`R2NET_RX_CRC=strip` in the environment: the older contract, without it).
+//! driver's virt_to_phys. Delivered frames keep their CRC, as spec-notes §6 documents.
 //!   cargo build --offline --release --manifest-path clients/rust/Cargo.toml --examples
 //!   npx r2net run --impl clients/rust/target/release/examples/rtl8139 --layers nic
 use r2net_client::json::Json;
@@ -37,7 +36,6 @@ struct Nic {
     io: Option<u16>,
     rx_offset: u32,
     tx_index: u32,
-    strip_crc: bool,
 }
 
 impl Nic {
@@ -83,8 +81,9 @@ impl Nic {
         let len = u16::from_le_bytes([rx()[at + 2], rx()[at + 3]]) as usize; // frame + CRC
         self.rx_offset = ((self.rx_offset + len as u32 + 4 + 3) & !3) % RX_RING as u32;
         outw(io + 0x38, self.rx_offset.wrapping_sub(16) as u16);
-        let deliver = if self.strip_crc { len.saturating_sub(4) } else { len };
-        if len < 14 + 4 || deliver > cap { return Vec::new(); }
+        // Delivered with its CRC (spec-notes §6): the limits apply to that copied length.
+        let deliver = len;
+        if len < 14 || deliver > cap { return Vec::new(); }
         // WRAP: contiguous past the ring end, into the guard and, for a longer frame, on into the
         // physical memory after RX_BUFFER.
         let inside = deliver.min(RX_ALLOC - (at + 4));
@@ -112,7 +111,7 @@ impl Nic {
 
 impl Driver for Nic {
     fn reset(&mut self, _layer: &str) {
-        *self = Nic { strip_crc: self.strip_crc, ..Nic::default() };
+        *self = Nic::default();
     }
 
     fn op(&mut self, _layer: &str, op: &Op) -> Option<OpResult> {
@@ -163,7 +162,6 @@ fn main() {
         dma_register(std::ptr::addr_of_mut!(RX_BUFFER) as *mut u8, RX_ALLOC);
         dma_register(std::ptr::addr_of_mut!(TX_BUFFERS) as *mut u8, TX_DESC * TX_BUF);
     }
-    let strip_crc = std::env::var("R2NET_RX_CRC").is_ok_and(|v| v == "strip");
     let statement = Statement { name: "r2net-rust-rtl8139", version: "0.1.0", profile: "seed", layers: &["nic"] };
-    std::process::exit(serve(&statement, &mut Nic { strip_crc, ..Nic::default() }));
+    std::process::exit(serve(&statement, &mut Nic::default()));
 }
