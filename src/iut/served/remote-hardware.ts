@@ -70,6 +70,26 @@ export class RemoteMemory extends GuestMemory {
     return out;
   }
 
+  // Every read primitive goes to r2net's memory: the local pages of GuestMemory stay empty here.
+  override readInto(addr: number, length: number, into: Uint8Array, at = 0): number {
+    const total = Math.max(0, Math.min(Math.trunc(length), into.length - at));
+    into.set(this.read(addr, total), at);
+    return total;
+  }
+
+  override readU8(addr: number): number {
+    return this.read(addr, 1)[0] ?? 0;
+  }
+
+  override readU16LE(addr: number): number {
+    const b = this.read(addr, 2);
+    return (b[0] ?? 0) | ((b[1] ?? 0) << 8);
+  }
+
+  override fill(addr: number, length: number, value = 0): void {
+    this.write(addr, new Uint8Array(Math.max(0, Math.trunc(length))).fill(value & 0xff));
+  }
+
   override write(addr: number, bytes: Uint8Array): void {
     for (let at = 0; at < bytes.length; at += MAX_MEMORY_TRANSFER) {
       this.hw.call({ method: 'write', addr: (addr + at) >>> 0, bytes: toHex(bytes.subarray(at, at + MAX_MEMORY_TRANSFER)) });
