@@ -11,7 +11,7 @@
 import { createMachine, type Machine } from '../src/kernel/machine.ts';
 import { frameBalance, ipcBalance, FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger.ts';
 import { seedProfile } from '../src/spec/profile.ts';
-import { documented } from '../properties/kernel/commands.ts';
+import { documented } from '../properties/kernel/commands/index.ts';
 import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';
 import { ipv4Header, tcpFrame, ethernet, CRC_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, PROTO_TCP } from '../properties/kernel/frames.ts';
 

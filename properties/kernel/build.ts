@@ -8,7 +8,7 @@ import { must, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
 import { pseudoHeader, u16At, u32At, verifies } from '../oracles.ts';
 import { ipv4Header, PROTO_TCP } from './frames.ts';
-import { C } from './commands.ts';
+import { C } from './commands/index.ts';
 import { RC, SYS } from './model.ts';
 
 const PID = 1;

@@ -8,7 +8,7 @@
 import type { Op } from '../../src/iut/contract.ts';
 import type { PropertyDef } from '../../src/runner/property.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
-import { C, commandArb, describeFrame, ReceiveCmd, showRegistry, TickCmd } from './commands.ts';
+import { C, commandArb, describeFrame, ReceiveCmd, showRegistry, TickCmd } from './commands/index.ts';
 import { isObj, setupArb, valueOf, type Cursor, type Real } from './engine.ts';
 import { machineProperty } from './machine.ts';
 import { eq, FIRST_PID, type MFrame, type Model } from './model.ts';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { PropertyDef } from '../../src/runner/property.ts';
 import { PORT_POOL } from './frames.ts';
 import type { Model } from './model.ts';
-import { boot, C, checkState, commandArb, CountersCmd, RegisterCmd, SpawnCmd } from './commands.ts';
+import { boot, C, checkState, commandArb, CountersCmd, RegisterCmd, SpawnCmd } from './commands/index.ts';
 import { Cursor, modelProperty, setupArb, type ModelPropertyDef } from './engine.ts';
 
 const base = { boot, spawn: () => new SpawnCmd(), register: (pid: number) => new RegisterCmd(pid - 1), counters: () => new CountersCmd() };

@@ -5,7 +5,7 @@ import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { C, documented } from './commands.ts';
+import { C, documented } from './commands/index.ts';
 import { isOutOfScopeAnswer } from './engine.ts';
 import { RC, SYS } from './model.ts';
 import { buildRxFrame, rxFrame } from './frames.ts';
