@@ -4,7 +4,7 @@ import type { Mutant } from './mutant.ts';
 import type { Machine } from '../../src/hw/index.ts';
 import type { PortIo } from '../../src/hw/bus.ts';
 import { Rtl8139, type Rtl8139Options } from '../../src/hw/rtl8139.ts';
-import { CR, ISR, RCR, REG, align4 } from '../../src/hw/rtl8139-regs.ts';
+import { CR, ISR, RCR, REG } from '../../src/hw/rtl8139-regs.ts';
 import { PCI_CFG } from '../../src/hw/pci.ts';
 import { Rtl8139Driver, RESET_POLL_LIMIT, type PciFound } from '../../src/drivers/rtl8139.ts';
 import { nicExecutor } from '../../src/iut/layers/nic.ts';

@@ -13,7 +13,6 @@ export const SERVE_BATCH_LIMIT = 256;
 export type ExecuteBatchRequest = { id: number; method: typeof BATCH_METHOD; scenarios: Scenario[] };
 export type ExecuteBatchReply = { id: number; traces: Trace[] };
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * The batch size a hello reply offers: undefined when it has no `batch` member (batching
