@@ -12,7 +12,7 @@ import { log, out, parseCommand, parseSeed, UsageError } from '../args.ts';
 
 const REPLAY = {
   name: 'replay',
-  usage: `Usage: r2net replay --property ID --seed N [--path P] [--impl MODULE|COMMAND] [--json]
+  usage: `Usage: r2net replay --property ID --seed N [--path P] [--clause ID] [--impl MODULE|COMMAND] [--json]
        r2net replay --from REPORT.json [--clause ID | --property ID] [--impl MODULE|COMMAND] [--json]
 
 Re-runs a counterexample exactly: one, from the seed and path a report printed, or every
