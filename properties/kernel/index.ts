@@ -5,5 +5,6 @@ import { kernelModelProperties } from './machine.ts';
 import { kernelBuildProperties } from './build.ts';
 import { kernelMiscProperties } from './misc.ts';
 import { kernelHazardProperties } from './hazards.ts';
+import { kernelPortioProperties } from './portio.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties];

@@ -9,6 +9,7 @@
 // IPC message went (the accounting categories of kernel.accounting.balance).
 import type { Defaults, Limits } from '../../src/spec/profile.ts';
 import { align4, rfc1055Encode, u16At, withFcs } from '../oracles.ts';
+import { PortModel, type PortIoEffects } from './model-portio.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
 
 /** kernel.scheduler.process-ids: the first process gets pid 1. */
@@ -116,6 +117,8 @@ export interface Effects {
   register?: 'registered' | 'already' | 'failed';
   /** Bytes this syscall read or wrote past the window end, by direction. */
   crossed: { read: boolean; write: boolean };
+  /** 0x30..0x32: the port reached and the byte put on the serial line (model-portio.ts). */
+  portio?: PortIoEffects;
   why?: string;
 }
 
@@ -157,6 +160,8 @@ export class Model {
   crossings = 0;
   /** The last such copy, for messages. */
   lastCrossing: { op: number; pid: number; no: number; addr: number; len: number; write: boolean } | null = null;
+  /** Userland port I/O and COM1's receive side (model-portio.ts). */
+  readonly ports: PortModel;
 
   constructor(
     readonly limits: Limits,
@@ -173,6 +178,7 @@ export class Model {
     this.registry = new Array(limits.portBindings).fill(null);
     this.netFrameBuf = new Uint8Array(limits.netFrameBufBytes);
     this.ipcBuf = new Uint8Array(limits.ipcMessageBytes);
+    this.ports = new PortModel(limits, defaults, nicMac, nicPresent);
   }
 
   // --- processes and memory ------------------------------------------------------------------
@@ -527,6 +533,14 @@ export class Model {
         if (!this.inWindow(arg1)) return bad('pointer outside the window');
         write(arg1, this.netStatus());
         return RC.Okay;
+      }
+      case 0x30:
+      case 0x31:
+      case 0x32: {
+        const stored = (a: number, len: number) => Number.isSafeInteger(a) && a >= this.limits.userWindowStart && a + len <= this.limits.userWindowEnd + 1 + 0x10000;
+        const unchecked = (a: number, len: number) => Uint8Array.from({ length: len }, (_, i) => (stored(a + i, 1) ? this.memRead(p, a + i, 1)[0]! : 0));
+        fx.portio = {};
+        return this.ports.syscall(no, arg1, arg2, { unchecked, read, write, bad, inWindow: (a) => this.inWindow(a) }, fx.portio);
       }
       default:
         if (this.definedNotModelled.includes(no)) {

@@ -2,6 +2,7 @@
 // The kernel sees hardware only through these interfaces; tests and the IUT contract see the
 // "outside" of each device (the wire, the serial line, counters) through the *Outside types.
 import type { Result } from '../util/result.ts';
+import type { IoListener, PortIo } from './bus.ts';
 
 /** One frame the NIC put on the wire (after a TSD write). */
 export interface WireFrame {
@@ -82,6 +83,10 @@ export interface Hardware {
   uart: UartOutside;
   nicDriver: NicDriver;
   serialNet: SerialNet;
+  /** The port-I/O bus the drivers use: userland's 0x30-0x32 reach the same one (spec-notes §10). */
+  bus: PortIo & { tap?(listener: IoListener): () => void };
+  /** Guest physical memory (the RX ring, the TX buffers): what an unchecked kernel pointer reads. */
+  memory: { read(addr: number, length: number): Uint8Array };
 }
 
 export interface HardwareOptions {

@@ -23,6 +23,11 @@ export const SYS = {
   NetStatus: 0x38,
 } as const;
 
+/** Userland port I/O and COM1 (spec-notes §10). */
+export const PORT_SYS = { PortWrite: 0x30, PortRead: 0x31, Serial: 0x32 } as const;
+/** 0x32 arg1: what to do with COM1. */
+export const SERIAL_OP = { Init: 0x01, Read: 0x02, Write: 0x03 } as const;
+
 /** 0x33 arg1: what to build in place. */
 export const BUILD = { Ipv4: 0x01, Icmp: 0x02, Tcp: 0x03 } as const;
 /** 0x34 arg1: what the buffer holds. */

@@ -94,7 +94,14 @@ export function ipcBalance(a: IpcAccounting): { total: number; parts: number; ba
 // ---------------------------------------------------------------------------------------------
 // Hazards (spec-notes §9): each event names the clause it breaks.
 
-export type HazardKind = 'netframebuf-disclosure' | 'silent-loss' | 'port-hijack' | 'unchecked-copy-length' | 'ipc-buffer-overwrite';
+export type HazardKind =
+  | 'netframebuf-disclosure'
+  | 'silent-loss'
+  | 'port-hijack'
+  | 'unchecked-copy-length'
+  | 'ipc-buffer-overwrite'
+  | 'portio-nic-reprogram' // a userland 0x30 wrote a register of the NIC (§9.6)
+  | 'portio-unchecked-pointers'; // 0x30/0x31 dereferenced a pointer outside the window (§9.6)
 
 export const HAZARD_KINDS: readonly HazardKind[] = [
   'netframebuf-disclosure',
@@ -102,6 +109,8 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'port-hijack',
   'unchecked-copy-length',
   'ipc-buffer-overwrite',
+  'portio-nic-reprogram',
+  'portio-unchecked-pointers',
 ];
 
 export const hazardClause = (k: HazardKind): string => `kernel.hazard.${k}`;
@@ -120,6 +129,8 @@ export type HazardEvent =
   | { hazard: 'silent-loss'; cause: SilentLossCause; frameId?: number; ipcId?: number; pid?: number; bytes?: number }
   | { hazard: 'port-hijack'; how: 'handover' | 'eviction'; port: number; slot: number; previousPid: number; newPid: number; evictedPort: number }
   | { hazard: 'unchecked-copy-length'; pid: number; syscall: number; direction: 'to-user' | 'from-user'; addr: number; len: number; outsideBytes: number }
+  | { hazard: 'portio-nic-reprogram'; pid: number; port: number; register: number; value: number }
+  | { hazard: 'portio-unchecked-pointers'; pid: number; syscall: number; arg: 'arg1' | 'arg2'; addr: number; len: number }
   | {
       hazard: 'ipc-buffer-overwrite';
       phase: 'write';
@@ -207,6 +218,8 @@ export class Ledger {
     'port-hijack': 0,
     'unchecked-copy-length': 0,
     'ipc-buffer-overwrite': 0,
+    'portio-nic-reprogram': 0,
+    'portio-unchecked-pointers': 0,
   };
   protected nextFrameId = 1;
   protected nextIpcId = 1;

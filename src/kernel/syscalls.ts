@@ -1,4 +1,5 @@
-// The syscall dispatcher for the network ABI, 0x33..0x38 (abi/syscall.rs; spec-notes §3).
+// The syscall dispatcher for the network ABI, 0x33..0x38 (abi/syscall.rs; spec-notes §3), and
+// userland port I/O and serial, 0x30..0x32 (port-syscalls.ts; spec-notes §10).
 // It never throws: every number and argument, however wild, ends in a documented return code
 // (kernel.syscall.return-codes). Pointer arguments must START inside the userland window
 // (kernel.syscall.pointer-check); the lengths copied after that are not checked (hazard §9.4),
@@ -9,9 +10,10 @@ import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from
 import { ARP_PACKET_LEN } from '../codec/arp.ts';
 import { IPV4_HEADER_LEN } from '../codec/ipv4.ts';
 import { bytesEqual, readU16BE } from '../util/bytes.ts';
-import { BUILD, IPC_MSG_BUF_ADDR, NET_FRAME_BUF_ADDR, RC, SEND, SYS } from './constants.ts';
+import { BUILD, IPC_MSG_BUF_ADDR, NET_FRAME_BUF_ADDR, PORT_SYS, RC, SEND, SYS } from './constants.ts';
 import type { Ledger } from './ledger.ts';
 import type { NetDrv } from './netdrv.ts';
+import { PortSyscalls } from './port-syscalls.ts';
 import { buildIcmp, buildIpv4, buildTcp, writeU16LE } from './packet-build.ts';
 import type { Envelope } from './queue.ts';
 import type { Process, Scheduler } from './scheduler.ts';
@@ -37,6 +39,8 @@ export class Syscalls {
   readonly IPC_MSG_BUF: Uint8Array;
   /** Numbers rou2exOS defines beyond 0x33..0x38 (spec data: the profile's syscalls). */
   protected readonly definedNotModelled: ReadonlySet<number>;
+  /** 0x30..0x32 over the drivers' bus. */
+  protected readonly ports: PortSyscalls;
 
   constructor(
     protected readonly profile: Profile,
@@ -48,6 +52,12 @@ export class Syscalls {
   ) {
     this.IPC_MSG_BUF = new Uint8Array(profile.limits.ipcMessageBytes);
     this.definedNotModelled = new Set(profile.syscalls.definedNotModelled);
+    this.ports = this.portSyscalls();
+  }
+
+  /** Builds the 0x30..0x32 handler (the deliberately wrong implementations build their own). */
+  protected portSyscalls(): PortSyscalls {
+    return new PortSyscalls(this.profile, this.hw, { netFrameBuf: this.netdrv.NET_FRAME_BUF, ipcMsgBuf: this.IPC_MSG_BUF }, this.ledger);
   }
 
   /** Runs syscall `no` for process `p` (which must not be inside a blocked receive). */
@@ -67,6 +77,10 @@ export class Syscalls {
           return this.register(p, arg1);
         case SYS.NetStatus:
           return this.netStatus(ua, p, arg1);
+        case PORT_SYS.PortWrite:
+        case PORT_SYS.PortRead:
+        case PORT_SYS.Serial:
+          return this.ports.dispatch(ua, p, no, arg1, arg2);
         default:
           // r2 answers InvalidSyscall only for numbers it does not define; the ones it defines
           // outside the network ABI are out of this model's scope (kernel.syscall.undefined-numbers).

@@ -3,6 +3,7 @@
 // init, the documented driver drop rule (< 14 or > the caller's buffer), 60-byte TX padding over
 // 4 round-robin descriptors, and a SLIP path with a 4 KiB encode limit. Its receive_frame hands
 // a frame back exactly as injected (the real driver appends the CRC: test/kernel/machine.test.ts).
+import type { PortIo } from '../../src/hw/bus.ts';
 import type { Hardware, InjectOutcome, LineByte, NicDriver, NicOutside, SerialNet, UartOutside, VirtualClock, WireFrame } from '../../src/hw/api.ts';
 import { err, ok } from '../../src/util/result.ts';
 import type { Result } from '../../src/util/result.ts';
@@ -125,5 +126,8 @@ export function createFakeHardware(opts: FakeOptions = {}): FakeHardware {
     pollReceive: () => [],
   };
 
-  return { clock, nic, uart, nicDriver, serialNet, fake: state };
+  // No devices behind the bus: every port floats high, writes go nowhere; memory reads as zero.
+  const bus: PortIo = { inb: () => 0xff, inw: () => 0xffff, inl: () => 0xffffffff, outb: () => {}, outw: () => {}, outl: () => {} };
+  const memory = { read: (_addr: number, length: number) => new Uint8Array(length) };
+  return { clock, nic, uart, nicDriver, serialNet, bus, memory, fake: state };
 }

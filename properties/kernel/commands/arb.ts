@@ -11,6 +11,7 @@ import { IpcSendCmd } from './ipc.ts';
 import { ReceiveCmd } from './receive.ts';
 import { BindCmd, NetStatusCmd, RegisterCmd, SnapshotCmd } from './registry.ts';
 import { SendIpv4Cmd, SendRawCmd } from './send.ts';
+import { portioCommandArbs } from './portio.ts';
 import { InjectCmd, TickCmd } from './tick.ts';
 
 export interface Mix {
@@ -30,6 +31,11 @@ export interface Mix {
   netstatus?: number;
   snapshot?: number;
   bad?: number;
+  /** Userland port I/O and COM1 (0x30..0x32, commands/portio.ts). */
+  portWrite?: number;
+  portRead?: number;
+  serialFeed?: number;
+  serialCall?: number;
 }
 
 export interface CommandOptions {
@@ -57,7 +63,12 @@ export function commandArb(ctx: PropertyContext, cfg: EngineConfig, mix: Mix, o:
   const addr = o.addr ?? addressArb(ctx, cfg);
   const port = o.ports ?? poolPort();
   const blocking = o.blockingShare ?? 0.3;
+  const pio = portioCommandArbs(ctx, idx);
   const all: [keyof Mix, fc.Arbitrary<KCmd>][] = [
+    ['portWrite', pio.write],
+    ['portRead', pio.read],
+    ['serialFeed', pio.feed],
+    ['serialCall', pio.serial],
     ['spawn', fc.constant(null).map(() => new SpawnCmd())],
     ['spawnBurst', fc.integer({ min: 2, max: l.maxProcesses - l.kernelProcesses + 2 }).map((n) => new SpawnCmd(n))],
     ['register', idx.map((i) => new RegisterCmd(i))],
@@ -107,8 +118,9 @@ function badArb(ctx: PropertyContext, idx: fc.Arbitrary<number>): fc.Arbitrary<[
   const outside = fc.oneof(fc.constantFrom(w0 - 1, wend + 1, 0, -1, 2 ** 53), fc.integer({ min: 0, max: w0 - 1 }), fc.integer({ min: wend + 1, max: 0xffffffff }));
   // Only numbers rou2exOS does not define answer InvalidSyscall; the ones it defines are drawn apart.
   const defined = ctx.profile.syscalls.definedNotModelled;
+  // 0x30..0x32 are modelled (commands/portio.ts): neither undefined nor out of scope.
   const unknownNo = fc.oneof(
-    fc.integer({ min: 0, max: SYS.Build - 1 }).filter((n) => !defined.includes(n)),
+    fc.integer({ min: 0, max: PORTIO_FIRST - 1 }).filter((n) => !defined.includes(n)),
     fc.integer({ min: SYS.Status + 1, max: 0x1000 }).filter((n) => !defined.includes(n)),
     fc.constantFrom(-1, 0.5, 2 ** 40),
   );
@@ -128,3 +140,6 @@ function badArb(ctx: PropertyContext, idx: fc.Arbitrary<number>): fc.Arbitrary<[
 }
 
 export const PORTS = PORT_POOL;
+
+/** The first of the userland port I/O numbers 0x30..0x32, which run up to 0x33's. */
+const PORTIO_FIRST = 0x30;

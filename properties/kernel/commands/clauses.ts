@@ -76,7 +76,7 @@ export const C = {
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 const CODE_NAMES: Record<number, string> = { [RC.Okay]: 'Okay', [RC.NotImplemented]: 'NotImplemented', [RC.InvalidInput]: 'InvalidInput', [RC.InvalidSyscall]: 'InvalidSyscall' };
-export const SYSCALL_NAMES: Record<number, string> = { 0x33: 'build', 0x34: 'send', 0x35: 'receive', 0x36: 'IPC send', 0x37: 'register', 0x38: 'NetStatus' };
+export const SYSCALL_NAMES: Record<number, string> = { 0x30: 'port write', 0x31: 'port read', 0x32: 'COM1', 0x33: 'build', 0x34: 'send', 0x35: 'receive', 0x36: 'IPC send', 0x37: 'register', 0x38: 'NetStatus' };
 
 export function fmtExpect(e: SyscallExpect | unknown, no?: number): string {
   if (typeof e !== 'number') return JSON.stringify(e);

@@ -9,4 +9,5 @@ export { ReceiveCmd } from './receive.ts';
 export { IpcSendCmd } from './ipc.ts';
 export { SendIpv4Cmd, SendRawCmd } from './send.ts';
 export { BadCmd, type BadKind } from './bad.ts';
+export { CP, PortReadCmd, PortWriteCmd, SerialCallCmd, SerialFeedCmd, portPointerArb } from './portio.ts';
 export { addressArb, commandArb, PORTS, type CommandOptions, type Mix } from './arb.ts';

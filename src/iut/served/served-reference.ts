@@ -37,7 +37,10 @@ type DriverOps = (op: Op, index: number) => OpResult;
 function servedKernelHardware(profile: Profile, hw: RemoteHardware, mac: Uint8Array, outcome: () => InjectOutcome): Hardware {
   const io = remotePortIo(hw);
   const serial = new SerialPort(io, profile);
+  const memory = new RemoteMemory(hw);
   return {
+    bus: io,
+    memory,
     clock: new Clock(),
     nic: { inject: outcome, wire: [], registers: () => ({}), mac },
     uart: {
@@ -47,7 +50,7 @@ function servedKernelHardware(profile: Profile, hw: RemoteHardware, mac: Uint8Ar
       },
       registers: () => ({}),
     },
-    nicDriver: new Rtl8139Driver(io, new RemoteMemory(hw), dmaLayout(profile), profile),
+    nicDriver: new Rtl8139Driver(io, memory, dmaLayout(profile), profile),
     serialNet: new SlipSerial(serial, profile),
   };
 }
