@@ -6,5 +6,6 @@ import { kernelBuildProperties } from './build.ts';
 import { kernelMiscProperties } from './misc.ts';
 import { kernelHazardProperties } from './hazards.ts';
 import { kernelPortioProperties } from './portio.ts';
+import { kernelPortioHazardProperties } from './hazards-portio.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties];

@@ -46,6 +46,11 @@ export class PortSyscalls {
     return this.serial(ua, p, arg1, arg2);
   }
 
+  /** The pointer check of a checked argument (spec-notes §1): its start must lie in the window. */
+  protected checked(p: Process, addr: number): boolean {
+    return p.memory.inWindow(addr);
+  }
+
   /** 0x30: out of width 1 — the low byte of *arg2 (u32) to the port *arg1 (u16). Neither pointer is checked. */
   protected portWrite(p: Process, arg1: number, arg2: number): number {
     const port = readLE(this.unchecked(p, PORT_SYS.PortWrite, 'arg1', arg1, 2));
@@ -59,7 +64,7 @@ export class PortSyscalls {
 
   /** 0x31: a 32-bit in from the port *arg1 (unchecked), stored at arg2 (checked) as a little-endian u32. */
   protected portRead(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
-    if (!p.memory.inWindow(arg2)) return RC.InvalidInput;
+    if (!this.checked(p, arg2)) return RC.InvalidInput;
     const port = readLE(this.unchecked(p, PORT_SYS.PortRead, 'arg1', arg1, 2));
     ua.toUser(arg2, u32le(this.inl(port)));
     return RC.Okay;
@@ -85,12 +90,12 @@ export class PortSyscalls {
         return RC.Okay;
       case SERIAL_OP.Read:
         // The pointer first: a refused call consumes no byte (kernel.decision.portio-0x32-read-order).
-        if (!p.memory.inWindow(arg2)) return RC.InvalidInput;
+        if (!this.checked(p, arg2)) return RC.InvalidInput;
         if (!this.com1.ready()) return RC.InvalidInput; // "no data" is told apart from a byte
         ua.toUser(arg2, u32le(this.hw.bus.inb(this.profile.defaults.comBase + UART_REG.RBR_THR_DLL)));
         return RC.Okay;
       case SERIAL_OP.Write: {
-        if (!p.memory.inWindow(arg2)) return RC.InvalidInput;
+        if (!this.checked(p, arg2)) return RC.InvalidInput;
         const value = readLE(ua.fromUser(arg2, 4));
         this.com1.write(value & 0xff); // spins on THRE; the model UART always gets there
         return RC.Okay;

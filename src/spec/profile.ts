@@ -58,6 +58,8 @@ export interface Defaults {
   nicIoFallback: number;
   pciVendor: number;
   pciDevice: number;
+  /** Where the kernel keeps NET_FRAME_BUF: the buf_addr every network Message carries (a kernel static). */
+  netFrameBufAddr: number;
 }
 
 /** Syscall numbers as spec data: which ones rou2exOS defines beyond the modelled network ABI. */
