@@ -14,7 +14,7 @@ import { CP } from './commands/index.ts';
 import { NIC, PORT_SYS, UART } from './model-portio.ts';
 import { RC, SYS } from './model.ts';
 import { CRC_BYTES, ETH_HEADER, IPV4_HEADER, tcpFrame } from './frames.ts';
-import { hx, Plan, portWrite, serialAt } from './portio.ts';
+import { hx, ioAt, Plan, portWrite, serialAt } from './portio.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 
 const TCP_HEADER = 20;
@@ -134,13 +134,20 @@ export const kernelPortioHazardProperties: PropertyDef[] = [
       const n = Math.min(a.show, a.payload);
       const reads = Array.from({ length: n }, (_, i) => portReadBack(plan, w0, ctx, buf + at0 + i));
       const want = toHex(frame.subarray(at0, at0 + n));
+      // 0x31's port pointer is unchecked too: pointed at the frame's EtherType, it reads that port.
+      const ETHERTYPE_AT = 12;
+      const leakedPort = frame[ETHERTYPE_AT]! | (frame[ETHERTYPE_AT + 1]! << 8);
+      const in31 = plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Read, arg1: buf + ETHERTYPE_AT, arg2: w0 + 8, note: `0x31 with the port pointer at ${hx(buf + ETHERTYPE_AT)} (unchecked)` });
       return {
         plan,
         judge: (trace) => {
           const got = reads.map((at) => serialAt(trace, at)).join('');
           const ok = reads.every((at) => resultOf(trace, at) === RC.Okay);
+          const also = ioAt(trace, in31).some((x) => x.startsWith(`in ${hx(leakedPort)}=`))
+            ? `; and the 0x31 at op #${in31}, its port pointer at ${hx(buf + ETHERTYPE_AT)}, read port ${hx(leakedPort)}: that frame's EtherType bytes, taken from kernel memory as a port number (io)`
+            : '';
           return ok && got === want
-            ? `the frame for port ${a.port} offered at op #${inj} was delivered to pid 2 at op #${tick} (NET_FRAME_BUF, ${hx(buf)}); pid 1's 0x30 calls with the port pointer on COM1's THR and the value pointer at ${hx(buf + at0)}.. (${opsOf(reads)}, unchecked) put ${n} byte(s) of pid 2's TCP payload, ${want}, on the serial line`
+            ? `the frame for port ${a.port} offered at op #${inj} was delivered to pid 2 at op #${tick} (NET_FRAME_BUF, ${hx(buf)}); pid 1's 0x30 calls with the port pointer on COM1's THR and the value pointer at ${hx(buf + at0)}.. (${opsOf(reads)}, unchecked) put ${n} byte(s) of pid 2's TCP payload, ${want}, on the serial line${also}`
             : null;
         },
       };

@@ -7,6 +7,7 @@ import type { Op, Trace } from '../../src/iut/contract.ts';
 import { defineProperty, type Checks, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import { expandIo } from '../../src/iut/io-format.ts';
 import { CP } from './commands/index.ts';
 import { setupArb } from './engine.ts';
 import { machineProperty } from './machine.ts';
@@ -34,6 +35,12 @@ const resultOf = (trace: Trace, at: number, what: string): unknown => okValue<{ 
 export function serialAt(trace: Trace, at: number): string {
   const s = trace.observations?.serial;
   return (Array.isArray(s) ? s : []).map((x) => (x && typeof x === 'object' && !Array.isArray(x) && x.op === at && typeof x.bytes === 'string' ? x.bytes : '')).join('');
+}
+
+/** The port accesses the `io` observation lists for op `at`, as "out 0x3f9=0x00" strings. */
+export function ioAt(trace: Trace, at: number): string[] {
+  const io = trace.observations?.io;
+  return expandIo(Array.isArray(io) ? io : [], at).map((a) => `${a.dir} ${hx(a.port)}=${hx(a.value)}`);
 }
 
 /** Pokes a u16 port number and a u32 value into process 1's memory, then runs 0x30 on them. */
@@ -94,10 +101,19 @@ function initPlan(a: { lcr: number; dll: number; bad: number }, ctx: PropertyCon
   portWrite(plan, w0, com + UART.THR, a.dll, `0x30 COM1 DLL ← ${hx(a.dll)}`);
   portWrite(plan, w0, com + UART.LCR, a.lcr, `0x30 COM1 LCR ← ${hx(a.lcr)}`);
   plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Serial, arg1: SERIAL_OP.Init, arg2: a.bad, note: `0x32 init with arg2 = ${hx(a.bad)} (must be 0)` }, (tr, at, t) =>
-    t.check(CP.serialInit, () => mustEqual(resultOf(tr, at, '0x32/0x01'), RC.InvalidInput, `op #${at}: 0x32/0x01 with arg2 = ${hx(a.bad)} != 0`)),
+    t.check(CP.serialInit, () => {
+      mustEqual(resultOf(tr, at, '0x32/0x01'), RC.InvalidInput, `op #${at}: 0x32/0x01 with arg2 = ${hx(a.bad)} != 0`);
+      mustEqual(ioAt(tr, at).join(', '), '', `op #${at}: the port accesses (io) of a refused 0x32/0x01`);
+    }),
   );
+  const div = ctx.limits.serialDivisor;
+  // spec-notes §7: IER ← 0; LCR ← DLAB; DLL, DLM ← divisor; LCR ← 8N1; FCR ← 0xC7; MCR ← 0x0B.
+  const sequence = [[UART.IER, 0], [UART.LCR, 0x80], [UART.THR, div & 0xff], [UART.IER, div >> 8], [UART.LCR, 0x03], [UART.FCR, 0xc7], [UART.MCR, 0x0b]].map(([r, v]) => `out ${hx(com + r!)}=${hx(v!)}`).join(', ');
   plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Serial, arg1: SERIAL_OP.Init, arg2: 0, note: '0x32 init COM1' }, (tr, at, t) =>
-    t.check(CP.serialInit, () => mustEqual(resultOf(tr, at, '0x32/0x01'), RC.Okay, `op #${at}: 0x32/0x01 with arg2 = 0`)),
+    t.check(CP.serialInit, () => {
+      mustEqual(resultOf(tr, at, '0x32/0x01'), RC.Okay, `op #${at}: 0x32/0x01 with arg2 = 0`);
+      mustEqual(ioAt(tr, at).join(', '), sequence, `op #${at}: the port accesses (io) of 0x32/0x01, the documented init`);
+    }),
   );
   // LCR, MCR, LSR, MSR in one dword: 8N1 (0x03), MCR 0x0B, LSR THRE|TEMT with nothing received, no modem lines.
   portRead(plan, w0, com + UART.LCR, '0x31 from COM1 LCR..MSR after init', CP.serialInit, '030b6000');
@@ -123,7 +139,10 @@ function edgesPlan(a: { order: number[] }, ctx: PropertyContext): Plan {
     const want = ok(p) ? RC.Okay : RC.InvalidInput;
     const clause = (own: string) => (heap(p) ? CP.heap : own);
     const expect = (what: string, own: string) => (tr: Trace, at: number, t: Checks) =>
-      t.check(clause(own), () => mustEqual(resultOf(tr, at, what), want, `op #${at}: ${what} with the pointer ${hx(p)} (${ok(p) ? 'inside' : 'outside'} the window ${hx(w0)}..=${hx(wend)}${heap(p) ? ', on the shared heap' : ''})`));
+      t.check(clause(own), () => {
+        mustEqual(resultOf(tr, at, what), want, `op #${at}: ${what} with the pointer ${hx(p)} (${ok(p) ? 'inside' : 'outside'} the window ${hx(w0)}..=${hx(wend)}${heap(p) ? ', on the shared heap' : ''})`);
+        if (!ok(p)) mustEqual(ioAt(tr, at).join(', '), '', `op #${at}: the port accesses (io) of a ${what} refused for its pointer ${hx(p)}`);
+      });
     plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Read, arg1: w0 + 0x40, arg2: p, note: `0x31 of port 0x41 into ${hx(p)}` }, expect('0x31', CP.readResult));
     plan.add({ op: 'feed-serial', bytes: '7e' });
     plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Serial, arg1: SERIAL_OP.Read, arg2: p, note: `0x32 read a byte into ${hx(p)}` }, expect('0x32/0x02', CP.serialRead));

@@ -12,6 +12,8 @@ import type { KernelSnapshot } from '../../kernel/kernel.ts';
 import { fromHex } from '../../util/bytes.ts';
 import type { LineByte, WireFrame } from '../../hw/api.ts';
 import { err, ok } from '../../util/result.ts';
+import type { IoListener } from '../../hw/bus.ts';
+import { IoLog } from './io-log.ts';
 
 /** Builds the machine a scenario runs on; the deliberately wrong implementations pass their own. */
 export type MachineFactory = (profile: Profile, options: MachineOptions) => Machine;
@@ -159,26 +161,57 @@ function kernelHandlers(): Record<string, Handler<KernelState>> {
 export interface KernelOutside {
   wire(): readonly WireFrame[];
   serialLine(): readonly LineByte[];
+  /** Observes every port access on the machine's bus (absent: no `io` observation). */
+  tap?(listener: IoListener): () => void;
 }
 
-/** The `wire` and `serial` observations, collected after each op (served hardware reuses it). */
-export function kernelObserver(outside: () => KernelOutside | null): { collect(opIndex: number): void; wire: Json[]; serial: Json[] } {
+/** Userland port I/O (0x30..0x32): the ops whose port accesses the `io` observation records. */
+const PORT_SYSCALLS = new Set([0x30, 0x31, 0x32]);
+export const isPortSyscall = (op: Op): boolean => op.op === 'syscall' && typeof op.no === 'number' && PORT_SYSCALLS.has(op.no);
+
+/**
+ * The `wire`, `serial` and `io` observations, collected after each op (served hardware reuses
+ * it). `io` holds the port accesses made during the userland port I/O syscalls, in io-log form;
+ * call before(i, op) ahead of each op so its accesses are told apart.
+ */
+export function kernelObserver(outside: () => KernelOutside | null): { before(opIndex: number, op: Op): void; collect(opIndex: number): void; wire: Json[]; serial: Json[]; io: Json[] } {
   const wire: Json[] = [];
   const serial: Json[] = [];
+  const log = new IoLog();
   let wireSeen = 0;
   let lineSeen = 0;
+  // One machine per scenario: its bus is tapped once, the first time it exists.
+  let tapped = false;
+  let recording = -1;
+  const listen = (m: KernelOutside | null): void => {
+    if (!m || tapped || !m.tap) return;
+    tapped = true;
+    m.tap((a) => {
+      if (recording >= 0) log.push({ op: recording, dir: a.dir, port: a.port, width: a.width, value: a.value });
+    });
+  };
   return {
     wire,
     serial,
+    io: log.records,
+    before(opIndex, op) {
+      listen(outside());
+      recording = isPortSyscall(op) ? opIndex : -1;
+    },
     collect(opIndex) {
+      recording = -1;
+      log.flush();
       const m = outside();
       if (!m) return;
+      listen(m);
       const w = m.wire();
       for (; wireSeen < w.length; wireSeen++) {
         const f = w[wireSeen]!;
         wire.push({ op: opIndex, descriptor: f.descriptor, tsad: f.tsad, tsd: f.tsd, frame: hex(f.bytes) });
       }
       const line = m.serialLine();
+      // A FIFO clear (COM1 init) takes back bytes still waiting: they never reached the line.
+      if (line.length < lineSeen) lineSeen = line.length;
       if (lineSeen < line.length) {
         serial.push({ op: opIndex, bytes: hex(Uint8Array.from(line.slice(lineSeen).map((b) => b.byte))) });
         lineSeen = line.length;
@@ -190,6 +223,8 @@ export function kernelObserver(outside: () => KernelOutside | null): { collect(o
 /** One scenario's kernel, op by op (the served reference keeps one between op requests). */
 export interface KernelSession {
   run(i: number, op: Op): OpResult;
+  /** The machine, booted with the statement's options if no op has booted it yet. */
+  ensureMachine(): Machine;
   /** The final snapshot, every field (or {error} when the machine cannot give one). */
   snapshot(): Json;
   machine(): Machine | null;
@@ -211,6 +246,7 @@ export function kernelSession(profile: Profile, statement: Statement, factory: M
       }
     },
     machine: () => st.machine,
+    ensureMachine: () => machineOf(st),
   };
 }
 
@@ -218,14 +254,20 @@ export function kernelSession(profile: Profile, statement: Statement, factory: M
 export function kernelExecutor(factory: MachineFactory = createMachine): LayerExecutor {
   return (ops, profile, statement): Trace => {
     const s = kernelSession(profile, statement, factory);
-    const obs = kernelObserver(s.machine);
+    const obs = kernelObserver(() => {
+      const m = s.machine();
+      return m ? { wire: m.wire, serialLine: m.serialLine, tap: (l: IoListener) => m.hw.bus.tap?.(l) ?? (() => {}) } : null;
+    });
     const results: OpResult[] = [];
     for (const [i, op] of ops.entries()) {
+      // A port syscall as the first op boots the machine first, so its accesses are observed.
+      if (isPortSyscall(op)) s.ensureMachine();
+      obs.before(i, op);
       results.push(s.run(i, op));
       obs.collect(i);
     }
     const snapshot = s.snapshot();
     obs.collect(ops.length);
-    return traceOf(results, { wire: obs.wire, serial: obs.serial, snapshot });
+    return traceOf(results, { wire: obs.wire, serial: obs.serial, io: obs.io, snapshot });
   };
 }

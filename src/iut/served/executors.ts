@@ -9,6 +9,7 @@ import type { Profile } from '../../spec/profile.ts';
 import { NIC_DRIVER_OPS, nicSession } from '../layers/nic.ts';
 import { SERIAL_DRIVER_OPS, serialSession } from '../layers/serial.ts';
 import { kernelObserver, machineOptions } from '../layers/kernel.ts';
+import type { IoListener } from '../../hw/bus.ts';
 import { bytesArg, runOne, traceOf, type Handler } from '../layers/dispatch.ts';
 import { createHardware, type Machine as Hardware } from '../../hw/index.ts';
 import { modelSeam } from './model-seam.ts';
@@ -123,7 +124,7 @@ const kernelLocal: Record<string, Handler<Hardware>> = {
  */
 async function servedKernel(ops: Op[], profile: Profile, statement: Statement, link: ServedLink): Promise<Trace> {
   let hw: Hardware | undefined;
-  const obs = kernelObserver(() => (hw ? { wire: () => hw!.nic.wire, serialLine: () => hw!.uart.line } : null));
+  const obs = kernelObserver(() => (hw ? { wire: () => hw!.nic.wire, serialLine: () => hw!.uart.line, tap: (l: IoListener) => hw!.bus.tap?.(l) ?? (() => {}) } : null));
   let reset = true;
   const send = async (index: number, op: Op): Promise<OpResult> => {
     const r = await link.op({ layer: 'kernel', index, op, reset }, modelSeam(hw!));
@@ -136,6 +137,7 @@ async function servedKernel(ops: Op[], profile: Profile, statement: Statement, l
       hw = kernelHardware(profile, i === 0 && op.op === 'boot' ? { ...(statement.options ?? {}), ...op } : statement.options);
       modelSeam(hw); // device writes are recorded from the start
     }
+    obs.before(i, op);
     let r: OpResult;
     if (Object.hasOwn(kernelLocal, op.op)) {
       // The kernel boots at its first op (serial init clears the UART's FIFOs): a scenario that
@@ -163,7 +165,7 @@ async function servedKernel(ops: Op[], profile: Profile, statement: Statement, l
   const last = await send(ops.length, { op: 'snapshot' });
   const snapshot: Json = last.ok ? last.value : { error: `${last.error.kind}: ${last.error.message}` };
   obs.collect(ops.length);
-  return traceOf(results, { wire: obs.wire, serial: obs.serial, snapshot });
+  return traceOf(results, { wire: obs.wire, serial: obs.serial, io: obs.io, snapshot });
 }
 
 /** Runs a scenario of a served layer over r2net's machine, its driver ops over `link`. */
