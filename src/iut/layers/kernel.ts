@@ -223,8 +223,6 @@ export function kernelObserver(outside: () => KernelOutside | null): { before(op
 /** One scenario's kernel, op by op (the served reference keeps one between op requests). */
 export interface KernelSession {
   run(i: number, op: Op): OpResult;
-  /** The machine, booted with the statement's options if no op has booted it yet. */
-  ensureMachine(): Machine;
   /** The final snapshot, every field (or {error} when the machine cannot give one). */
   snapshot(): Json;
   machine(): Machine | null;
@@ -246,7 +244,6 @@ export function kernelSession(profile: Profile, statement: Statement, factory: M
       }
     },
     machine: () => st.machine,
-    ensureMachine: () => machineOf(st),
   };
 }
 
@@ -260,8 +257,6 @@ export function kernelExecutor(factory: MachineFactory = createMachine): LayerEx
     });
     const results: OpResult[] = [];
     for (const [i, op] of ops.entries()) {
-      // A port syscall as the first op boots the machine first, so its accesses are observed.
-      if (isPortSyscall(op)) s.ensureMachine();
       obs.before(i, op);
       results.push(s.run(i, op));
       obs.collect(i);
