@@ -5,7 +5,7 @@ import type { Profile } from '../spec/profile.ts';
 import type { StackError } from '../util/result.ts';
 import { ok, type Result } from '../util/result.ts';
 import { SlipDecoder, slipEncode } from '../codec/slip.ts';
-import type { SerialPort } from './serial.ts';
+import { SERIAL_SPIN_LIMIT, type SerialPort } from './serial.ts';
 
 /** How many decode errors are kept for traces (the counter keeps counting past it). */
 const KEPT_ERRORS = 16;
@@ -50,7 +50,9 @@ export class SlipSerial implements SerialNet {
   /** The receive loop: drains every byte the UART holds through the decoder. */
   pollReceive(): Uint8Array[] {
     const bytes: number[] = [];
-    while (this.serial.ready()) {
+    // Bounded: a UART that never drains (userland set DLAB with 0x30, so RBR reads DLL and
+    // LSR.DR stays set) would spin r2's loop forever. Whatever is left waits for the next poll.
+    while (bytes.length < SERIAL_SPIN_LIMIT && this.serial.ready()) {
       const r = this.serial.read();
       if (!r.ok) break;
       bytes.push(r.value);
