@@ -5,5 +5,7 @@ import { kernelModelProperties } from './machine.ts';
 import { kernelBuildProperties } from './build.ts';
 import { kernelMiscProperties } from './misc.ts';
 import { kernelHazardProperties } from './hazards.ts';
+import { kernelLifetimeProperties } from './lifetimes.ts';
+import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];

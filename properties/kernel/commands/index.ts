@@ -9,4 +9,5 @@ export { ReceiveCmd } from './receive.ts';
 export { IpcSendCmd } from './ipc.ts';
 export { SendIpv4Cmd, SendRawCmd } from './send.ts';
 export { BadCmd, type BadKind } from './bad.ts';
+export { BusyTickCmd, declaresLifetimes, LifeSpawnCmd, LifetimeCmd, lifetimeArb, ProcessesCmd, type LifeMix } from './lifetimes.ts';
 export { addressArb, commandArb, PORTS, type CommandOptions, type Mix } from './arb.ts';
