@@ -4,7 +4,9 @@
 // Every op is random (seeded, deterministic): spawns, driver registration, binds, frames from
 // the wire (runts and oversize ones included), ticks, 0x33-0x38 with good and bad pointers,
 // userland port I/O (0x30-0x32) aimed at the NIC, COM1 and PCI (every other machine), random
-// syscall numbers, pokes and peeks, serial input. Every 1000 ops and at the end of each epoch
+// syscall numbers, pokes and peeks, serial input, and process lifetimes: exits, kills, crashes
+// (rare: a crashed process holds its slot for good), sleeps, idles and busy ticks, with syscalls
+// and messages still aimed at the dead now and then. Every 1000 ops and at the end of each epoch
 // (a fresh machine every --epoch ops, so logs stay bounded) the accounting must balance: frames
 // and IPC messages each in exactly one category, the parts adding up, and the counts of frames
 // injected and messages sent equal to what this script did. Exits non-zero on any exception,
@@ -124,6 +126,7 @@ function ioPort(): number {
 
 interface Tally {
   injected: number;
+  lifetimes: Record<string, number>;
   ipcAttempts: number;
   exceptions: number;
   undocumented: number;
@@ -153,6 +156,26 @@ function checkBooks(m: Machine, t: Tally, op: number): void {
   for (const k of IPC_PARTS) if (s.ipc[k] < 0) fail(t, 'imbalances', op, `ipc.${k} is negative`);
 }
 
+/** exit, kill, crash, sleep or idle for `pid`; a process that is gone leaves `pids`. */
+function lifetime(m: Machine, pids: number[], pid: number, t: Tally, op: number): void {
+  const r = rand();
+  const what = r < 0.3 ? 'exit' : r < 0.55 ? 'kill' : r < 0.57 ? 'crash' : r < 0.85 ? 'sleep' : 'idle';
+  const out = m.lifetime(pid, what, int(1, 20));
+  const key = 'refused' in out ? `${what} refused` : what;
+  t.lifetimes[key] = (t.lifetimes[key] ?? 0) + 1;
+  if (!('refused' in out) && out.state !== { exit: 'dead', kill: 'dead', crash: 'crashed', sleep: 'blocked', idle: 'idle' }[what]) fail(t, 'undocumented', op, `${what}(${pid}) left state ${out.state}`);
+  // The few random pids every op may draw keep aiming at the dead; the list keeps to the living.
+  if (!('refused' in out) && (what === 'exit' || what === 'kill' || what === 'crash')) pids.splice(pids.indexOf(pid), 1);
+}
+
+/** A tick, or (busy) one that finds the scheduler lock held: it must be skipped, changing nothing but the clock. */
+function tick(m: Machine, t: Tally, op: number, busy: boolean): void {
+  const before = m.kernel.scheduler.ticks;
+  const rec = m.tick(busy);
+  if (busy && (!rec.skipped || rec.poll.calls !== 0 || m.kernel.scheduler.ticks !== before)) fail(t, 'undocumented', op, `a busy tick was not skipped: ${JSON.stringify(rec)}`);
+  if (busy) t.lifetimes['busy tick'] = (t.lifetimes['busy tick'] ?? 0) + 1;
+}
+
 const totals: Record<string, number> = {};
 const addTotals = (m: Machine): void => {
   const s = m.kernel.ledger.snapshot();
@@ -164,13 +187,13 @@ const addTotals = (m: Machine): void => {
 const started = performance.now();
 let done = 0;
 let epochs = 0;
-const tally: Tally = { injected: 0, ipcAttempts: 0, exceptions: 0, undocumented: 0, imbalances: 0, checks: 0 };
+const tally: Tally = { injected: 0, lifetimes: {}, ipcAttempts: 0, exceptions: 0, undocumented: 0, imbalances: 0, checks: 0 };
 const syscalls: Record<string, number> = {};
 
 while (done < OPS) {
   epochs++;
   const m = createMachine(profile, { mac: Uint8Array.of(0x02, 0, 0, 0, 0, epochs & 0xff), ip: Uint8Array.of(10, 0, 0, 1), eventLimit: 1000 });
-  const t: Tally = { injected: 0, ipcAttempts: 0, exceptions: 0, undocumented: 0, imbalances: 0, checks: 0 };
+  const t: Tally = { injected: 0, lifetimes: tally.lifetimes, ipcAttempts: 0, exceptions: 0, undocumented: 0, imbalances: 0, checks: 0 };
   const pids: number[] = [];
   // Every other machine has hostile userland: port I/O aimed at the devices under the drivers.
   const hostile = epochs % 2 === 0;
@@ -192,12 +215,13 @@ while (done < OPS) {
       if (r < 0.01 || pids.length === 0) {
         const p = m.spawn();
         if (p !== L.noPid && pids.length < 8) pids.push(p);
-      } else if (r < 0.02) call(0x37, 0, 0);
+      } else if (r < 0.0106) lifetime(m, pids, pid, t, op);
+      else if (r < 0.02) call(0x37, 0, 0);
       else if (r < 0.05) call(0x37, chance(0.9) ? pick(PORTS) : int(1, 0x1ffff), 0);
       else if (r < 0.2) {
         m.inject(wireFrame());
         t.injected++;
-      } else if (r < 0.35) m.tick();
+      } else if (r < 0.35) tick(m, t, op, chance(0.05));
       else if (r < 0.58) call(0x35, chance(0.95) ? 0 : 1, pointer());
       else if (r < 0.64) {
         t.ipcAttempts++;
@@ -257,6 +281,10 @@ process.stdout.write(
     '',
     `soak: ${done.toLocaleString('en-US')} random operations, seed ${SEED}, ${epochs} machine(s) of up to ${EPOCH.toLocaleString('en-US')} ops, wall time ${wall.toFixed(1)} s (${Math.round(done / wall).toLocaleString('en-US')} ops/s)`,
     `accounting checked ${tally.checks} times: ${tally.imbalances} imbalance(s); ${tally.exceptions} exception(s); ${tally.undocumented} undocumented return code(s)`,
+    `lifetime ops: ${Object.entries(tally.lifetimes)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `syscall answers: ${Object.entries(syscalls)
       .sort()
       .map(([k, v]) => `${k} ${v}`)

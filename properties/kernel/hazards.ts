@@ -22,6 +22,7 @@ const FATE_WORDS: Record<MFrame['fate'], string> = {
   'driver-dropped': 'the driver dropped it (size)',
   'looped-no-driver': 'it was looped back while no driver was registered, and dropped',
   'lost-queue-full': "its receiver's 10-message queue was full, so its message was lost",
+  'lost-receiver-gone': 'its receiver had exited or been killed, so its message was lost with it',
   overwritten: 'the next frame overwrote NET_FRAME_BUF before its receiver copied it',
   read: 'it was read',
   'pending-unread': 'it is still waiting to be read',
@@ -31,7 +32,7 @@ const FATE_WORDS: Record<MFrame['fate'], string> = {
 function drain(m: Model, r: Real): void {
   const bound = m.ring.length * 2 + m.procs.length * (r.ctx.limits.messageQueueDepth + 2) + 4;
   for (let round = 0; round < bound; round++) {
-    for (const p of m.procs) while (!p.receive && p.queue.length > 0) new ReceiveCmd(p.pid - FIRST_PID, 0, r.ctx.limits.userWindowStart).run(m, r);
+    for (const p of m.procs) while (m.runnable(p) && !p.receive && p.queue.length > 0) new ReceiveCmd(p.pid - FIRST_PID, 0, r.ctx.limits.userWindowStart).run(m, r);
     if (!m.pendingWork()) return;
     new TickCmd().run(m, r);
   }

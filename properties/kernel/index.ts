@@ -7,5 +7,7 @@ import { kernelMiscProperties } from './misc.ts';
 import { kernelHazardProperties } from './hazards.ts';
 import { kernelPortioProperties } from './portio.ts';
 import { kernelPortioHazardProperties } from './hazards-portio.ts';
+import { kernelLifetimeProperties } from './lifetimes.ts';
+import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { PropertyDef } from '../../src/runner/property.ts';
 import { PORT_POOL } from './frames.ts';
 import type { Model } from './model.ts';
-import { boot, C, checkState, commandArb, CountersCmd, RegisterCmd, SpawnCmd } from './commands/index.ts';
+import { boot, C, checkState, commandArb, CountersCmd, declaresLifetimes, lifetimeArb, RegisterCmd, SpawnCmd } from './commands/index.ts';
 import { Cursor, modelProperty, setupArb, type ModelPropertyDef } from './engine.ts';
 
 const base = { boot, spawn: () => new SpawnCmd(), register: (pid: number) => new RegisterCmd(pid - 1), counters: () => new CountersCmd() };
@@ -98,8 +98,12 @@ export const kernelModelProperties: PropertyDef[] = [
     title: 'after every operation every frame and IPC message is in exactly one accounting category, the parts add up, and each count is what happened',
     clauses: [C.balance],
     setup: () => setupArb({ minProcs: 1, maxProcs: 3, driver: 'random' }),
-    commands: (ctx, cfg) =>
-      commandArb(ctx, cfg, { inject: 5, tick: 4, receive: 3, ipc: 2, ipcBurst: 1, sendRaw: 1, sendIpv4: 1, register: 1, bind: 1 }, { rx: { oddSizes: true }, blockingShare: 0.3 }),
+    commands: (ctx, cfg) => {
+      const base = commandArb(ctx, cfg, { inject: 5, tick: 4, receive: 3, ipc: 2, ipcBurst: 1, sendRaw: 1, sendIpv4: 1, register: 1, bind: 1 }, { rx: { oddSizes: true }, blockingShare: 0.3 });
+      // Exits, kills, crashes, sleeps and busy ticks too, where the statement has them (frames and messages for dead processes).
+      if (!declaresLifetimes(ctx)) return base;
+      return fc.oneof({ weight: 5, arbitrary: base }, { weight: 1, arbitrary: lifetimeArb(ctx, cfg, { spawn: 1, exit: 1, kill: 1, crash: 1, sleep: 1, idle: 1, busyTick: 1 }) });
+    },
     cfg: { countersAfterEach: true },
     maxCommands: 30,
   }),

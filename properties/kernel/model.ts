@@ -2,7 +2,7 @@
 // clauses, not from src/kernel. The model-based properties run it beside the trace: every
 // command updates the model and, in check mode, compares what the implementation answered.
 //
-// It knows: processes (pid order, memory as a sparse byte map covering the window and the
+// It knows: processes (pid order, slots, lifetimes — exit, kill, crash, sleep, idle — memory as a sparse byte map covering the window and the
 // modelled overrun past it, FIFO queues of messageQueueDepth, blocked / inside a receive),
 // NET_DRV_PID, PORT_REGISTRY, the RX ring's byte occupancy (spec-notes §6), NET_FRAME_BUF, the
 // kernel IPC buffer, the tick count and the round-robin pick, and where every frame and every
@@ -25,6 +25,7 @@ export type FrameFate =
   | 'driver-dropped'
   | 'looped-no-driver'
   | 'lost-queue-full'
+  | 'lost-receiver-gone'
   | 'overwritten'
   | 'read'
   | 'pending-unread';
@@ -37,13 +38,14 @@ export const FRAME_COUNTERS: Record<FrameFate, string> = {
   'driver-dropped': 'droppedByDriver',
   'looped-no-driver': 'loopbackNoDriver',
   'lost-queue-full': 'lostQueueFull',
+  'lost-receiver-gone': 'lostReceiverGone',
   overwritten: 'overwrittenBeforeRead',
   read: 'deliveredAndRead',
   'pending-unread': 'pendingUnread',
 };
 
-export type IpcFate = 'lost-queue-full' | 'overwritten' | 'read' | 'pending-unread';
-export const IPC_COUNTERS: Record<IpcFate, string> = { 'lost-queue-full': 'lostQueueFull', overwritten: 'overwrittenBeforeRead', read: 'read', 'pending-unread': 'pendingUnread' };
+export type IpcFate = 'lost-queue-full' | 'lost-receiver-gone' | 'overwritten' | 'read' | 'pending-unread';
+export const IPC_COUNTERS: Record<IpcFate, string> = { 'lost-queue-full': 'lostQueueFull', 'lost-receiver-gone': 'lostReceiverGone', overwritten: 'overwrittenBeforeRead', read: 'read', 'pending-unread': 'pendingUnread' };
 
 export interface MFrame {
   /** 1, 2, 3... in the order frames entered (injected or looped). */
@@ -62,6 +64,8 @@ export interface MFrame {
   dstPid?: number;
   /** The tick that delivered it (0: looped, delivered at once). */
   tick?: number;
+  /** Lost with its receiver's queue when the receiver exited or was killed (not routed to a dead pid). */
+  lostWithQueue?: boolean;
 }
 
 export interface MIpc {
@@ -77,12 +81,27 @@ export type MMsg = { kind: 'frame'; frame: MFrame; len: number } | { kind: 'ipc'
 
 const PAGE = 4096;
 
+/** Where a process is in its life beside a blocking receive (kernel.decision.process-ops). */
+export type Life = 'alive' | 'sleeping' | 'idle' | 'crashed' | 'dead';
+
+/** The lifetime ops. */
+export type LifeOp = 'exit' | 'kill' | 'crash' | 'sleep' | 'idle';
+
 export interface MProc {
   pid: number;
+  /** Process-table slot (kernel.decision.process-slots). */
+  slot: number;
+  /** An earlier process (since reaped) held the slot. */
+  reusedSlot: boolean;
+  life: Life;
+  /** The tick count a sleeper wakes at. */
+  sleepUntil: number | null;
+  /** The clause and reason of its last change of state, for messages. */
+  because: { clause: string; why: string } | null;
   /** Memory as 4 KiB pages, created on first write; unwritten bytes read as 0. */
   mem: Map<number, Uint8Array>;
   queue: MMsg[];
-  /** Blocked in a receive (not runnable). */
+  /** Blocked in a receive (not runnable); a sleep is `life`. */
   blocked: boolean;
   /** Inside a blocking 0x35 (blocked, or woken and not yet picked): where the copy goes. */
   receive: { addr: number; op: number } | null;
@@ -115,6 +134,8 @@ export interface Effects {
   ipc?: MIpc;
   bind?: { port: number; slot: number; how: 'rebind' | 'first-free' | 'evict'; previous: { port: number; pid: number } | null };
   register?: 'registered' | 'already' | 'failed';
+  /** 0x36 to a process that exited or was killed, or to a crashed one (kernel.decision.process-0x36-exited). */
+  target?: 'gone' | 'crashed';
   /** Bytes this syscall read or wrote past the window end, by direction. */
   crossed: { read: boolean; write: boolean };
   /** 0x30..0x32: the port reached and the byte put on the serial line (model-portio.ts). */
@@ -124,6 +145,10 @@ export interface Effects {
 
 export interface TickExpect {
   tick: number;
+  /** A busy tick: skipped (kernel.tick.busy-skipped). */
+  skipped: boolean;
+  woken: number[];
+  reaped: number[];
   delivered: { frame: MFrame; len: number; dstPid: number; pushed: boolean }[];
   dropped: MFrame[];
   picked: number;
@@ -156,6 +181,10 @@ export class Model {
   current: number;
   frames: MFrame[] = [];
   ipcs: MIpc[] = [];
+  /** Slots any spawned process has held. */
+  slotsUsed = new Set<number>();
+  /** Exits and kills, with the index of their op (for messages). */
+  deaths: { pid: number; op: number; how: LifeOp }[] = [];
   /** Syscalls that copied past the window end, per direction (kernel.syscall.copy-past-window). */
   crossings = 0;
   /** The last such copy, for messages. */
@@ -183,8 +212,26 @@ export class Model {
 
   // --- processes and memory ------------------------------------------------------------------
 
+  /** The process with this pid while it is in the table (a dead one until it is reaped). */
   proc(pid: number): MProc | undefined {
     return this.procs.find((p) => p.pid === pid);
+  }
+
+  /** A process that exists: in the table and not dead. */
+  live(pid: number): MProc | undefined {
+    const p = this.proc(pid);
+    return p && p.life !== 'dead' ? p : undefined;
+  }
+
+  /** Ready or Running: the scheduler may pick it, and it may issue syscalls. */
+  runnable(p: MProc): boolean {
+    return p.life === 'alive' && !p.blocked;
+  }
+
+  /** The snapshot's `state` of a process. */
+  stateOf(p: MProc): 'runnable' | 'blocked' | 'idle' | 'crashed' | 'dead' {
+    if (p.life === 'dead' || p.life === 'crashed' || p.life === 'idle') return p.life;
+    return p.life === 'sleeping' || p.blocked ? 'blocked' : 'runnable';
   }
 
   inWindow(addr: number): boolean {
@@ -225,20 +272,74 @@ export class Model {
     return this.limits.maxProcesses - this.limits.kernelProcesses;
   }
 
-  /** kernel.scheduler.process-ids: the sentinel once maxSpawned are alive (none exits) or the counter reaches it. */
+  /**
+   * kernel.scheduler.process-ids, kernel.process.table-limit: the sentinel once maxSpawned
+   * processes hold a slot (crashed ones, and dead ones not yet reaped, included) or the counter
+   * reaches it. The lowest free slot above the kernel's own (kernel.decision.process-slots).
+   */
   spawn(): number {
     if (this.procs.length >= this.maxSpawned || this.nextPid >= this.noPid) return this.noPid;
     const pid = this.nextPid++;
-    this.procs.push({ pid, mem: new Map(), queue: [], blocked: false, receive: null, wokenBy: null });
+    let slot = this.limits.kernelProcesses;
+    while (this.procs.some((p) => p.slot === slot)) slot++;
+    const reused = this.slotsUsed.has(slot);
+    this.slotsUsed.add(slot);
+    this.procs.push({ pid, slot, reusedSlot: reused, life: 'alive', sleepUntil: null, because: null, mem: new Map(), queue: [], blocked: false, receive: null, wokenBy: null });
     return pid;
   }
 
-  private push(pid: number, msg: MMsg, wake: { tick: number; byPoll: boolean }): boolean {
-    const p = this.proc(pid);
-    if (!p || p.queue.length >= this.limits.messageQueueDepth) return false;
+  /** push_msg by pid (kernel.process.pid-addressing): 'gone' when no live process has it. */
+  private push(pid: number, msg: MMsg, wake: { tick: number; byPoll: boolean }): 'pushed' | 'full' | 'gone' {
+    const p = this.live(pid);
+    if (!p) return 'gone';
+    if (p.queue.length >= this.limits.messageQueueDepth) return 'full';
     p.queue.push(msg);
-    this.wake(p, wake);
-    return true;
+    if (p.life === 'sleeping' || p.life === 'idle') {
+      p.because = { clause: 'kernel.process.message-wakes', why: `a message pushed at ${wake.byPoll ? `tick ${wake.tick}` : 'a syscall'} woke it from its ${p.life === 'idle' ? 'idle state' : 'sleep'}` };
+      p.life = 'alive';
+      p.sleepUntil = null;
+    } else this.wake(p, wake);
+    return 'pushed';
+  }
+
+  /**
+   * A lifetime op (kernel.decision.process-ops): exit, crash, sleep and idle need a runnable
+   * process outside a receive; kill any live process that has not crashed.
+   */
+  lifetime(pid: number, op: LifeOp, ticks = 0, at = -1): { state: string } | { refused: string } {
+    const p = this.live(pid);
+    if (!p) return { refused: this.proc(pid) ? `pid ${pid} is dead (awaiting its reaping)` : pid < this.nextPid && pid >= FIRST_PID ? `pid ${pid} exited or was killed and has been reaped` : `no process ${pid}` };
+    if (p.life === 'crashed') return { refused: `pid ${pid} has crashed: it is kept and never runs again` };
+    if (op !== 'kill' && (!this.runnable(p) || p.receive)) return { refused: `pid ${pid} is not running (${p.receive ? 'inside a blocking 0x35' : this.stateOf(p)}), so it cannot ${op}` };
+    if (op === 'exit' || op === 'kill') {
+      this.deaths.push({ pid, op: at, how: op });
+      p.life = 'dead';
+      p.blocked = false;
+      p.receive = null;
+      p.sleepUntil = null;
+      p.because = { clause: 'kernel.process.dead-reaped', why: `it ${op === 'exit' ? 'exited' : 'was killed'}: dead until the next tick reaps it` };
+      for (const msg of p.queue.splice(0)) {
+        if (msg.kind === 'frame' && msg.frame === this.unread) {
+          msg.frame.fate = 'lost-receiver-gone';
+          msg.frame.lostWithQueue = true;
+          this.unread = null;
+        } else if (msg.kind === 'ipc' && msg.ipc === this.ipcUnread) {
+          msg.ipc.fate = 'lost-receiver-gone';
+          this.ipcUnread = null;
+        }
+      }
+    } else if (op === 'crash') {
+      p.life = 'crashed';
+      p.because = { clause: 'kernel.process.crashed-kept', why: 'it crashed: kept and never scheduled again' };
+    } else if (op === 'sleep') {
+      p.life = 'sleeping';
+      p.sleepUntil = this.ticks + ticks;
+      p.because = { clause: 'kernel.process.sleep-wake', why: `it sleeps at tick ${this.ticks} for ${ticks} tick(s): blocked until tick ${this.ticks + ticks}` };
+    } else {
+      p.life = 'idle';
+      p.because = { clause: 'kernel.decision.process-ops', why: 'it went idle' };
+    }
+    return { state: this.stateOf(p) };
   }
 
   private wake(p: MProc, by: { tick: number; byPoll: boolean }): void {
@@ -315,12 +416,12 @@ export class Model {
     const { dstPid } = this.route(frame.received);
     frame.dstPid = dstPid;
     frame.tick = tick;
-    const pushed = this.push(dstPid, { kind: 'frame', frame, len: frame.received.length }, { tick, byPoll });
-    if (pushed) {
+    const outcome = this.push(dstPid, { kind: 'frame', frame, len: frame.received.length }, { tick, byPoll });
+    if (outcome === 'pushed') {
       frame.fate = 'pending-unread';
       this.unread = frame;
-    } else frame.fate = 'lost-queue-full';
-    return { dstPid, pushed };
+    } else frame.fate = outcome === 'gone' ? 'lost-receiver-gone' : 'lost-queue-full';
+    return { dstPid, pushed: outcome === 'pushed' };
   }
 
   private loopback(bytes: Uint8Array, origin: 'loopback-raw' | 'loopback-ipv4', op: number): MFrame {
@@ -330,10 +431,23 @@ export class Model {
     return f;
   }
 
-  /** One PIT tick: poll_and_deliver, then the round-robin pick, then a woken receive completes. */
-  tick(): TickExpect {
+  /**
+   * One PIT tick: reap the dead, wake the sleepers due, poll_and_deliver, the round-robin pick,
+   * then a woken receive completes. A busy tick (the scheduler lock held) changes nothing.
+   */
+  tick(busy = false): TickExpect {
+    if (busy) return { tick: this.ticks, skipped: true, woken: [], reaped: [], delivered: [], dropped: [], picked: this.current, resumed: null };
     this.ticks++;
-    const out: TickExpect = { tick: this.ticks, delivered: [], dropped: [], picked: this.noPid, resumed: null };
+    const out: TickExpect = { tick: this.ticks, skipped: false, woken: [], reaped: [], delivered: [], dropped: [], picked: this.noPid, resumed: null };
+    out.reaped = this.procs.filter((p) => p.life === 'dead').map((p) => p.pid);
+    this.procs = this.procs.filter((p) => p.life !== 'dead');
+    for (const p of this.procs) {
+      if (p.life !== 'sleeping' || p.sleepUntil === null || p.sleepUntil > this.ticks) continue;
+      p.life = 'alive';
+      p.sleepUntil = null;
+      p.because = { clause: 'kernel.process.sleep-wake', why: `tick ${this.ticks} reached its sleep_until and woke it` };
+      out.woken.push(p.pid);
+    }
     if (this.driverPid !== this.noPid) {
       for (let i = 0; i < this.limits.framesPerTick && this.ring.length > 0; i++) {
         const frame = this.ring.shift()!;
@@ -348,13 +462,9 @@ export class Model {
         out.delivered.push({ frame, len, ...d });
       }
     }
-    const n = this.procs.length;
-    const at = this.procs.findIndex((p) => p.pid === this.current);
-    let next: MProc | undefined;
-    for (let i = 1; i <= n && !next; i++) {
-      const p = this.procs[(at + i + n) % n]!;
-      if (!p.blocked) next = p;
-    }
+    // Round-robin in pid order after the last pick, over the runnable processes only.
+    const runnable = this.procs.filter((p) => this.runnable(p));
+    const next = runnable.find((p) => p.pid > this.current) ?? runnable[0];
     this.current = next ? next.pid : this.noPid;
     out.picked = this.current;
     if (next?.receive) {
@@ -400,9 +510,10 @@ export class Model {
   /** What syscall(pid, no, arg1, arg2) must answer, and what it did. `op` is its op index. */
   syscall(pid: number, no: number, arg1: number, arg2: number, op: number): { result: SyscallExpect; fx: Effects } {
     const fx: Effects = { crossed: { read: false, write: false } };
-    const p = this.proc(pid);
-    if (!p) return { result: 'no-such-process', fx };
+    const p = this.live(pid);
+    if (!p) return { result: 'no-such-process', fx: { ...fx, why: this.proc(pid) || (pid >= FIRST_PID && pid < this.nextPid) ? `pid ${pid} exited or was killed` : `pid ${pid} was never spawned` } };
     if (p.receive) return { result: 'blocked', fx: { ...fx, why: 'the process is inside a blocking 0x35' } };
+    if (!this.runnable(p)) return { result: 'blocked', fx: { ...fx, why: `the process cannot run (${this.stateOf(p)})` } };
     const result = this.dispatch(p, no, arg1, arg2, op, fx);
     if (fx.crossed.read) this.crossings++;
     if (fx.crossed.write) this.crossings++;
@@ -489,8 +600,12 @@ export class Model {
       }
       case SYS.Ipc: {
         if (!this.inWindow(arg2)) return bad('pointer outside the window');
-        const target = this.proc(arg1);
-        if (!target) return bad(`no process ${arg1}`);
+        const target = this.live(arg1);
+        if (!target) {
+          if (this.proc(arg1) || (arg1 >= FIRST_PID && arg1 < this.nextPid && Number.isSafeInteger(arg1))) fx.target = 'gone';
+          return bad(`no process ${arg1}${fx.target ? ' (it exited or was killed)' : ''}`);
+        }
+        if (target.life === 'crashed') fx.target = 'crashed';
         const bytes = read(arg2, this.limits.ipcMessageBytes);
         if (this.ipcUnread) {
           this.ipcUnread.fate = 'overwritten';
@@ -500,7 +615,7 @@ export class Model {
         const ipc: MIpc = { n: this.ipcs.length + 1, src: p.pid, dst: target.pid, bytes, op, fate: 'pending-unread' };
         this.ipcs.push(ipc);
         this.ipcLast = ipc;
-        if (this.push(target.pid, { kind: 'ipc', ipc }, { tick: this.ticks, byPoll: false })) this.ipcUnread = ipc;
+        if (this.push(target.pid, { kind: 'ipc', ipc }, { tick: this.ticks, byPoll: false }) === 'pushed') this.ipcUnread = ipc;
         else ipc.fate = 'lost-queue-full';
         fx.ipc = ipc;
         return RC.Okay;
@@ -588,7 +703,7 @@ export class Model {
 
   /** Anything still moving: frames in the ring, or messages a process could still read. */
   pendingWork(): boolean {
-    return this.ring.length > 0 || this.procs.some((p) => p.queue.length > 0);
+    return this.ring.length > 0 || this.procs.some((p) => this.runnable(p) && p.queue.length > 0);
   }
 }
 

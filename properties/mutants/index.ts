@@ -6,5 +6,6 @@ import { nicMutants } from './nic.ts';
 import { serialMutants } from './serial.ts';
 import { kernelMutants } from './kernel.ts';
 import { kernelPortioMutants } from './kernel-portio.ts';
+import { kernelLifetimeMutants } from './kernel-lifetimes.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelPortioMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelPortioMutants, ...kernelLifetimeMutants];

@@ -95,6 +95,8 @@ class PickFirstScheduler extends Scheduler {
     this.ticks++;
     this.ledger.tick = this.ticks;
     this.clock.advance(1 / pitHz);
+    const reaped = this.reap();
+    const woken = this.wakeSleepers();
     const next = this.pickNext();
     this.current = next ? next.pid : noPid;
     const poll = this.poll();
@@ -103,7 +105,7 @@ class PickFirstScheduler extends Scheduler {
       const result = this.resume(next);
       if (result !== null) resumed = { pid: next.pid, result };
     }
-    return { tick: this.ticks, time: this.ticks / pitHz, order: ['pick', 'poll'], poll, picked: this.current, resumed };
+    return { tick: this.ticks, time: this.ticks / pitHz, order: ['pick', 'poll'], skipped: false, woken, reaped, poll, picked: this.current, resumed };
   }
 }
 

@@ -8,9 +8,10 @@ import { Ledger } from './ledger.ts';
 import type { KernelEvent, LedgerSnapshot } from './ledger.ts';
 import { NetDrv } from './netdrv.ts';
 import { Scheduler } from './scheduler.ts';
-import type { TickRecord } from './scheduler.ts';
+import type { LifetimeOp, ProcState, TickRecord } from './scheduler.ts';
 import { Syscalls } from './syscalls.ts';
 import { SystemConfig } from './system-config.ts';
+import type { Envelope } from './queue.ts';
 
 export interface KernelOptions {
   /** The host's IPv4 address in SYSTEM_CONFIG (reported by 0x38). Default 0.0.0.0, as r2 boots. */
@@ -37,13 +38,18 @@ export const referenceComponents: KernelComponents = {
 };
 
 /** What syscall() answers: a return code or length, 'blocked' when 0x35 blocks (or the process
- * is still inside a blocked 0x35), 'no-such-process' for a pid that was never spawned,
+ * is still inside a blocked 0x35, or cannot run: asleep, idle, crashed), 'no-such-process' for a
+ * pid that was never spawned or whose process exited or was killed (kernel.decision.process-ops),
  * 'out-of-scope' for a number rou2exOS defines outside the modelled ABI. */
 export type SyscallOutcome = number | 'blocked' | 'no-such-process' | 'out-of-scope';
 
 export interface ProcessSnapshot {
   pid: number;
-  state: 'runnable' | 'blocked';
+  /** Its process-table slot (kernel.decision.process-slots). */
+  slot: number;
+  state: ProcState;
+  /** The tick count a sleeping process wakes at, else null. */
+  sleepUntil: number | null;
   /** True while the process is inside a blocking 0x35 (blocked, or woken and not yet resumed). */
   inReceive: boolean;
   queueLength: number;
@@ -58,6 +64,8 @@ export type KernelSnapshot = {
   time: number;
   /** Process picked by the last tick (noPid when idle). */
   current: number;
+  /** Process-table slots 0..kernelProcesses-1, held by the kernel's own resident processes. */
+  kernelProcesses: number;
   driverPid: number;
   /** Occupied PORT_REGISTRY slots, in slot order. */
   registry: { slot: number; port: number; pid: number }[];
@@ -85,7 +93,10 @@ export interface Kernel {
   readonly syscalls: Syscalls;
   spawn(): number;
   syscall(pid: number, no: number, arg1: number, arg2: number): SyscallOutcome;
-  tick(): TickRecord;
+  /** One PIT tick; `busy`: it finds the scheduler lock held and is skipped. */
+  tick(busy?: boolean): TickRecord;
+  /** A process exits, is killed, crashes, sleeps `ticks` ticks or goes idle. */
+  lifetime(pid: number, op: LifetimeOp, ticks?: number): ReturnType<Scheduler['lifetime']>;
   snapshot(): KernelSnapshot;
   takeEvents(): KernelEvent[];
 }
@@ -97,7 +108,15 @@ export function createKernel(hw: Hardware, profile: Profile, options: KernelOpti
   const scheduler = make.scheduler(profile, hw.clock, ledger);
   const netdrv = make.netdrv(profile, hw, scheduler, ledger, config);
   const syscalls = make.syscalls(profile, hw, scheduler, netdrv, ledger, config);
-  scheduler.attach({ poll: () => netdrv.pollAndDeliver(), resume: (p) => syscalls.completeReceive(p) });
+  scheduler.attach({
+    poll: () => netdrv.pollAndDeliver(),
+    resume: (p) => syscalls.completeReceive(p),
+    discard: (p) => {
+      const queued: Envelope[] = [];
+      for (let e = p.queue.pop(); e; e = p.queue.pop()) queued.push(e);
+      ledger.receiverGone(p.pid, queued);
+    },
+  });
   // Boot: r2 brings up COM1 during kernel init; the NIC waits for a driver to register.
   hw.serialNet.init();
   const { noPid, pitHz } = profile.limits;
@@ -112,20 +131,24 @@ export function createKernel(hw: Hardware, profile: Profile, options: KernelOpti
     syscalls,
     spawn: () => scheduler.spawn(),
     syscall(pid, no, arg1, arg2) {
-      const p = scheduler.get(pid);
+      const p = scheduler.live(pid);
       if (!p) return 'no-such-process';
-      // A process inside a blocking 0x35 cannot issue another call until it is resumed.
-      if (p.pendingReceive) return 'blocked';
+      // A process inside a blocking 0x35 cannot issue another call until it is resumed, nor can
+      // one that does not run (asleep, idle, crashed).
+      if (p.pendingReceive || p.state !== 'runnable') return 'blocked';
       return syscalls.dispatch(p, no, arg1, arg2);
     },
-    tick: () => scheduler.tick(),
+    tick: (busy = false) => scheduler.tick(busy),
+    lifetime: (pid, op, ticks) => scheduler.lifetime(pid, op, ticks),
     takeEvents: () => ledger.takeEvents(),
     snapshot(): KernelSnapshot {
       const books = ledger.snapshot();
       const top = books.netFrameBufOwners[0];
       const processes = scheduler.all().map((p) => ({
         pid: p.pid,
+        slot: p.slot,
         state: p.state,
+        sleepUntil: p.sleepUntil,
         inReceive: p.pendingReceive !== null,
         queueLength: p.queue.length,
         queue: p.queue.toArray().map((e) => ({ ...e.msg })),
@@ -135,6 +158,7 @@ export function createKernel(hw: Hardware, profile: Profile, options: KernelOpti
         tick: scheduler.ticks,
         time: scheduler.ticks / pitHz,
         current: scheduler.current,
+        kernelProcesses: profile.limits.kernelProcesses,
         driverPid: netdrv.NET_DRV_PID,
         registry: netdrv.PORT_REGISTRY.flatMap((e, slot) => (e.pid === noPid ? [] : [{ slot, port: e.port, pid: e.pid }])),
         processes,

@@ -6,7 +6,7 @@
 // (injected on the wire, or handed to loopback_deliver) and is at every moment in exactly one
 // state:
 //   nicMissed | lostToNicReset | pendingInRing | droppedByDriver | loopbackNoDriver |
-//   lostQueueFull | overwrittenBeforeRead | deliveredAndRead | pendingUnread
+//   lostQueueFull | lostReceiverGone | overwrittenBeforeRead | deliveredAndRead | pendingUnread
 // so injected + looped equals the sum of those counters at every moment.
 // The key observation: NET_FRAME_BUF is one slot, so at most ONE frame can be "delivered,
 // message queued, buffer still holding it" (pendingUnread) at a time — the last one delivered.
@@ -16,7 +16,8 @@
 // FIFO, so the frames accepted by the NIC are a FIFO of ids that receive_frame consumes.
 // IPC works the same way over the single kernel IPC buffer.
 import type { InjectOutcome } from '../hw/api.ts';
-import type { MessageRef } from './queue.ts';
+import type { Envelope, MessageRef } from './queue.ts';
+import type { PushOutcome } from './scheduler.ts';
 
 export type FrameOrigin = 'wire' | 'loopback';
 export type NicMissReason = 'ring-full' | 'rx-disabled' | 'too-large' | 'too-small';
@@ -39,6 +40,8 @@ export interface FrameAccounting {
   loopbackNoDriver: number;
   /** Copied into NET_FRAME_BUF, but the target's queue was full: the message was lost. */
   lostQueueFull: number;
+  /** Routed to a pid no live process has (its driver or binding outlived it), or queued at a process that then exited or was killed. */
+  lostReceiverGone: number;
   /** Its message was queued, but a later frame overwrote NET_FRAME_BUF before 0x35 copied it. */
   overwrittenBeforeRead: number;
   /** 0x35 copied it out while NET_FRAME_BUF still held it. */
@@ -61,6 +64,7 @@ export const FRAME_PARTS = [
   'droppedByDriver',
   'loopbackNoDriver',
   'lostQueueFull',
+  'lostReceiverGone',
   'overwrittenBeforeRead',
   'deliveredAndRead',
   'pendingUnread',
@@ -70,6 +74,8 @@ export interface IpcAccounting {
   sent: number;
   // --- the parts: they sum to sent ---
   lostQueueFull: number;
+  /** Queued at a process that then exited or was killed, unread. */
+  lostReceiverGone: number;
   overwrittenBeforeRead: number;
   read: number;
   pendingUnread: number;
@@ -77,7 +83,7 @@ export interface IpcAccounting {
   staleReads: number;
 }
 
-export const IPC_PARTS = ['lostQueueFull', 'overwrittenBeforeRead', 'read', 'pendingUnread'] as const;
+export const IPC_PARTS = ['lostQueueFull', 'lostReceiverGone', 'overwrittenBeforeRead', 'read', 'pendingUnread'] as const;
 
 /** Sum of the parts against the total, for the accounting property. */
 export function frameBalance(a: FrameAccounting): { total: number; parts: number; balanced: boolean } {
@@ -101,7 +107,9 @@ export type HazardKind =
   | 'unchecked-copy-length'
   | 'ipc-buffer-overwrite'
   | 'portio-nic-reprogram' // a userland 0x30 wrote a register of the NIC (§9.6)
-  | 'portio-unchecked-pointers'; // 0x30/0x31 dereferenced a pointer outside the window (§9.6)
+  | 'portio-unchecked-pointers' // 0x30/0x31 dereferenced a pointer outside the window (§9.6)
+  | 'driver-outlives-process'
+  | 'binding-outlives-process';
 
 export const HAZARD_KINDS: readonly HazardKind[] = [
   'netframebuf-disclosure',
@@ -111,6 +119,8 @@ export const HAZARD_KINDS: readonly HazardKind[] = [
   'ipc-buffer-overwrite',
   'portio-nic-reprogram',
   'portio-unchecked-pointers',
+  'driver-outlives-process',
+  'binding-outlives-process',
 ];
 
 export const hazardClause = (k: HazardKind): string => `kernel.hazard.${k}`;
@@ -128,6 +138,8 @@ export type HazardEvent =
   | { hazard: 'netframebuf-disclosure'; readerPid: number; messageFrameId: number; disclosed: { frameId: number; dstPid: number }[] }
   | { hazard: 'silent-loss'; cause: SilentLossCause; frameId?: number; ipcId?: number; pid?: number; bytes?: number }
   | { hazard: 'port-hijack'; how: 'handover' | 'eviction'; port: number; slot: number; previousPid: number; newPid: number; evictedPort: number }
+  | { hazard: 'driver-outlives-process'; frameId: number; deadPid: number }
+  | { hazard: 'binding-outlives-process'; frameId: number; port: number; deadPid: number }
   | { hazard: 'unchecked-copy-length'; pid: number; syscall: number; direction: 'to-user' | 'from-user'; addr: number; len: number; outsideBytes: number }
   | { hazard: 'portio-nic-reprogram'; pid: number; port: number; register: number; value: number }
   | { hazard: 'portio-unchecked-pointers'; pid: number; syscall: number; arg: 'arg1' | 'arg2'; addr: number; len: number }
@@ -160,6 +172,9 @@ export type KernelEventBody =
   | { type: 'pick'; pid: number }
   | { type: 'block'; pid: number }
   | { type: 'wake'; pid: number }
+  | { type: 'lifetime'; pid: number; op: string; state: string }
+  | { type: 'tick-skipped'; time: number }
+  | { type: 'discard'; pid: number; messages: number }
   | { type: 'resume'; pid: number; result: number }
   | { type: 'read'; pid: number; ref: MessageRef; len: number; fresh: boolean }
   | { type: 'driver-registered'; pid: number; mac: string }
@@ -203,6 +218,7 @@ export class Ledger {
     droppedByDriver: 0,
     loopbackNoDriver: 0,
     lostQueueFull: 0,
+    lostReceiverGone: 0,
     overwrittenBeforeRead: 0,
     deliveredAndRead: 0,
     pendingUnread: 0,
@@ -211,7 +227,7 @@ export class Ledger {
     deliveredFromLoopback: 0,
     staleReads: 0,
   };
-  protected readonly ipc: IpcAccounting = { sent: 0, lostQueueFull: 0, overwrittenBeforeRead: 0, read: 0, pendingUnread: 0, staleReads: 0 };
+  protected readonly ipc: IpcAccounting = { sent: 0, lostQueueFull: 0, lostReceiverGone: 0, overwrittenBeforeRead: 0, read: 0, pendingUnread: 0, staleReads: 0 };
   protected readonly hazards: Record<HazardKind, number> = {
     'netframebuf-disclosure': 0,
     'silent-loss': 0,
@@ -220,6 +236,8 @@ export class Ledger {
     'ipc-buffer-overwrite': 0,
     'portio-nic-reprogram': 0,
     'portio-unchecked-pointers': 0,
+    'driver-outlives-process': 0,
+    'binding-outlives-process': 0,
   };
   protected nextFrameId = 1;
   protected nextIpcId = 1;
@@ -331,8 +349,9 @@ export class Ledger {
 
   // --- NET_FRAME_BUF --------------------------------------------------------------------------
 
-  /** A frame was copied into NET_FRAME_BUF and its message pushed (or not: queue full). */
-  delivered(frameId: number, origin: FrameOrigin, len: number, port: number | null, dstPid: number, pushed: boolean): void {
+  /** A frame was copied into NET_FRAME_BUF and its message pushed (or not: queue full, or no such live process). */
+  delivered(frameId: number, origin: FrameOrigin, len: number, port: number | null, dstPid: number, outcome: PushOutcome | boolean): void {
+    const pushed = outcome === true || outcome === 'pushed';
     if (this.unreadFrame !== null) {
       const lost = this.unreadFrame;
       this.unreadFrame = null;
@@ -348,10 +367,28 @@ export class Ledger {
     if (pushed) {
       this.frames.pendingUnread++;
       this.unreadFrame = frameId;
+    } else if (outcome === 'gone') {
+      this.frames.lostReceiverGone++;
     } else {
       this.frames.lostQueueFull++;
       this.hazard({ hazard: 'silent-loss', cause: 'queue-full', frameId, pid: dstPid });
     }
+  }
+
+  /** A process exited or was killed with these messages queued: the unread one among them is lost with it. */
+  receiverGone(pid: number, queued: readonly Envelope[]): void {
+    for (const { ref } of queued) {
+      if (ref.kind === 'frame' && ref.id === this.unreadFrame) {
+        this.unreadFrame = null;
+        this.frames.pendingUnread--;
+        this.frames.lostReceiverGone++;
+      } else if (ref.kind === 'ipc' && ref.id === this.unreadIpc) {
+        this.unreadIpc = null;
+        this.ipc.pendingUnread--;
+        this.ipc.lostReceiverGone++;
+      }
+    }
+    this.record({ type: 'discard', pid, messages: queued.length });
   }
 
   /** 0x35 copied `len` bytes of NET_FRAME_BUF for a message that referred to frame `frameId`. */

@@ -42,8 +42,10 @@ export interface Machine {
   peek(pid: number, addr: number, len: number): Result<Uint8Array>;
   /** Offers a frame to the NIC from the wire; the outcome plus the id the accounting gives it. */
   inject(frame: Uint8Array): InjectOutcome & { frameId: number };
-  /** One PIT tick. */
-  tick(): TickRecord;
+  /** One PIT tick; `busy`: the tick finds the scheduler lock held (a syscall holds it) and is skipped. */
+  tick(busy?: boolean): TickRecord;
+  /** A process exits, is killed, crashes, sleeps `ticks` ticks or goes idle (kernel.decision.process-ops). */
+  lifetime: Kernel['lifetime'];
   /** Bytes arriving on the serial line towards the guest. */
   feedSerial(bytes: Uint8Array): void;
   /** Complete SLIP datagrams received on the serial line so far (drains the UART). */
@@ -91,7 +93,8 @@ export function createMachine(profile: Profile = seedProfile(), options: Machine
       const outcome = hw.nic.inject(frame);
       return { ...outcome, frameId: kernel.ledger.wireInjected(outcome) };
     },
-    tick: () => kernel.tick(),
+    tick: (busy) => kernel.tick(busy),
+    lifetime: (pid, op, ticks) => kernel.lifetime(pid, op, ticks),
     feedSerial: (bytes) => hw.uart.feed(bytes),
     serialReceive: () => hw.serialNet.pollReceive(),
     wire: () => hw.nic.wire,

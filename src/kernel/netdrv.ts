@@ -187,11 +187,16 @@ export class NetDrv {
 
   protected deliver(frameId: number, origin: FrameOrigin, len: number): void {
     const { port, dstPid } = this.route(this.NET_FRAME_BUF, len);
-    const pushed = this.scheduler.pushMsg(dstPid, {
+    const outcome = this.scheduler.push(dstPid, {
       msg: { portId: len, srcPid: this.noPid, dstPid, bufAddr: NET_FRAME_BUF_ADDR },
       ref: { kind: 'frame', id: frameId },
     });
-    this.ledger.delivered(frameId, origin, len, port, dstPid, pushed);
+    this.ledger.delivered(frameId, origin, len, port, dstPid, outcome);
+    // Nothing releases NET_DRV_PID or a binding when its process dies (spec-notes §9.7).
+    if (outcome === 'gone' && dstPid !== this.noPid) {
+      const bound = port !== null && this.lookupPort(port) !== null;
+      this.ledger.hazard(bound ? { hazard: 'binding-outlives-process', frameId, port: port as number, deadPid: dstPid } : { hazard: 'driver-outlives-process', frameId, deadPid: dstPid });
+    }
   }
 
   protected untracked(): number {

@@ -235,7 +235,8 @@ export class Syscalls {
   /** Copy ipcMessageBytes into the one kernel IPC buffer, push { port_id 0 } to the target, wake it. */
   protected ipcSend(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
     if (!this.inWindow(p, arg2)) return RC.InvalidInput;
-    if (!this.scheduler.get(arg1)) return RC.InvalidInput; // kernel.decision.0x36-unknown-pid
+    // kernel.decision.0x36-unknown-pid; an exited or killed pid no longer exists (kernel.decision.process-0x36-exited)
+    if (!this.scheduler.live(arg1)) return RC.InvalidInput;
     const target = arg1;
     this.IPC_MSG_BUF.set(ua.fromUser(arg2, this.IPC_MSG_BUF.length));
     const id = this.ledger.ipcWritten(p.pid, target);

@@ -10,4 +10,5 @@ export { IpcSendCmd } from './ipc.ts';
 export { SendIpv4Cmd, SendRawCmd } from './send.ts';
 export { BadCmd, type BadKind } from './bad.ts';
 export { CP, PortReadCmd, PortWriteCmd, SerialCallCmd, SerialFeedCmd, portPointerArb } from './portio.ts';
+export { BusyTickCmd, declaresLifetimes, LifeSpawnCmd, LifetimeCmd, lifetimeArb, ProcessesCmd, type LifeMix } from './lifetimes.ts';
 export { addressArb, commandArb, PORTS, type CommandOptions, type Mix } from './arb.ts';

@@ -30,7 +30,17 @@ export class IpcSendCmd extends KCmd {
     const { result, fx } = m.syscall(pid, SYS.Ipc, this.target, this.addr, at);
     if (!got) return;
     const sys = got[0];
-    const clauses = result === 'no-such-process' ? [C.processIds] : result === 'blocked' ? [C.blockingResult] : fx.ipc ? (fx.ipc.fate === 'lost-queue-full' ? [C.okayDespiteLoss, C.send0x36] : [C.send0x36]) : fx.why?.startsWith('no process') ? [C.unknownPid] : [C.pointerCheck];
+    const life = fx.target ? [C.exited0x36] : [];
+    const clauses =
+      result === 'no-such-process'
+        ? [C.deadReaped, C.processIds]
+        : result === 'blocked'
+          ? [C.schedulable, C.blockingResult]
+          : fx.ipc
+            ? [...life, ...(fx.ipc.fate === 'lost-queue-full' ? [C.okayDespiteLoss, C.send0x36] : [C.send0x36])]
+            : fx.why?.startsWith('no process')
+              ? [...life, C.unknownPid]
+              : [C.pointerCheck];
     checkSyscall(r, at, SYS.Ipc, this.addr, sys, result, clauses, fx.ipc?.fate === 'lost-queue-full' ? `pid ${this.target}'s queue is full: the message is lost, the call still returns Okay` : fx.why);
   }
   toString(): string {

@@ -147,7 +147,7 @@ export function checkState(m: Model, r: Real, at: number, v: Record<string, unkn
       const mp = m.proc(Number(ps.pid));
       if (!mp) continue;
       if (typeof ps.state === 'string') {
-        const want = mp.blocked ? 'blocked' : 'runnable';
+        const want = m.stateOf(mp);
         const clause = mp.blocked ? C.blocking : mp.receive ? C.wake : C.blocking;
         r.ck(clause, ps.state === want, () => `${what}: pid ${mp.pid} should be ${want}${mp.receive && !mp.blocked ? ' (a push woke it from its blocking receive)' : mp.blocked ? ' (blocked in a receive on an empty queue)' : ''}, the snapshot says ${ps.state}`);
       }

@@ -9,9 +9,10 @@ import type { LayerExecutor } from './index.ts';
 import { ArgError, bytesArg, hex, intArg, runOne, traceOf, type Handler } from './dispatch.ts';
 import { createMachine, type Machine, type MachineOptions } from '../../kernel/machine.ts';
 import type { KernelSnapshot } from '../../kernel/kernel.ts';
+import type { LifetimeOp } from '../../kernel/scheduler.ts';
 import { fromHex } from '../../util/bytes.ts';
 import type { LineByte, WireFrame } from '../../hw/api.ts';
-import { err, ok } from '../../util/result.ts';
+import { err, ok, type Result } from '../../util/result.ts';
 import type { IoListener } from '../../hw/bus.ts';
 import { IoLog } from './io-log.ts';
 
@@ -73,6 +74,15 @@ function pidArg(op: Op): number {
 
 const ipHex = (dotted: string): string => hex(Uint8Array.from(dotted.split('.').map(Number)));
 
+/** Longest sleep one op asks for (a u32 tick count). */
+const MAX_SLEEP_TICKS = 0xffffffff;
+
+/** exit, kill, crash, sleep, idle: `{ state }` (the process's new state), or invalid-argument when it cannot happen. */
+function lifetimeOp(m: Machine, op: Op, what: LifetimeOp, ticks?: number): Result<Json> {
+  const r = m.lifetime(pidArg(op), what, ticks);
+  return 'refused' in r ? err('invalid-argument', what, r.refused) : ok({ state: r.state });
+}
+
 /** Snapshot fields the kernel's books answer alone (cheap: no buffers, no processes). */
 const LEDGER_FIELDS = new Set(['frames', 'ipc', 'hazards', 'netFrameBufOwners', 'unreadFrameId', 'unreadIpcId', 'hazardLog', 'eventsDropped']);
 
@@ -126,10 +136,11 @@ function kernelHandlers(): Record<string, Handler<KernelState>> {
       const o = machineOf(st).inject(bytesArg(op, 'frame'));
       return o.accepted ? { accepted: true, frameId: o.frameId } : { accepted: false, reason: o.reason, frameId: o.frameId };
     },
-    tick: (_op, st) => {
+    tick: (op, st) => {
       const m = machineOf(st);
+      if (op.busy !== undefined && typeof op.busy !== 'boolean') throw new ArgError(`tick: 'busy' must be a boolean`);
       m.takeEvents();
-      const t = m.tick();
+      const t = m.tick(op.busy === true);
       const delivered = m
         .takeEvents()
         .flatMap((e) => (e.type === 'deliver' && e.origin === 'wire' ? [{ len: e.len, dstPid: e.dstPid, pushed: e.pushed, frameId: e.frameId }] : []));
@@ -142,8 +153,17 @@ function kernelHandlers(): Record<string, Handler<KernelState>> {
         dropped: t.poll.dropped,
         picked: t.picked,
         resumed: t.resumed ? { pid: t.resumed.pid, result: t.resumed.result } : null,
+        skipped: t.skipped,
+        woken: t.woken,
+        reaped: t.reaped,
       };
     },
+    // Process lifetimes (feature kernel.lifetimes; kernel.decision.process-ops).
+    exit: (op, st) => lifetimeOp(machineOf(st), op, 'exit'),
+    kill: (op, st) => lifetimeOp(machineOf(st), op, 'kill'),
+    crash: (op, st) => lifetimeOp(machineOf(st), op, 'crash'),
+    idle: (op, st) => lifetimeOp(machineOf(st), op, 'idle'),
+    sleep: (op, st) => lifetimeOp(machineOf(st), op, 'sleep', intArg(op, 'ticks', 1, MAX_SLEEP_TICKS)),
     'feed-serial': (op, st) => {
       machineOf(st).feedSerial(bytesArg(op, 'bytes'));
       return {};
