@@ -186,7 +186,7 @@ export const kernelPortioProperties: PropertyDef[] = [
   machineProperty({
     id: 'kernel.portio.model',
     title: 'userland 0x30/0x31/0x32 interleaved with frames, ticks, receives and IPC: the documented checks (and the missing ones), the codes, the bytes stored and sent',
-    clauses: [CP.write, CP.writeUnchecked, CP.read, CP.readResult, CP.readPortUnchecked, CP.heap, CP.sameDevices, CP.serialInit, CP.serialRead, CP.serialNoByte, CP.serialWrite, CP.unknownOp, CP.uncheckedMemory, CP.lastPorts, CP.readOrder, CP.readWidth],
+    clauses: [CP.write, CP.writeUnchecked, CP.read, CP.readResult, CP.readPortUnchecked, CP.heap, CP.sameDevices, CP.serialInit, CP.serialRead, CP.serialNoByte, CP.serialWrite, CP.unknownOp, CP.uncheckedMemory, CP.lastPorts, CP.readWidth],
     setup: () => setupArb({ minProcs: 1, maxProcs: 3, driver: 'random' }),
     commands: (ctx, cfg) => commandArb(ctx, cfg, { portWrite: 3, portRead: 4, serialFeed: 2, serialCall: 5, receive: 1, ipc: 1, inject: 1, tick: 2, sendIpv4: 1, netstatus: 1 }),
     maxCommands: 24,

@@ -146,7 +146,7 @@ export class SerialCallCmd extends KCmd {
     if (!got) return;
     const own = this.sub === SERIAL_OP.Init ? CP.serialInit : this.sub === SERIAL_OP.Read ? CP.serialRead : this.sub === SERIAL_OP.Write ? CP.serialWrite : CP.unknownOp;
     const noByte = fx.why === 'no byte is ready on COM1';
-    const clauses = typeof result !== 'number' ? ['kernel.scheduler.process-ids', 'kernel.decision.blocking-receive-result'] : noByte ? [CP.serialNoByte] : result === RC.InvalidInput && own !== CP.unknownOp && own !== CP.serialInit ? [...refusal(m, this.arg2, own), CP.readOrder] : [own];
+    const clauses = typeof result !== 'number' ? ['kernel.scheduler.process-ids', 'kernel.decision.blocking-receive-result'] : noByte ? [CP.serialNoByte] : result === RC.InvalidInput && own !== CP.unknownOp && own !== CP.serialInit ? refusal(m, this.arg2, own) : [own];
     checkSyscall(r, at, PORT_SYS.Serial, this.sub === SERIAL_OP.Init ? null : this.arg2, got[0], result, clauses, fx.why);
     const line = r.serialOf(at);
     const sent = fx.portio?.serialByte;
