@@ -1,0 +1,58 @@
+// npm run mutation [-- FOLDER ...] [--runs N] [--concurrency N]: Stryker over src/{codec,hw,
+// drivers,kernel} (stryker.config.mjs), each mutant judged by the properties that reach it
+// (test/mutation/), then the per-folder scores with the reviewed equivalents of
+// spec/mutation-equivalents.json. Not a test: a full run takes tens of minutes on 2 cores.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';
+import { loadEquivalents, scores, scoreTable } from './mutation-scores.ts';
+
+const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
+const MUTATION = {
+  name: 'mutation',
+  usage: `Usage: npm run mutation [-- FOLDER ... --runs N --concurrency N]
+
+Mutation testing of the reference with Stryker: every mutant of src/codec, src/hw, src/drivers
+and src/kernel is run against the properties that reach it (in process, one vitest test per
+property); it is killed when a requirement or decision clause is not pass. Incremental: a re-run
+tests only mutants whose code or tests changed. Writes reports/mutation/ (index.html,
+mutation.json; a subset of folders: reports/mutation/<folders>/) and prints scores per folder.
+Exit status: 0 after a completed run, 1 when Stryker failed, 2 on a usage error.
+
+  FOLDER            only these of ${FOLDERS.join(', ')} (default all)
+  --runs N          runs per property before its runsFactor (default 100)
+  --concurrency N   Stryker workers (default 2)
+  -h, --help        this text`,
+  options: { runs: { type: 'string' }, concurrency: { type: 'string' } },
+  positionals: true,
+} as const;
+
+function parse(): { folders: string[]; runs: number; concurrency: number } | undefined {
+  try {
+    const p = parseCommand(MUTATION, process.argv.slice(2));
+    if (!p) return undefined;
+    const folders = p.positionals.length ? [...new Set(p.positionals)] : FOLDERS;
+    for (const f of folders) if (!FOLDERS.includes(f)) throw new UsageError(`unknown folder '${f}' (one of ${FOLDERS.join(', ')})`);
+    return { folders: FOLDERS.filter((f) => folders.includes(f)), runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    log(`mutation: ${e.message} (see npm run mutation -- --help)`);
+    process.exit(2);
+  }
+}
+
+const args = parse();
+if (!args) process.exit(0);
+const out = args.folders.length === FOLDERS.length ? 'reports/mutation' : `reports/mutation/${args.folders.join('+')}`;
+const started = Date.now();
+const run = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], {
+  stdio: 'inherit',
+  env: { ...process.env, R2NET_MUTATE: args.folders.join(','), R2NET_MUTATION_RUNS: String(args.runs), R2NET_MUTATION_CONCURRENCY: String(args.concurrency) },
+});
+const wall = (Date.now() - started) / 1000;
+if (run.status !== 0 || !existsSync(`${out}/mutation.json`)) {
+  log(`mutation: Stryker exited ${run.status ?? run.signal}; no scores (${wall.toFixed(0)} s)`);
+  process.exit(1);
+}
+const { folders } = scores(JSON.parse(readFileSync(`${out}/mutation.json`, 'utf8')), loadEquivalents());
+console.log(`\n${scoreTable(folders)}\n  wall time ${Math.floor(wall / 60)} min ${Math.round(wall % 60)} s, ${args.runs} runs per property; report ${out}/index.html`);

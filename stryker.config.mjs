@@ -1,0 +1,29 @@
+// Stryker for `npm run mutation` (scripts/mutation.ts sets R2NET_MUTATE; see README "Mutation").
+// The vitest runner runs test/mutation/ (vitest.mutation.config.ts): every property on the
+// mutated reference in process; perTest coverage runs only the properties that reach a mutant.
+const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
+const chosen = (process.env.R2NET_MUTATE || FOLDERS.join(',')).split(',').filter(Boolean);
+for (const f of chosen) if (!FOLDERS.includes(f)) throw new Error(`R2NET_MUTATE: unknown folder '${f}' (one of ${FOLDERS.join(', ')})`);
+// A report per selection, so a partial run never overwrites the full run's incremental results.
+const out = chosen.length === FOLDERS.length ? 'reports/mutation' : `reports/mutation/${chosen.join('+')}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: chosen.map((f) => `src/${f}/**/*.ts`),
+  // At most 2 workers: the machine it was written on has 2 cores shared by several people.
+  concurrency: Number(process.env.R2NET_MUTATION_CONCURRENCY || 2),
+  // Property runs are CPU-bound and the machine is shared: generous slack before "timeout".
+  timeoutMS: 20000,
+  timeoutFactor: 2,
+  reporters: ['html', 'json', 'progress'],
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  incremental: true,
+  incrementalFile: `${out}/stryker-incremental.json`,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  ignorePatterns: ['reports', 'coverage', '.r2net'],
+};
