@@ -1,6 +1,7 @@
 // Per-folder mutation scores from Stryker's JSON report (mutation-testing-report-schema), with
 // the reviewed equivalents of spec/mutation-equivalents.json counted as killed:
 //   score = (killed + timeout + listed equivalents that survived) / (total − compile errors − ignored)
+// (ignored: static mutants, unless `npm run mutation -- --static`)
 // A listed equivalent that Stryker now kills is not counted twice; one whose mutant no longer
 // exists is reported as stale (test/mutation-equivalents.test.ts keeps the list from rotting).
 import { readFileSync } from 'node:fs';
@@ -59,15 +60,17 @@ function folderOf(file: string): string {
   return i >= 0 && parts[i + 1] ? parts[i + 1]! : parts[0]!;
 }
 
-export function scores(report: Report, equivalents: Equivalent[]): { folders: FolderScore[]; survivors: { file: string; mutant: ReportMutant }[] } {
+export function scores(report: Report, equivalents: Equivalent[]): { folders: FolderScore[]; survivors: { file: string; mutant: ReportMutant }[]; ignored: number } {
   const listed = new Set(equivalents.map(equivalentKey));
   const by = new Map<string, FolderScore>();
   const survivors: { file: string; mutant: ReportMutant }[] = [];
+  let ignored = 0;
   for (const [file, f] of Object.entries(report.files)) {
     const folder = folderOf(file);
     const s = by.get(folder) ?? { folder, total: 0, killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, score: 0 };
     by.set(folder, s);
     for (const m of f.mutants) {
+      if (m.status === 'Ignored') ignored++;
       if (m.status === 'CompileError' || m.status === 'Ignored') continue;
       s.total++;
       if (m.status === 'Killed') s.killed++;
@@ -82,7 +85,7 @@ export function scores(report: Report, equivalents: Equivalent[]): { folders: Fo
   }
   const folders = [...by.values()].sort((a, b) => a.folder.localeCompare(b.folder));
   for (const s of folders) s.score = s.total ? (s.killed + s.timeout + s.equivalent) / s.total : 1;
-  return { folders, survivors };
+  return { folders, survivors, ignored };
 }
 
 export function scoreTable(folders: FolderScore[]): string {
@@ -92,8 +95,9 @@ export function scoreTable(folders: FolderScore[]): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const path = process.argv[2] ?? 'reports/mutation/mutation.json';
-  const { folders, survivors } = scores(JSON.parse(readFileSync(path, 'utf8')) as Report, loadEquivalents());
+  const { folders, survivors, ignored } = scores(JSON.parse(readFileSync(path, 'utf8')) as Report, loadEquivalents());
   console.log(scoreTable(folders));
+  if (ignored) console.log(`  ${ignored} ignored (static) mutant(s) not counted`);
   if (process.argv.includes('--survivors')) {
     for (const { file, mutant: m } of survivors) console.log(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? '')}`);
   }

@@ -22,18 +22,20 @@ Exit status: 0 after a completed run, 1 when Stryker failed, 2 on a usage error.
   FOLDER            only these of ${FOLDERS.join(', ')} (default all)
   --runs N          runs per property before its runsFactor (default 100)
   --concurrency N   Stryker workers (default 2)
+  --static          also test static mutants (module-level code, which every property reaches:
+                    each runs the whole suite; without it they are reported as ignored)
   -h, --help        this text`,
-  options: { runs: { type: 'string' }, concurrency: { type: 'string' } },
+  options: { runs: { type: 'string' }, concurrency: { type: 'string' }, static: { type: 'boolean' } },
   positionals: true,
 } as const;
 
-function parse(): { folders: string[]; runs: number; concurrency: number } | undefined {
+function parse(): { folders: string[]; runs: number; concurrency: number; static: boolean } | undefined {
   try {
     const p = parseCommand(MUTATION, process.argv.slice(2));
     if (!p) return undefined;
     const folders = p.positionals.length ? [...new Set(p.positionals)] : FOLDERS;
     for (const f of folders) if (!FOLDERS.includes(f)) throw new UsageError(`unknown folder '${f}' (one of ${FOLDERS.join(', ')})`);
-    return { folders: FOLDERS.filter((f) => folders.includes(f)), runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2) };
+    return { folders: FOLDERS.filter((f) => folders.includes(f)), runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2), static: p.values.static === true };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`mutation: ${e.message} (see npm run mutation -- --help)`);
@@ -47,12 +49,14 @@ const out = args.folders.length === FOLDERS.length ? 'reports/mutation' : `repor
 const started = Date.now();
 const run = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], {
   stdio: 'inherit',
-  env: { ...process.env, R2NET_MUTATE: args.folders.join(','), R2NET_MUTATION_RUNS: String(args.runs), R2NET_MUTATION_CONCURRENCY: String(args.concurrency) },
+  env: { ...process.env, R2NET_MUTATE: args.folders.join(','), R2NET_MUTATION_RUNS: String(args.runs), R2NET_MUTATION_CONCURRENCY: String(args.concurrency), R2NET_MUTATION_STATIC: args.static ? '1' : '0' },
 });
 const wall = (Date.now() - started) / 1000;
 if (run.status !== 0 || !existsSync(`${out}/mutation.json`)) {
   log(`mutation: Stryker exited ${run.status ?? run.signal}; no scores (${wall.toFixed(0)} s)`);
   process.exit(1);
 }
-const { folders } = scores(JSON.parse(readFileSync(`${out}/mutation.json`, 'utf8')), loadEquivalents());
-console.log(`\n${scoreTable(folders)}\n  wall time ${Math.floor(wall / 60)} min ${Math.round(wall % 60)} s, ${args.runs} runs per property; report ${out}/index.html`);
+const report = JSON.parse(readFileSync(`${out}/mutation.json`, 'utf8'));
+const { folders, ignored } = scores(report, loadEquivalents());
+console.log(`\n${scoreTable(folders)}`);
+console.log(`  wall time ${Math.floor(wall / 60)} min ${Math.round(wall % 60)} s, ${args.runs} runs per property${args.static ? ', static mutants included' : `; ${ignored} static mutant(s) ignored (--static to test them)`}; report ${out}/index.html`);

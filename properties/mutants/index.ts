@@ -5,5 +5,6 @@ import { slipMutants } from './slip.ts';
 import { nicMutants } from './nic.ts';
 import { serialMutants } from './serial.ts';
 import { kernelMutants } from './kernel.ts';
+import { kernelRoutingMutants } from './kernel-routing.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants];
