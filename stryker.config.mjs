@@ -2,17 +2,20 @@
 // The vitest runner runs test/mutation/ (vitest.mutation.config.ts): every property on the
 // mutated reference in process; perTest coverage runs only the properties that reach a mutant.
 const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
+const FILE = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
+// R2NET_MUTATE: folders of src/ and/or single files under them (src/hw/rtl8139.ts).
 const chosen = (process.env.R2NET_MUTATE || FOLDERS.join(',')).split(',').filter(Boolean);
-for (const f of chosen) if (!FOLDERS.includes(f)) throw new Error(`R2NET_MUTATE: unknown folder '${f}' (one of ${FOLDERS.join(', ')})`);
+for (const f of chosen) if (!FOLDERS.includes(f) && !FILE.test(f)) throw new Error(`R2NET_MUTATE: '${f}' is neither a folder (${FOLDERS.join(', ')}) nor a file under one`);
 // A report per selection, so a partial run never overwrites the full run's incremental results.
-const out = chosen.length === FOLDERS.length ? 'reports/mutation' : `reports/mutation/${chosen.join('+')}`;
+const all = FOLDERS.every((f) => chosen.includes(f));
+const out = all ? 'reports/mutation' : `reports/mutation/${chosen.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')).join('+')}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
   coverageAnalysis: 'perTest',
-  mutate: chosen.map((f) => `src/${f}/**/*.ts`),
+  mutate: chosen.map((f) => (FILE.test(f) ? f : `src/${f}/**/*.ts`)),
   // At most 2 workers: the machine it was written on has 2 cores shared by several people.
   concurrency: Number(process.env.R2NET_MUTATION_CONCURRENCY || 2),
   // Property runs are CPU-bound and the machine is shared: generous slack before "timeout".

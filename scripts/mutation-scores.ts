@@ -53,6 +53,13 @@ export function mutantKey(file: string, m: ReportMutant): string {
   return equivalentKey({ file, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement ?? '' });
 }
 
+/** The source text a mutant replaces (report locations: 1-based lines and columns). */
+export function originalText(source: string, loc: ReportMutant['location']): string {
+  const lines = source.split('\n');
+  if (loc.start.line === loc.end.line) return lines[loc.start.line - 1]!.slice(loc.start.column - 1, loc.end.column - 1);
+  return [lines[loc.start.line - 1]!.slice(loc.start.column - 1), ...lines.slice(loc.start.line, loc.end.line - 1), lines[loc.end.line - 1]!.slice(0, loc.end.column - 1)].join('\n');
+}
+
 /** `src/<folder>/...` → folder. */
 function folderOf(file: string): string {
   const parts = file.replace(/\\/g, '/').split('/');
@@ -99,6 +106,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(scoreTable(folders));
   if (ignored) console.log(`  ${ignored} ignored (static) mutant(s) not counted`);
   if (process.argv.includes('--survivors')) {
-    for (const { file, mutant: m } of survivors) console.log(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? '')}`);
+    const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+    for (const { file, mutant: m } of survivors) {
+      const text = originalText(report.files[file]!.source, m.location);
+      console.log(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)} -> ${JSON.stringify(m.replacement ?? '')}`);
+    }
   }
 }

@@ -8,9 +8,10 @@ import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts
 import { loadEquivalents, scores, scoreTable } from './mutation-scores.ts';
 
 const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
+const FILE = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
 const MUTATION = {
   name: 'mutation',
-  usage: `Usage: npm run mutation [-- FOLDER ... --runs N --concurrency N]
+  usage: `Usage: npm run mutation [-- FOLDER|FILE ... --runs N --concurrency N --static]
 
 Mutation testing of the reference with Stryker: every mutant of src/codec, src/hw, src/drivers
 and src/kernel is run against the properties that reach it (in process, one vitest test per
@@ -19,7 +20,8 @@ tests only mutants whose code or tests changed. Writes reports/mutation/ (index.
 mutation.json; a subset of folders: reports/mutation/<folders>/) and prints scores per folder.
 Exit status: 0 after a completed run, 1 when Stryker failed, 2 on a usage error.
 
-  FOLDER            only these of ${FOLDERS.join(', ')} (default all)
+  FOLDER            only these of ${FOLDERS.join(', ')} (default all), or single files
+                    under them (src/hw/rtl8139.ts)
   --runs N          runs per property before its runsFactor (default 100)
   --concurrency N   Stryker workers (default 2)
   --static          also test static mutants (module-level code, which every property reaches:
@@ -33,9 +35,10 @@ function parse(): { folders: string[]; runs: number; concurrency: number; static
   try {
     const p = parseCommand(MUTATION, process.argv.slice(2));
     if (!p) return undefined;
-    const folders = p.positionals.length ? [...new Set(p.positionals)] : FOLDERS;
-    for (const f of folders) if (!FOLDERS.includes(f)) throw new UsageError(`unknown folder '${f}' (one of ${FOLDERS.join(', ')})`);
-    return { folders: FOLDERS.filter((f) => folders.includes(f)), runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2), static: p.values.static === true };
+    const picked = p.positionals.length ? [...new Set(p.positionals)] : FOLDERS;
+    for (const f of picked) if (!FOLDERS.includes(f) && !FILE.test(f)) throw new UsageError(`'${f}' is neither a folder (${FOLDERS.join(', ')}) nor a .ts file under src/<folder>/`);
+    for (const f of picked) if (FILE.test(f) && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
+    return { folders: [...FOLDERS.filter((f) => picked.includes(f)), ...picked.filter((f) => FILE.test(f))], runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2), static: p.values.static === true };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     log(`mutation: ${e.message} (see npm run mutation -- --help)`);
@@ -45,7 +48,8 @@ function parse(): { folders: string[]; runs: number; concurrency: number; static
 
 const args = parse();
 if (!args) process.exit(0);
-const out = args.folders.length === FOLDERS.length ? 'reports/mutation' : `reports/mutation/${args.folders.join('+')}`;
+// The same report folder stryker.config.mjs derives from R2NET_MUTATE.
+const out = FOLDERS.every((f) => args.folders.includes(f)) ? 'reports/mutation' : `reports/mutation/${args.folders.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')).join('+')}`;
 const started = Date.now();
 const run = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], {
   stdio: 'inherit',
