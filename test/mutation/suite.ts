@@ -1,10 +1,10 @@
 // The mutation suite (npm run mutation, never npm test): each layer's properties against the
 // built-in reference in process, the same run `r2net run` makes (runProperty), one vitest test
 // per property so Stryker's per-test coverage runs only the properties that reach a mutant.
-// A test fails, i.e. kills the mutant, exactly when `r2net run` on a statement that follows
-// the decisions would exit non-zero: a requirement or decision clause that is not `pass`, or
-// any clause in `error`. Hazards are the documented design's flaws, not contract: a mutant that
-// only stops showing one is not caught here (and is listed in spec/mutation-equivalents.json).
+// A test fails, i.e. kills the mutant, when `r2net run` on a statement that follows the
+// decisions would exit non-zero (a requirement or decision clause that is not `pass`, or any
+// clause in `error`), or when the mutated reference no longer shows a hazard of the documented
+// design that the reference shows (test/conformance.test.ts asks the same of the reference).
 import { describe, expect, test } from 'vitest';
 import { allProperties } from '../../properties/index.ts';
 import { createReference } from '../../src/iut/reference.ts';
@@ -30,8 +30,9 @@ export function mutationSuite(layer: Layer): void {
         for (const id of def.clauses) {
           const o = r.clauseResults?.[id];
           const kind = clauses.get(id)?.kind;
-          if (o?.verdict === 'error' || (kind !== 'hazard' && o?.verdict !== 'pass')) {
-            broken.push(`${id} ${o?.verdict ?? 'missing'}: ${o?.counterexample?.message ?? o?.note ?? r.counterexample?.message ?? ''}`);
+          const want = kind === 'hazard' ? 'fail' : 'pass';
+          if (o?.verdict !== want) {
+            broken.push(`${id} (${kind}) ${o?.verdict ?? 'missing'}, not ${want}: ${o?.counterexample?.message ?? o?.note ?? r.counterexample?.message ?? ''}`);
           }
         }
         expect(broken).toEqual([]);
