@@ -4,9 +4,11 @@
 import fc from 'fast-check';
 import type { Limits } from '../../src/spec/profile.ts';
 import { rfc1071Checksum, u16At } from '../oracles.ts';
+import { boundaryInt, FIELD_BITS, fieldRange } from '../arbitraries.ts';
 
 export const ETH_HEADER = 14;
 export const IPV4_HEADER = 20;
+export const TCP_HEADER = 20;
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
 /** RFC 826 for Ethernet/IPv4: 8 fixed bytes + 2 x (6 + 4). */
@@ -26,15 +28,26 @@ const BROADCAST = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 /** Ports the generators prefer, so bindings and frames meet; the first one is what shrinking reaches. */
 export const PORT_POOL = [80, 443, 22, 8080] as const;
 
+/**
+ * The ports routing binds and sends to, drawn from one small set so a bound port and a frame's
+ * port coincide often: a low one, the 16-bit sign-bit edge (a port read as i16 is negative) and
+ * the field's maximum. Port 0 is never bound (0x37 arg1 = 0 registers the driver) but a frame
+ * may carry it, so frames also draw 0: it must reach the driver, never a free registry slot.
+ */
+export const bindPorts = (): number[] => [PORT_POOL[0], 2 ** (FIELD_BITS.port - 1), fieldRange('port').max];
+export const framePorts = (): number[] => [...bindPorts(), fieldRange('port').min];
+
 /** A frame offered on the wire. */
 export type RxFrame =
   | { kind: 'tcp'; dstPort: number; ihl: number; payload: number }
   | { kind: 'tcp-cut'; dstPort: number; ihl: number; keep: number }
+  /** An IPv4/TCP frame cut `short` bytes before the end of its 20-byte TCP header (the port stays whole). */
+  | { kind: 'tcp-short-header'; dstPort: number; ihl: number; short: number }
   | { kind: 'tcp-bad-ihl'; dstPort: number; ihl: number }
   | { kind: 'udp'; dstPort: number }
   | { kind: 'icmp'; payload: number }
   | { kind: 'arp' }
-  | { kind: 'other'; etherType: number; payload: number }
+  | { kind: 'other'; etherType: number; payload: number; dstPort: number }
   | { kind: 'runt'; len: number }
   | { kind: 'oversize'; extra: number };
 
@@ -82,9 +95,14 @@ export function buildRxFrame(f: RxFrame): Uint8Array {
     case 'tcp-cut':
       // IPv4/TCP with the given IHL, cut so the destination port is (at least partly) missing.
       return tcpFrame(f.dstPort, { ihl: f.ihl }).slice(0, Math.min(ETH_HEADER + f.ihl * 4 + 3, f.keep));
+    case 'tcp-short-header':
+      return tcpFrame(f.dstPort, { ihl: f.ihl }).slice(0, ETH_HEADER + f.ihl * 4 + TCP_HEADER - f.short);
     case 'tcp-bad-ihl': {
+      // The port also sits where an IHL-blind read would look (14 + IHL*4 + 2, inside the IPv4
+      // header): a kernel that forgets the IHL >= 5 rule then finds a bound port there.
       const frame = tcpFrame(f.dstPort);
       frame[ETH_HEADER] = 0x40 | (f.ihl & 0x0f);
+      frame.set(be16(f.dstPort), ETH_HEADER + f.ihl * 4 + 2);
       return frame;
     }
     case 'udp': {
@@ -99,8 +117,13 @@ export function buildRxFrame(f: RxFrame): Uint8Array {
     }
     case 'arp':
       return ethernet(BROADCAST, PEER_MAC, ETHERTYPE_ARP, [0, 1, 8, 0, 6, 4, 0, 1, ...PEER_MAC, ...PEER_IP, 0, 0, 0, 0, 0, 0, ...HOST_IP]);
-    case 'other':
-      return ethernet(BROADCAST, PEER_MAC, f.etherType, fill(f.payload, 0x33));
+    case 'other': {
+      // An IPv4/TCP datagram to a (bound) port under another EtherType: only the EtherType says
+      // it has no TCP destination port.
+      const frame = tcpFrame(f.dstPort, { payload: f.payload });
+      frame.set(be16(f.etherType), 12);
+      return frame;
+    }
     case 'runt':
       return Uint8Array.from(fill(f.len, 0xa0));
     case 'oversize':
@@ -117,6 +140,8 @@ export function describeRx(f: RxFrame, len: number): string {
       return `IPv4/TCP frame (IHL ${f.ihl}) to port ${f.dstPort} cut to ${len} bytes`;
     case 'tcp-bad-ihl':
       return `${len}-byte IPv4/TCP frame to port ${f.dstPort} with IHL ${f.ihl}`;
+    case 'tcp-short-header':
+      return `IPv4/TCP frame (IHL ${f.ihl}) to port ${f.dstPort} cut to ${len} bytes, ${f.short} short of its TCP header`;
     case 'udp':
       return `${len}-byte IPv4/UDP frame to port ${f.dstPort}`;
     case 'icmp':
@@ -124,7 +149,7 @@ export function describeRx(f: RxFrame, len: number): string {
     case 'arp':
       return `${len}-byte ARP request`;
     case 'other':
-      return `${len}-byte frame with EtherType 0x${f.etherType.toString(16).padStart(4, '0')}`;
+      return `${len}-byte frame with EtherType 0x${f.etherType.toString(16).padStart(4, '0')} carrying IPv4/TCP to port ${f.dstPort}`;
     case 'runt':
       return `${len}-byte runt`;
     case 'oversize':
@@ -139,25 +164,37 @@ export interface RxOptions {
   ports?: fc.Arbitrary<number>;
   /** Only these kinds of frames. */
   kinds?: RxFrame['kind'][];
+  /**
+   * Weight of each kind of frame built to fool routing (IHL < 5, cut short, another EtherType,
+   * UDP) against 6 for plain TCP (default 1): the routing property raises it so each of them
+   * meets a bound port within default runs.
+   */
+  fooling?: number;
 }
 
 export const poolPort = (): fc.Arbitrary<number> => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PORT_POOL) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 0xffff }) });
 
 export function rxFrame(limits: Limits, o: RxOptions = {}): fc.Arbitrary<RxFrame> {
   const port = o.ports ?? poolPort();
+  const fool = o.fooling ?? 1;
   const arbs: fc.WeightedArbitrary<RxFrame>[] = [
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('tcp' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), payload: fc.integer({ min: 0, max: 40 }) }) },
     { weight: 2, arbitrary: fc.constant({ kind: 'arp' as const }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('udp' as const), dstPort: port }) },
+    { weight: fool, arbitrary: fc.record({ kind: fc.constant('udp' as const), dstPort: port }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('icmp' as const), payload: fc.integer({ min: 0, max: 24 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('tcp-bad-ihl' as const), dstPort: port, ihl: fc.integer({ min: 0, max: 4 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('tcp-cut' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), keep: fc.integer({ min: limits.minRxFrame, max: ETH_HEADER + 8 * 4 + 3 }) }) },
+    { weight: fool, arbitrary: fc.record({ kind: fc.constant('tcp-bad-ihl' as const), dstPort: port, ihl: fc.integer({ min: 0, max: 4 }) }) },
+    { weight: fool, arbitrary: fc.record({ kind: fc.constant('tcp-cut' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), keep: fc.integer({ min: limits.minRxFrame, max: ETH_HEADER + 8 * 4 + 3 }) }) },
+    // The whole TCP header but for 1..16 bytes: the port is there, so it routes by it (short > 4:
+    // still short of a whole header after receive_frame appends the 4 CRC bytes).
+    { weight: fool, arbitrary: fc.record({ kind: fc.constant('tcp-short-header' as const), dstPort: port, ihl: fc.integer({ min: 5, max: 8 }), short: fc.oneof(fc.constantFrom(1, CRC_BYTES + 1), fc.integer({ min: 1, max: TCP_HEADER - 4 })) }) },
     {
-      weight: 1,
+      weight: fool,
       arbitrary: fc.record({
         kind: fc.constant('other' as const),
-        etherType: fc.integer({ min: 0, max: 0xffff }).filter((t) => t !== ETHERTYPE_IPV4 && t !== ETHERTYPE_ARP),
+        // Boundary-first EtherTypes (0, 0xFFFF, 0x0800 ± 1, 0x0806 ± 1, sign bit...) but never IPv4 or ARP.
+        etherType: boundaryInt(fieldRange('etherType'), [ETHERTYPE_IPV4, ETHERTYPE_ARP]).filter((t) => t !== ETHERTYPE_IPV4 && t !== ETHERTYPE_ARP),
         payload: fc.integer({ min: 0, max: 46 }),
+        dstPort: port,
       }),
     },
   ];
@@ -216,16 +253,33 @@ export function rawFrameLength(head: Uint8Array): number {
 
 // --- what processes transmit -----------------------------------------------------------------
 
+/**
+ * The source and destination IPv4 addresses of a datagram a process sends. Loopback is
+ * src_ip == dst_ip (kernel.decision.loopback-both-paths), not "dst_ip is this host": so besides
+ * looped-to-self and outbound, equal addresses that are not the host's own ('loop-peer') and a
+ * destination that is the host's own IP from another source ('to-host', NOT looped) are drawn.
+ */
+export type TxAddrs = 'loop' | 'loop-peer' | 'to-host' | 'out';
+const TX_ADDRS: Record<TxAddrs, { src: number[]; dst: number[] }> = {
+  loop: { src: HOST_IP, dst: HOST_IP },
+  'loop-peer': { src: PEER_IP, dst: PEER_IP },
+  'to-host': { src: PEER_IP, dst: HOST_IP },
+  out: { src: HOST_IP, dst: PEER_IP },
+};
+const txAddrs = (): fc.Arbitrary<TxAddrs> => fc.oneof({ weight: 3, arbitrary: fc.constantFrom<TxAddrs>('loop', 'out') }, { weight: 2, arbitrary: fc.constantFrom<TxAddrs>('loop-peer', 'to-host') });
+export const describeAddrs = (a: TxAddrs): string =>
+  a === 'loop' ? ', src_ip == dst_ip (this host)' : a === 'loop-peer' ? ', src_ip == dst_ip (not this host)' : a === 'to-host' ? ', dst_ip is this host but src_ip is not' : '';
+
 /** A raw Ethernet frame a process writes to its buffer for 0x34/0x04. */
 export type TxFrame =
-  | { kind: 'ipv4'; totalLength: number; loop: boolean; dstPort: number; body: number }
+  | { kind: 'ipv4'; totalLength: number; addrs: TxAddrs; dstPort: number; body: number }
   | { kind: 'arp'; junk: number }
   | { kind: 'other'; etherType: number; junk: number };
 
 /** An IPv4 datagram a process writes for 0x34/0x01 (bytes past `body` are whatever memory holds). */
 export interface TxDatagram {
   totalLength: number;
-  loop: boolean;
+  addrs: TxAddrs;
   dstPort: number;
   /** Payload bytes written after the 20-byte header (biased towards SLIP's END and ESC). */
   body: number[];
@@ -234,9 +288,8 @@ export interface TxDatagram {
 export function buildTxFrame(f: TxFrame, mac: number[]): Uint8Array {
   switch (f.kind) {
     case 'ipv4': {
-      const dst = f.loop ? HOST_IP : PEER_IP;
       const tcp = [...tcpHeader(40000, f.dstPort), ...fill(f.body, 0x41)];
-      return ethernet(mac, PEER_MAC, ETHERTYPE_IPV4, [...ipv4Header({ totalLength: f.totalLength, protocol: PROTO_TCP, src: HOST_IP, dst }), ...tcp]);
+      return ethernet(mac, PEER_MAC, ETHERTYPE_IPV4, [...ipv4Header({ totalLength: f.totalLength, protocol: PROTO_TCP, ...TX_ADDRS[f.addrs] }), ...tcp]);
     }
     case 'arp':
       return Uint8Array.from([...ethernet(BROADCAST, mac, ETHERTYPE_ARP, [0, 1, 8, 0, 6, 4, 0, 2, ...mac, ...HOST_IP, ...PEER_MAC, ...PEER_IP]), ...fill(f.junk, 0xe0)]);
@@ -246,8 +299,7 @@ export function buildTxFrame(f: TxFrame, mac: number[]): Uint8Array {
 }
 
 export function buildTxDatagram(d: TxDatagram): Uint8Array {
-  const dst = d.loop ? HOST_IP : PEER_IP;
-  return Uint8Array.from([...ipv4Header({ totalLength: d.totalLength, protocol: PROTO_TCP, src: HOST_IP, dst }), ...tcpHeader(40000, d.dstPort).slice(0, Math.min(20, d.body.length)), ...d.body.slice(20)]);
+  return Uint8Array.from([...ipv4Header({ totalLength: d.totalLength, protocol: PROTO_TCP, ...TX_ADDRS[d.addrs] }), ...tcpHeader(40000, d.dstPort).slice(0, Math.min(20, d.body.length)), ...d.body.slice(20)]);
 }
 
 export function txFrame(limits: Limits): fc.Arbitrary<TxFrame> {
@@ -258,7 +310,7 @@ export function txFrame(limits: Limits): fc.Arbitrary<TxFrame> {
     { weight: 1, arbitrary: fc.integer({ min: maxIp - 2, max: maxIp + 2 }) },
   );
   return fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('ipv4' as const), totalLength: total, loop: fc.boolean(), dstPort: poolPort(), body: fc.integer({ min: 0, max: 40 }) }) },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('ipv4' as const), totalLength: total, addrs: txAddrs(), dstPort: poolPort(), body: fc.integer({ min: 0, max: 40 }) }) },
     // ARP frames carry junk after their 42 bytes: only 42 of them may leave.
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('arp' as const), junk: fc.integer({ min: 20, max: 40 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('other' as const), etherType: fc.integer({ min: 0, max: 0xffff }).filter((t) => t !== ETHERTYPE_IPV4 && t !== ETHERTYPE_ARP), junk: fc.integer({ min: 0, max: 50 }) }) },
@@ -276,13 +328,13 @@ export function txDatagram(limits: Limits): fc.Arbitrary<TxDatagram> {
     { weight: 1, arbitrary: fc.integer({ min: wrapMax - 2, max: wrapMax + 2 }) },
   );
   const special = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 0xff }) }, { weight: 1, arbitrary: fc.constantFrom(0xc0, 0xdb) });
-  return fc.record({ totalLength: total, loop: fc.boolean(), dstPort: poolPort(), body: fc.array(special, { minLength: 20, maxLength: 60 }) });
+  return fc.record({ totalLength: total, addrs: txAddrs(), dstPort: poolPort(), body: fc.array(special, { minLength: 20, maxLength: 60 }) });
 }
 
 export function describeTx(f: TxFrame): string {
   switch (f.kind) {
     case 'ipv4':
-      return `IPv4/TCP frame to port ${f.dstPort}, total_length ${f.totalLength}${f.loop ? ', src_ip == dst_ip' : ''}`;
+      return `IPv4/TCP frame to port ${f.dstPort}, total_length ${f.totalLength}${describeAddrs(f.addrs)}`;
     case 'arp':
       return `ARP reply followed by ${f.junk} unrelated bytes`;
     case 'other':

@@ -3,7 +3,7 @@
 // against the model (engine.ts). Each property enforces the clauses it lists.
 import fc from 'fast-check';
 import type { PropertyDef } from '../../src/runner/property.ts';
-import { PORT_POOL } from './frames.ts';
+import { bindPorts, framePorts } from './frames.ts';
 import type { Model } from './model.ts';
 import { boot, C, checkState, commandArb, CountersCmd, declaresLifetimes, lifetimeArb, RegisterCmd, SpawnCmd } from './commands/index.ts';
 import { Cursor, modelProperty, setupArb, type ModelPropertyDef } from './engine.ts';
@@ -31,8 +31,8 @@ export const kernelModelProperties: PropertyDef[] = [
     clauses: [C.tcpDestPort, C.boundPort, C.defaultDriver, C.ihlBelow5, C.message, C.srcPid],
     setup: () => setupArb({ minProcs: 2, maxProcs: 3, driver: true }),
     commands: (ctx, cfg) => {
-      const ports = fc.constantFrom(...PORT_POOL.slice(0, 2));
-      return commandArb(ctx, cfg, { inject: 6, tick: 5, bind: 3, receive: 2, snapshot: 1, spawn: 1 }, { ports, rx: { ports } });
+      // Binds and frames draw from one small set (low, sign-bit edge, max; frames also port 0) so they meet.
+      return commandArb(ctx, cfg, { inject: 6, tick: 5, bind: 3, receive: 2, snapshot: 1, spawn: 1 }, { ports: fc.constantFrom(...bindPorts()), rx: { ports: fc.constantFrom(...framePorts()), fooling: 3 } });
     },
     maxCommands: 30,
   }),

@@ -7,5 +7,6 @@ import { serialMutants } from './serial.ts';
 import { kernelMutants } from './kernel.ts';
 import { kernelPortioMutants } from './kernel-portio.ts';
 import { kernelLifetimeMutants } from './kernel-lifetimes.ts';
+import { kernelRoutingMutants } from './kernel-routing.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelPortioMutants, ...kernelLifetimeMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants, ...kernelPortioMutants, ...kernelLifetimeMutants];

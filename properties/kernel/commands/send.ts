@@ -2,7 +2,7 @@
 // planSend is their common start, checkAfterSend the optional snapshot right after.
 import type { Op, OpResult } from '../../../src/iut/contract.ts';
 import { toHex } from '../../../src/util/bytes.ts';
-import { buildTxDatagram, buildTxFrame, describeTx, type TxDatagram, type TxFrame } from '../frames.ts';
+import { buildTxDatagram, buildTxFrame, describeAddrs, describeTx, type TxDatagram, type TxFrame } from '../frames.ts';
 import { eq, RC, SYS, type Model } from '../model.ts';
 import { isObj, KCmd, short, showResult, valueOf, type EngineConfig, type Real } from '../engine.ts';
 import { C, checkSyscall, diff, hex, pidOf, sysNote, syscallOp } from './clauses.ts';
@@ -90,7 +90,7 @@ export class SendIpv4Cmd extends KCmd {
     super();
   }
   exec(m: Model, r: Real): void {
-    const desc = `IPv4 datagram, total_length ${this.dgram.totalLength}${this.dgram.loop ? ', src_ip == dst_ip' : ''}`;
+    const desc = `IPv4 datagram, total_length ${this.dgram.totalLength}${describeAddrs(this.dgram.addrs)}`;
     const sent = planSend(m, r, this.idx, this.addr, 0x01, buildTxDatagram(this.dgram), `IPv4 from ${hex(this.addr)}: ${desc}`, this.cfg);
     if (!sent) return;
     const { at, driver, result, fx, got, sys } = sent;

@@ -73,12 +73,21 @@ export class TickCmd extends KCmd {
     if (!v) return;
     const hz = r.ctx.limits.pitHz;
     r.ck(C.tickRate, v.tick === exp.tick && typeof v.time === 'number' && Math.abs(v.time - exp.tick / hz) < 1e-9, () => `${what}: after ${exp.tick} ticks at ${hz} Hz expected tick ${exp.tick} and time ${exp.tick / hz} s, got tick ${v.tick}, time ${v.time}`);
+    // The steps exactly: poll, pick, then resume only when a blocked receive completed.
     const order = Array.isArray(v.order) ? v.order : [];
-    r.ck(C.pollBeforePick, order.indexOf('poll') >= 0 && order.indexOf('pick') > order.indexOf('poll'), () => `${what}: poll_and_deliver must run before the pick; the tick reported order ${JSON.stringify(order)}`);
+    const wantOrder = ['poll', 'pick', ...(exp.resumed ? ['resume'] : [])];
+    r.ck(C.pollBeforePick, JSON.stringify(order) === JSON.stringify(wantOrder), () => `${what}: the tick's steps must be ${JSON.stringify(wantOrder)} (poll_and_deliver before the pick${exp.resumed ? ', then the completed receive' : ''}); it reported ${JSON.stringify(order)}`);
     const delivered = Array.isArray(v.delivered) ? v.delivered.filter(isObj) : [];
     const dropped = typeof v.dropped === 'number' ? v.dropped : 0;
     const fpt = r.ctx.limits.framesPerTick;
-    r.ck(C.framesPerTick, typeof v.polled !== 'number' || v.polled <= fpt, () => `${what}: ${v.polled} receive_frame calls in one tick, at most ${fpt} allowed`);
+    // receive_frame calls: none before a driver; after, one per frame taken and one more that
+    // finds the ring empty while calls are left (at least that, at most framesPerTick: exactly 1 in the seed).
+    const taken = exp.delivered.length + exp.dropped.length;
+    const least = driverBefore === m.noPid ? 0 : Math.min(fpt, taken + 1);
+    const most = driverBefore === m.noPid ? 0 : fpt;
+    r.ck(driverBefore === m.noPid ? C.nothingBeforeDriver : C.framesPerTick, typeof v.polled === 'number' && v.polled >= least && v.polled <= most, () =>
+      `${what}: ${driverBefore === m.noPid ? 'no driver has registered, so poll_and_deliver makes no receive_frame call' : `with ${taken} frame(s) taken, the tick makes ${least === most ? least : `${least}..${most}`} receive_frame call(s) (at most ${fpt}, and one that finds the ring empty)`}; it reported polled=${JSON.stringify(v.polled)}`,
+    );
     if (driverBefore === m.noPid) r.ck(C.nothingBeforeDriver, delivered.length === 0 && dropped === 0, () => `${what}: no driver has registered, yet the tick took ${delivered.length + dropped} frame(s) from the NIC`);
     r.ck(C.framesPerTick, delivered.length + dropped === exp.delivered.length + exp.dropped.length, () =>
       `${what}: the tick should take ${exp.delivered.length + exp.dropped.length} frame(s) from the NIC (at most ${fpt} a tick, ${m.ring.length + exp.delivered.length + exp.dropped.length} waiting), it took ${delivered.length + dropped} (${delivered.length} delivered, ${dropped} dropped)`,

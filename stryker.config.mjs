@@ -1,0 +1,35 @@
+// Stryker for `npm run mutation` (scripts/mutation.ts sets R2NET_MUTATE; see README "Mutation").
+// The vitest runner runs test/mutation/ (vitest.mutation.config.ts): every property on the
+// mutated reference in process; perTest coverage runs only the properties that reach a mutant.
+const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
+const FILE = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
+// R2NET_MUTATE: folders of src/ and/or single files under them (src/hw/rtl8139.ts).
+const chosen = (process.env.R2NET_MUTATE || FOLDERS.join(',')).split(',').filter(Boolean);
+for (const f of chosen) if (!FOLDERS.includes(f) && !FILE.test(f)) throw new Error(`R2NET_MUTATE: '${f}' is neither a folder (${FOLDERS.join(', ')}) nor a file under one`);
+// A report per selection, so a partial run never overwrites the full run's incremental results.
+const all = FOLDERS.every((f) => chosen.includes(f));
+const out = all ? 'reports/mutation' : `reports/mutation/${chosen.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')).join('+')}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: chosen.map((f) => (FILE.test(f) ? f : `src/${f}/**/*.ts`)),
+  // At most 2 workers: the machine it was written on has 2 cores shared by several people.
+  concurrency: Number(process.env.R2NET_MUTATION_CONCURRENCY || 2),
+  // Property runs are CPU-bound and the machine is shared: generous slack before "timeout".
+  timeoutMS: 10000,
+  timeoutFactor: 1.5,
+  // Static mutants (module-level code: constants, tables) run EVERY property each, ~60% of the
+  // time of a run; `npm run mutation -- --static` includes them.
+  ignoreStatic: process.env.R2NET_MUTATION_STATIC !== '1',
+  reporters: ['html', 'json', 'progress'],
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  incremental: true,
+  incrementalFile: `${out}/stryker-incremental.json`,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  ignorePatterns: ['reports', 'coverage', '.r2net'],
+};
