@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import type { Json, Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
-import { field, mustEqual, must, okValue } from '../../src/runner/assert.ts';
+import { field, mustEqual, mustFail, must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { bytes, hexBytes, ipv4Addr, u16, u8 } from '../arbitraries.ts';
+import { bytes, fieldRange, hexBytes, HEADER_BYTES, ipv4Addr, IPV4_MAX_DATAGRAM, limitSizes, u16, u8, boundaryInt } from '../arbitraries.ts';
 import { hx, rfc1071Checksum, u16At, verifies } from '../oracles.ts';
 import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
@@ -54,7 +54,7 @@ export const ipv4Datagram = (): fc.Arbitrary<Ipv4Spec> =>
     }),
   );
 
-const createArgs = () => fc.record({ src: ipv4Addr(), dst: ipv4Addr(), protocol: fc.constantFrom(1, 6, 17, 0, 255), payload: hexBytes(0, 120) });
+const createArgs = () => fc.record({ src: ipv4Addr(), dst: ipv4Addr(), protocol: fc.oneof(fc.constantFrom(1, 6, 17), u8()), payload: hexBytes(0, 120) });
 
 export const ipv4Properties = [
   defineProperty({
@@ -89,7 +89,7 @@ export const ipv4Properties = [
     title: 'a built header verifies (sums to 0xFFFF) and any one-word change breaks it',
     layer: 'codec',
     clauses: ['codec.ipv4.header-checksum'],
-    arbitrary: () => fc.tuple(createArgs(), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 0xfffe })),
+    arbitrary: () => fc.tuple(createArgs(), fc.integer({ min: 0, max: 9 }), boundaryInt({ min: 1, max: 0xfffe })),
     scenario: ([a]) => [{ op: 'ipv4.create', ...a }],
     check: ([_a, word, delta], trace) => {
       const b = hx(field(okValue(trace, 0, 'ipv4.create'), 'bytes'));
@@ -101,6 +101,27 @@ export const ipv4Properties = [
       header[word * 2 + 1] = nw & 0xff;
       must(!verifies(header), `header still verifies after word ${word} changed`);
     },
+  }),
+  defineProperty({
+    id: 'codec.ipv4.max-size',
+    title: 'a datagram of up to 65535 bytes (total_length\'s maximum) is built; one byte more, or far more, is refused as too large',
+    layer: 'codec',
+    clauses: ['codec.ipv4.total-length'],
+    // One case holds the datagram one under, at, one over and k over the limit. The sizes are the
+    // point: shrinking 64 KiB buffers would only burn time.
+    arbitrary: () => fc.noShrink(fc.record({ fill: u8(), src: ipv4Addr(), dst: ipv4Addr(), protocol: u8(), k: boundaryInt({ min: 2, max: fieldRange('totalLength').max }) })),
+    scenario: ({ fill, src, dst, protocol, k }) =>
+      limitSizes(IPV4_MAX_DATAGRAM, 0, k).map(({ n }) => ({ op: 'ipv4.create', src, dst, protocol, payload: Buffer.alloc(n - HEADER_BYTES.ipv4, fill).toString('hex') })),
+    check: ({ k }, trace, _ctx, t) =>
+      limitSizes(IPV4_MAX_DATAGRAM, 0, k).forEach(({ n, rel, fits }, i) =>
+        t.check('codec.ipv4.total-length', () => {
+          const what = `datagram of ${n} bytes (${rel} the ${IPV4_MAX_DATAGRAM}-byte maximum)`;
+          if (!fits) return mustFail(trace, i, what, ['too-large']);
+          const b = hx(field(okValue(trace, i, what), 'bytes'));
+          mustEqual([b.length, u16At(b, 2)], [n, n], `${what}: length and total_length`);
+        }),
+      ),
+    runsFactor: 0.03,
   }),
   defineProperty({
     id: 'codec.ipv4.parse-honours-ihl',
@@ -224,7 +245,7 @@ export const ipv4Properties = [
     title: 'a datagram whose header checksum is wrong parses with checksumOk = false',
     layer: 'codec',
     clauses: ['codec.ipv4.decision.checksum-reported'],
-    arbitrary: () => fc.tuple(ipv4Datagram(), fc.integer({ min: 1, max: 0xfffe })),
+    arbitrary: () => fc.tuple(ipv4Datagram(), boundaryInt({ min: 1, max: 0xfffe })),
     scenario: ([s, delta]) => {
       const b = buildIpv4(s);
       const c = (u16At(b, 10) + delta) % 0xffff;
