@@ -16,7 +16,7 @@ const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 
 
-const echoArgs = () => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
+const echoArgs = (): fc.Arbitrary<EchoArgs> => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
 type TcpArgs = { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window?: number; payload: string };
 /** tcp.create's arguments: every field edges first, all 8 flag bits, and `window` given or not. */
 const tcpArgs = (): fc.Arbitrary<TcpArgs> =>
@@ -60,6 +60,31 @@ function udpDatagram(a: { srcPort: number; dstPort: number; payload: Uint8Array 
   d.set([a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, d.length >> 8, d.length & 0xff, 0, 0]);
   d.set(a.payload, UDP_HEADER);
   return d;
+}
+
+/** The Internet checksum of `data` with the 16-bit field at `at` taken as zero. */
+function exactChecksum(data: Uint8Array, at: number): number {
+  const z = Uint8Array.from(data);
+  z.set([0, 0], at);
+  return rfc1071Checksum(z);
+}
+
+/** tcp.create arguments whose segment's checksum is 0x0000: the first payload word is chosen so. */
+function aimTcpAtZero(a: TcpArgs, defaultWindow: number): TcpArgs {
+  const payload = a.payload.length >= 4 ? hx(a.payload) : new Uint8Array(2);
+  const seg = buildTcp({ ...a, window: a.window ?? defaultWindow, options: new Uint8Array(), payload });
+  seg.set([0, 0], 16);
+  setWordForSum(seg, TCP_HEADER, 0xffff, pseudoSum(a.srcIp, a.dstIp, IPPROTO_TCP, seg.length));
+  return { ...a, payload: toHex(seg.slice(TCP_HEADER)) };
+}
+
+type EchoArgs = { type: number; identifier: number; sequence: number; payload: string };
+/** icmp.create arguments whose message's checksum is 0x0000: the first payload word is chosen so. */
+function aimIcmpAtZero(a: EchoArgs): EchoArgs {
+  const m = echoMessage(a.type, 0, a.identifier, a.sequence, a.payload.length >= 4 ? hx(a.payload) : new Uint8Array(2));
+  m.set([0, 0], 2);
+  setWordForSum(m, ICMP_HEADER, 0xffff);
+  return { ...a, payload: toHex(m.slice(ICMP_HEADER)) };
 }
 
 /** A UDP datagram whose checksum, computed over the pseudo-header, is 0: its first payload word is chosen so. */
@@ -107,7 +132,8 @@ export const transportProperties = [
     title: 'an echo message is type, code 0, checksum, id, seq, payload; the checksum covers header and payload',
     layer: 'codec',
     clauses: ['codec.icmp.layout', 'codec.icmp.checksum'],
-    arbitrary: echoArgs,
+    // A third of the messages have their first payload word chosen so the checksum is 0x0000.
+    arbitrary: () => fc.tuple(echoArgs(), fc.integer({ min: 0, max: 2 })).map(([a, aim]) => (aim === 0 ? aimIcmpAtZero(a) : a)),
     scenario: (a) => [{ op: 'icmp.create', ...a }],
     check: (a, trace, _ctx, t) => {
       const built = () => hx(field(okValue(trace, 0, 'icmp.create'), 'bytes'));
@@ -115,7 +141,11 @@ export const transportProperties = [
         const b = built();
         mustEqual([b.length, b[0], b[1], u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [ICMP_HEADER + a.payload.length / 2, a.type, 0, a.identifier, a.sequence, a.payload], 'length, type, code, id, seq, payload');
       });
-      t.check('codec.icmp.checksum', () => must(verifies(built()), 'ICMP message (header + payload) does not sum to 0xFFFF'));
+      t.check('codec.icmp.checksum', () => {
+        const b = built();
+        must(verifies(b), 'ICMP message (header + payload) does not sum to 0xFFFF');
+        mustEqual(u16At(b, 2), exactChecksum(b, 2), 'checksum field (0x0000 and 0xFFFF both verify; the checksum is the computed one)');
+      });
     },
   }),
   defineProperty({
@@ -185,7 +215,8 @@ export const transportProperties = [
     title: 'a built segment has data offset 5, the documented window, the given fields, and a checksum over the pseudo-header and segment',
     layer: 'codec',
     clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum', 'codec.checksum.pseudo-header', 'codec.tcp.reserved-bits'],
-    arbitrary: tcpArgs,
+    // A third of the segments have their first payload word chosen so the checksum is 0x0000.
+    arbitrary: (ctx) => fc.tuple(tcpArgs(), fc.integer({ min: 0, max: 2 })).map(([a, aim]) => (aim === 0 ? aimTcpAtZero(a, ctx.defaults.tcpWindow) : a)),
     scenario: (a) => [{ op: 'tcp.create', ...a }],
     check: (a, trace, ctx, t) => {
       const built = () => hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
@@ -216,6 +247,11 @@ export const transportProperties = [
       t.check('codec.tcp.checksum', () => {
         const { right, wrong } = checksum();
         must(right || wrong !== undefined, 'segment + pseudo-header does not sum to 0xFFFF');
+        // 0x0000 and 0xFFFF both verify; the checksum is the one RFC 793 computes.
+        if (right) {
+          const s = built();
+          mustEqual(u16At(s, 16), exactChecksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s), 12 + 16), 'checksum field');
+        }
       });
     },
   }),

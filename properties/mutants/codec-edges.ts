@@ -66,6 +66,22 @@ export const boundaryMutants: Mutant[] = [
     executor: patchResults('codec', 'udp.checksum', onValue((v) => (v.checksum === 0xffff ? { checksum: 0 } : v))),
   },
   {
+    name: 'tcp-checksum-zero-as-ffff',
+    layer: 'codec',
+    description: 'tcp.create writes a computed checksum of 0 as 0xFFFF (the UDP rule applied to TCP); it still verifies, but it is not the checksum',
+    caughtBy: ['codec.tcp.create-layout-checksum'],
+    breaks: ['codec.tcp.checksum'],
+    executor: patchResults('codec', 'tcp.create', onBytes((b) => (b[16] === 0 && b[17] === 0 ? Uint8Array.from([...b.slice(0, 16), 0xff, 0xff, ...b.slice(18)]) : b))),
+  },
+  {
+    name: 'ipv4-checksum-zero-as-ffff',
+    layer: 'codec',
+    description: 'ipv4.create writes a computed header checksum of 0 as 0xFFFF; the header still verifies, but the field is not the checksum',
+    caughtBy: ['codec.ipv4.create-checksum'],
+    breaks: ['codec.ipv4.header-checksum'],
+    executor: patchResults('codec', 'ipv4.create', onBytes((b) => (b[10] === 0 && b[11] === 0 ? Uint8Array.from([...b.slice(0, 10), 0xff, 0xff, ...b.slice(12)]) : b))),
+  },
+  {
     name: 'tcp-flags-six-bits',
     layer: 'codec',
     description: 'tcp.create masks the flags to the six RFC 793 bits (& 0x3F), dropping ECE and CWR',
