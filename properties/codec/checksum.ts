@@ -18,7 +18,7 @@ const padded = (d: Uint8Array): Uint8Array => Uint8Array.from([...d, 0]);
 const checksumData = (ctx: PropertyContext, maxLength: number, upToMaxDatagram = false): fc.Arbitrary<SumEdgeData> =>
   fc
     .constantFrom(ctx.limits.netFrameBufBytes, ctx.limits.maxEthernetFrame, ctx.limits.slipBufferBytes, ...(upToMaxDatagram ? [IPV4_MAX_DATAGRAM] : []))
-    .chain((longLength) => sumEdgeData({ maxLength, longLength }));
+    .chain((longLength) => sumEdgeData({ maxLength, longLength, longWeight: upToMaxDatagram ? 3 : 1 }));
 
 /** A change to a 16-bit word, edges first: all bits, the sign bit, each single bit, any. */
 const wordDelta = (): fc.Arbitrary<number> => fc.oneof(fc.constantFrom(...singleBits(16), 0xffff, 0x7fff), boundaryInt({ min: 1, max: 0xffff }));
