@@ -52,5 +52,5 @@ export function aroundLimit(limit: number, opts: AroundOptions = {}): fc.Arbitra
  */
 export function lengthUpTo(min: number, max: number, limits: number[] = []): fc.Arbitrary<number> {
   const edges = [...new Set([min, min + 1, max - 1, max, ...limits.flatMap((l) => [l - 1, l, l + 1])])].filter((n) => n >= min && n <= max);
-  return fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...edges) }, { weight: 2, arbitrary: fc.integer({ min, max }) });
+  return fc.oneof({ weight: 1, arbitrary: fc.noBias(fc.constantFrom(...edges)) }, { weight: 2, arbitrary: fc.integer({ min, max }) });
 }
