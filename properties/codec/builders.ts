@@ -1,5 +1,6 @@
 // Every builder refuses what its header cannot hold: an address of the wrong length, a number
-// outside its field's range (negative, fractional, past the field's width). The other direction
+// outside its field's range (negative, fractional, past the field's width); so do the two
+// checksum ops that take IPv4 addresses for their pseudo-header (tcp.verify, udp.checksum). The other direction
 // (edge values that fit — port 0 and 65535, seq 2^31, every flag bit — are built) is the layout
 // properties', whose arbitraries draw those edges first.
 import fc from 'fast-check';
@@ -73,6 +74,17 @@ const BUILDERS: Builder[] = [
     valid: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: u8(), payload: hexBytes(0, 20) }),
   },
   {
+    op: 'tcp.verify',
+    args: { srcIp: { address: 'ipv4' }, dstIp: { address: 'ipv4' } },
+    valid: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), bytes: hexBytes(20, 40) }),
+  },
+  {
+    op: 'udp.checksum',
+    feature: 'codec.udp.get-checksum',
+    args: { srcIp: { address: 'ipv4' }, dstIp: { address: 'ipv4' } },
+    valid: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), bytes: hexBytes(8, 30) }),
+  },
+  {
     op: 'udp.create',
     args: { srcPort: { field: 'port' }, dstPort: { field: 'port' } },
     valid: () => fc.record({ srcPort: port(), dstPort: port(), payload: hexBytes(0, 20) }),
@@ -101,7 +113,7 @@ const describe = (c: BadCall): string => `${c.op} with ${c.arg} = ${typeof c.bad
 export const builderProperties = [
   defineProperty({
     id: 'codec.builders.invalid-arguments',
-    title: 'every builder refuses a wrong-length address and an out-of-range number as an invalid argument, never padding, cutting or wrapping it',
+    title: 'every builder (and tcp.verify, udp.checksum) refuses a wrong-length address and an out-of-range number as an invalid argument, never padding, cutting or wrapping it',
     layer: 'codec',
     clauses: [ARGUMENTS, 'codec.errors.typed'],
     // Each case calls every builder once per argument, with that argument bad: no argument is
@@ -117,7 +129,7 @@ export const builderProperties = [
         checkTypedErrors(t, trace, i, 1, 'builder with a bad argument');
         checkRefused(t, ARGUMENTS, trace, i, describe(c), ['invalid-argument']);
       }),
-    // Every case tries every argument of every builder: a fifth of the runs tries each many times.
+    // Every case tries every argument of every op: a fifth of the runs tries each many times.
     runsFactor: 0.2,
   }),
 ];

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import type { Json, Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
+import { seedProfile } from '../../src/spec/profile.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
 import { boundaryInt, bytes, everyValue, FIELD_BITS, fieldRange, HEADER_BYTES, hexBytes, ipv4Addr, limitSizes, MAX_TRANSPORT, port, setWordForSum, u16, u32, u8 } from '../arbitraries.ts';
@@ -18,10 +19,18 @@ const IPPROTO_UDP = 17;
 
 const echoArgs = (): fc.Arbitrary<EchoArgs> => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
 type TcpArgs = { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window?: number; payload: string };
+/**
+ * Payloads: mostly short, sometimes long (past the 128 bytes where a checksum may take a wider,
+ * word-at-a-time path, up to a full Ethernet frame's worth).
+ */
+/** A full Ethernet frame's TCP payload (RFC 879's MSS over Ethernet: 1500 - 20 - 20). */
+const ETHERNET_MSS = seedProfile().limits.maxEthernetFrame - HEADER_BYTES.ethernet - HEADER_BYTES.ipv4 - HEADER_BYTES.tcp;
+const tcpPayload = (): fc.Arbitrary<string> => fc.oneof({ weight: 3, arbitrary: hexBytes(0, 100) }, { weight: 1, arbitrary: hexBytes(100, ETHERNET_MSS) });
+
 /** tcp.create's arguments: every field edges first, all 8 flag bits, and `window` given or not. */
 const tcpArgs = (): fc.Arbitrary<TcpArgs> =>
   fc
-    .record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: u8(), window: fc.option(u16(), { nil: undefined }), payload: hexBytes(0, 100) })
+    .record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: u8(), window: fc.option(u16(), { nil: undefined }), payload: tcpPayload() })
     .map(({ window, ...a }) => (window === undefined ? a : { ...a, window }));
 
 /** A TCP segment built by the property from RFC 793's layout, with `options` after the header. */
