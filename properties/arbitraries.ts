@@ -3,8 +3,8 @@
 //
 // - numbers (numbers.ts): `boundaryInt(range, limits)` draws min, min+1, max-1, max, each
 //   limit's L-1/L/L+1/L+2, powers of two and 2^k-1, the sign-bit edges of 8/16/32-bit fields
-//   (0x7F/0x80, 0x7FFF/0x8000, 2^31-1/2^31) with high probability (EDGE_WEIGHT : UNIFORM_WEIGHT),
-//   uniform values otherwise. `uintBits(n)`, `u8/u16/u32/port` are that for a field's width;
+//   (0x7F/0x80, 0x7FFF/0x8000, 2^31-1/2^31) with high probability: a third of the draws are the
+//   range's ends, a third any edge value, a third uniform (EXTREME/EDGE/UNIFORM_WEIGHT). `uintBits(n)`, `u8/u16/u32/port` are that for a field's width;
 //   `singleBits(n)` and `everyValue(n)` list a field's single bits and every value (check all
 //   256 flag bytes in one case, not a few per run); `outOfRange(range)` the values a builder
 //   must refuse (min-1, max+1, far over, fractions).

@@ -1,7 +1,8 @@
 // The `codec` layer of the reference behind the contract: one op per protocol helper call.
 // Op vocabulary (arguments and results) is documented in spec/contract/README.md.
-import type { Json } from '../contract.ts';
-import { bytesArg, hex, intArg, stringArg, type Handler } from './dispatch.ts';
+import type { Json, Op } from '../contract.ts';
+import { ArgError, bytesArg, hex, intArg, stringArg, type Handler } from './dispatch.ts';
+import { ipCheck } from '../../codec/fields.ts';
 import { err, ok, type Result } from '../../util/result.ts';
 import type { Profile } from '../../spec/profile.ts';
 import { internetChecksum, onesComplementSum } from '../../codec/checksum.ts';
@@ -15,6 +16,18 @@ import { createUdpPacket, parseUdp, udpChecksum } from '../../codec/udp.ts';
 
 /** Parse results here are turned into hex at once: views of the op's fresh bytes are enough. */
 const VIEW = { view: true } as const;
+
+/**
+ * An IPv4 address argument of an op that is no builder (tcp.verify, udp.checksum): a wrong
+ * length is refused like a builder's (codec.builders.arguments), not summed as some other
+ * pseudo-header.
+ */
+function ipArg(op: Op, name: string): Uint8Array {
+  const b = bytesArg(op, name);
+  const bad = ipCheck(b, name);
+  if (bad) throw new ArgError(`${op.op}: ${bad}`);
+  return b;
+}
 
 const mapOk = <T>(r: Result<T>, f: (v: T) => Json): Result<Json> => (r.ok ? ok(f(r.value)) : r);
 const bytesOut = (r: Result<Uint8Array>): Result<Json> => mapOk(r, (b) => ({ bytes: hex(b) }));
@@ -115,7 +128,7 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
         options: hex(s.options),
         payload: hex(s.payload),
       })),
-    'tcp.verify': (op) => ({ valid: verifyTcpChecksum(bytesArg(op, 'srcIp'), bytesArg(op, 'dstIp'), bytesArg(op, 'bytes')) }),
+    'tcp.verify': (op) => ({ valid: verifyTcpChecksum(ipArg(op, 'srcIp'), ipArg(op, 'dstIp'), bytesArg(op, 'bytes')) }),
     'tcp.flags': (op) => parseFlags(intArg(op, 'flags', 0, 0xff)),
     'tcp.transition': (op) => {
       const state = stringArg(op, 'state') as TcpState;
@@ -140,6 +153,6 @@ export function codecHandlers(profile: Profile): Record<string, Handler<null>> {
     'udp.create': (op) => bytesOut(createUdpPacket({ srcPort: intArg(op, 'srcPort', 0, 0xffff), dstPort: intArg(op, 'dstPort', 0, 0xffff), payload: bytesArg(op, 'payload') })),
     'udp.parse': (op) =>
       mapOk(parseUdp(bytesArg(op, 'bytes'), VIEW), (d) => ({ srcPort: d.srcPort, dstPort: d.dstPort, length: d.length, checksum: d.checksum, payload: hex(d.payload) })),
-    'udp.checksum': (op) => ({ checksum: udpChecksum(bytesArg(op, 'srcIp'), bytesArg(op, 'dstIp'), bytesArg(op, 'bytes')) }),
+    'udp.checksum': (op) => ({ checksum: udpChecksum(ipArg(op, 'srcIp'), ipArg(op, 'dstIp'), bytesArg(op, 'bytes')) }),
   };
 }
