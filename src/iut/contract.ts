@@ -33,9 +33,12 @@ export interface Statement {
   /**
    * 'served': the implementation brings only software for the hardware layers (nic, serial,
    * kernel); r2net keeps the machine and answers its port I/O and guest-memory requests
-   * (protocol version 2, spec/contract/protocol.md). Absent: it brings its own hardware.
+   * (protocol version 2, spec/contract/protocol.md). 'qemu': the reference's drivers over
+   * QEMU's own devices (src/hw/qemu; clauses QEMU cannot show are skipped, its recorded
+   * differences from the facts we follow are in spec/hardware/qemu.json). Absent: it brings its
+   * own hardware.
    */
-  hardware?: 'served';
+  hardware?: 'served' | 'qemu';
 }
 
 /** One operation of a scenario: `op` names it, the other fields are its arguments. */
@@ -76,7 +79,8 @@ export interface Implementation {
 export class ImplementationError extends Error {
   constructor(
     message: string,
-    readonly fault: 'crash' | 'timeout' | 'protocol' | 'load' = 'protocol',
+    /** 'not-applicable': the hardware backend cannot build this case's machine (the case is not counted). */
+    readonly fault: 'crash' | 'timeout' | 'protocol' | 'load' | 'not-applicable' = 'protocol',
   ) {
     super(message);
     this.name = 'ImplementationError';

@@ -67,6 +67,8 @@ interface Pass {
   observed: Map<string, number>;
   /** Hazard clauses left unobserved because an op they need was unsupported. */
   unsupported: Map<string, string>;
+  /** Cases the hardware backend could not build (fault 'not-applicable'), by reason. */
+  notApplicable: Map<string, number>;
   runs: number;
 }
 
@@ -147,7 +149,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   };
 
   const onePass = async (decided: ReadonlySet<string>, target0: string | undefined): Promise<Pass> => {
-    const pass: Pass = { observed: new Map(), unsupported: new Map(), runs: 0 };
+    const pass: Pass = { observed: new Map(), unsupported: new Map(), notApplicable: new Map(), runs: 0 };
     let target = target0;
     // Cases are counted until the first failure; after it fast-check only shrinks.
     let shrinking = false;
@@ -169,6 +171,11 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       } catch (e) {
         if (e instanceof TimeLimitReached) {
           pass.stop = { kind: 'time', message: outOfTime(), scenario, input };
+          return true;
+        }
+        if (e instanceof ImplementationError && e.fault === 'not-applicable') {
+          // The hardware cannot be this case's machine (QEMU): the case says nothing either way.
+          if (!shrinking) pass.notApplicable.set(e.message, (pass.notApplicable.get(e.message) ?? 0) + 1);
           return true;
         }
         if (e instanceof ImplementationError) {
@@ -261,9 +268,13 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       if (outcomes[c]) continue;
       const n = pass.observed.get(c) ?? 0;
       if (opts.replay && replayTarget !== undefined && c !== replayTarget) continue;
+      const na = [...pass.notApplicable];
+      const naNote = na.length ? `${na.reduce((k, [, v]) => k + v, 0)} cases not reproducible on this hardware (${na.map(([m]) => m).slice(0, 2).join('; ')})` : '';
       outcomes[c] = n > 0
         ? { verdict: 'pass', observed: n }
-        : { verdict: 'untested', observed: 0, note: pass.unsupported.get(c) ?? `no generated case reached a check of this clause (${pass.runs} cases)` };
+        : na.length
+          ? { verdict: 'skip', observed: 0, note: `${naNote}; ${pass.runs} other cases never reached a check of this clause` }
+          : { verdict: 'untested', observed: 0, note: pass.unsupported.get(c) ?? `no generated case reached a check of this clause (${pass.runs} cases)` };
     }
     break;
   }

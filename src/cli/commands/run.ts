@@ -4,6 +4,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadImplementation } from '../../iut/load.ts';
+import { createQemuReference } from '../../iut/qemu.ts';
 import { packageVersion } from '../../iut/reference.ts';
 import type { Implementation, Layer } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
@@ -39,6 +40,8 @@ result as it came; 'r2net report DIR/run.jsonl' renders a run that was cut short
   --timeout S            seconds the implementation may take per request (default 10)
   --time-limit S         seconds for the whole run; what was not run by then is an error row
   --max-memory MB        heap bound of an in-process module's worker (default ${DEFAULT_MAX_MEMORY_MB})
+  --hardware H           the devices the reference's drivers run on: 'reference' (our models,
+                         default) or 'qemu' (QEMU's RTL8139 and 16550; layers nic, serial)
   --diff                 also compare every trace with the reference's (never changes a verdict)
   --quiet                progress only for failures and errors
   -h, --help             this text
@@ -58,6 +61,7 @@ Exit status: 0 when every requirement and decision clause passes (hazards never 
     'time-limit': { type: 'string' },
     'max-memory': { type: 'string' },
     diff: { type: 'boolean', default: false },
+    hardware: { type: 'string' },
   },
 } as const;
 
@@ -114,7 +118,10 @@ export async function cmdRun(argv: string[]): Promise<number> {
   checkOut(out);
   const clauses = loadClauses(); // fail fast on a broken catalogue
   const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
-  const impl = await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
+  const hardware = values.hardware ?? 'reference';
+  if (hardware !== 'reference' && hardware !== 'qemu') throw new UsageError(`--hardware must be 'reference' or 'qemu', got '${hardware}'`);
+  if (hardware === 'qemu' && values.impl !== undefined && values.impl !== 'reference') throw new UsageError(`--hardware qemu runs the reference's drivers; it does not combine with --impl ${values.impl}`);
+  const impl = hardware === 'qemu' ? createQemuReference(timeoutMs !== undefined ? { timeoutMs } : {}) : await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
   try {
     return await runAndReport(impl, { argv, values, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
   } finally {
