@@ -280,5 +280,6 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   }
   const verdicts = Object.values(outcomes).map((o) => o.verdict);
   const status: PropertyStatus = verdicts.includes('fail') ? 'fail' : verdicts.includes('pass') ? 'pass' : verdicts.every((v) => v === 'skip') ? 'skip' : 'untested';
+  if (status === 'skip') return finish(status, outcomes, { skipReason: [...new Set(Object.values(outcomes).map((o) => o.note))].join('; ') });
   return finish(status, outcomes, firstFail ? { counterexample: firstFail.counterexample, ...(firstFail.path ? { path: firstFail.path } : {}) } : {});
 }

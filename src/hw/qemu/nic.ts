@@ -42,7 +42,10 @@ export class QemuNic {
       if (a.width !== 4 || off < REG.TSD0 || off >= REG.TSAD0 + 16) return;
       const d = (off >> 2) & 3;
       if (off >= REG.TSAD0) this.#tsad[d] = a.value;
-      else this.#pendingTx.push({ descriptor: d, tsad: this.#tsad[d]!, tsd: a.value });
+      else {
+        this.#pendingTx.push({ descriptor: d, tsad: this.#tsad[d]!, tsd: a.value });
+        this.#collect(); // QEMU sends (or not) while it serves the write: say which descriptor went
+      }
     });
   }
 
@@ -50,10 +53,18 @@ export class QemuNic {
     return this.q.qtest.inp(this.ioBase + reg, width);
   }
 
+  /**
+   * Pairs the frames QEMU sent with the TSD writes that handed them over: a descriptor the chip
+   * has sent reads TOK and OWN again; the frames arrive in the order they were sent.
+   */
   #collect(): void {
-    for (const bytes of this.q.wire.take()) {
-      const i = this.#pendingTx.findIndex((p) => (p.tsd & 0x1fff) === bytes.length);
-      const p = i >= 0 ? this.#pendingTx.splice(i, 1)[0]! : (this.#pendingTx.shift() ?? { descriptor: 0, tsad: 0, tsd: bytes.length });
+    const frames = this.q.wire.take();
+    if (frames.length === 0) return;
+    const sent = this.#pendingTx.filter((p) => (this.#in(REG.TSD0 + 4 * p.descriptor, 4) & 0xa000) === 0xa000);
+    for (const bytes of frames) {
+      const p = sent.shift() ?? this.#pendingTx[0] ?? { descriptor: 0, tsad: 0, tsd: bytes.length };
+      const i = this.#pendingTx.indexOf(p);
+      if (i >= 0) this.#pendingTx.splice(i, 1);
       this.#wire.push({ ...p, bytes });
     }
   }
