@@ -16,6 +16,8 @@ export const QEMU_LAYERS = ['nic', 'serial'] as const;
 
 export interface QemuImplementation extends Implementation {
   backend: QemuBackend;
+  execute(scenario: Scenario): Trace;
+  close(): void;
 }
 
 export function createQemuReference(o: { timeoutMs?: number } = {}): QemuImplementation {

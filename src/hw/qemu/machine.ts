@@ -17,7 +17,7 @@ import { SlipSerial } from '../../drivers/slip-serial.ts';
 import { QemuMemory } from './memory.ts';
 import { QemuNic } from './nic.ts';
 import { QemuUart } from './uart.ts';
-import { configKey, QemuProcess, type QemuConfig } from './process.ts';
+import { configKey, QEMU_BINARY, QemuProcess, type QemuConfig } from './process.ts';
 import { QemuError } from './qtest.ts';
 import { nap } from './sync.ts';
 
@@ -74,6 +74,8 @@ export class QemuBackend {
     readonly timeoutMs = 10_000,
     /** How many QEMUs (device configurations) stay alive at once. */
     readonly keep = 2,
+    /** The QEMU to start (tests give a broken one). */
+    readonly binary = QEMU_BINARY,
   ) {}
 
   /** A machine in reset state with the devices `o` asks for (throws QemuUnsupported, QemuError). */
@@ -88,7 +90,7 @@ export class QemuBackend {
   #ready(config: QemuConfig): QemuProcess {
     const key = configKey(config);
     let q = this.#pool.get(key);
-    if (q && (!q.alive() || q.heldFrames() > 0)) {
+    if (q && (!q.alive() || q.heldFrames() > 0 || q.heldByNic)) {
       q.stop();
       q = undefined;
     }
@@ -107,7 +109,7 @@ export class QemuBackend {
       this.#pool.delete(k);
     }
     const t0 = performance.now();
-    q = new QemuProcess(config, this.timeoutMs);
+    q = new QemuProcess(config, this.timeoutMs, this.binary);
     this.stats.starts++;
     this.stats.startMs += performance.now() - t0;
     this.#pool.set(key, q);
@@ -155,7 +157,11 @@ export class QemuBackend {
     memory.tap((addr, length) => touched.add(addr, length));
     const layout = dmaLayout(profile);
     const nic = new QemuNic(q, memory, profile.limits.rxRingBytes, ioBase, config.mac);
+    q.heldByNic = false;
     nic.forget();
+    nic.onHeld = () => {
+      q.heldByNic = true; // QEMU queues it: the next scenario gets a fresh QEMU, never this frame
+    };
     nic.watch(bus);
     const uart = new QemuUart(q, profile.defaults.comBase, clock);
     uart.drain(); // bytes the last scenario fed and QEMU never took must not reach this one

@@ -62,10 +62,13 @@ export class QemuProcess {
   readonly uartOut: string;
   readonly startedMs: number;
   #stopped = false;
+  /** A frame the NIC refused for now sits in QEMU's own queue (it would reach the next scenario). */
+  heldByNic = false;
 
   constructor(
     readonly config: QemuConfig,
     readonly timeoutMs: number,
+    readonly binary = QEMU_BINARY,
   ) {
     const t0 = performance.now();
     reapOnExit();
@@ -88,7 +91,7 @@ export class QemuProcess {
       ];
       const err = openSync(join(this.dir, 'stderr'), 'w');
       try {
-        this.child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'ignore', err] });
+        this.child = spawn(binary, args, { stdio: ['ignore', 'ignore', err] });
       } finally {
         closeSync(err);
       }
@@ -108,7 +111,7 @@ export class QemuProcess {
   #firstAnswer(): void {
     const deadline = performance.now() + this.timeoutMs;
     while (this.child.pid === undefined && performance.now() < deadline && this.child.exitCode === null) nap(1);
-    if (this.child.pid === undefined) throw new QemuError(`could not start ${QEMU_BINARY}${this.stderrNote()}`);
+    if (this.child.pid === undefined) throw new QemuError(`could not start ${this.binary}${this.stderrNote()}`);
     this.qtest.barrier();
   }
 
