@@ -37,6 +37,7 @@ const RESET_WAIT_MS = 2000;
 
 /** What setup's options make of QEMU, or why QEMU cannot be that machine. */
 export function qemuConfig(o: MachineOptions): QemuConfig {
+  // rxBackPressure is QEMU's own behaviour: asked for or not, QEMU shows it.
   if (o.rstBusyReads) throw new QemuUnsupported(`QEMU's RTL8139 finishes a reset at once: 'resetBusyReads' ${o.rstBusyReads} cannot be reproduced`);
   if (o.nicPci === null) throw new QemuUnsupported(`QEMU's RTL8139 is a PCI device: a chip decoding a fixed port without a PCI function cannot be reproduced`);
   const at = o.nicPci ?? DEFAULT_NIC_PCI;

@@ -94,7 +94,7 @@ export class QemuNic {
     return { cbr: this.#in(REG.CBR, 2), isr: this.#in(REG.ISR, 2), mpc: this.#in(REG.MPC, 4) };
   }
 
-  inject(frame: Uint8Array): InjectOutcome | { accepted: false; reason: 'held' } {
+  inject(frame: Uint8Array): InjectOutcome {
     const before = this.#counters();
     const heldBefore = this.q.heldFrames();
     this.q.wire.send(frame);
@@ -116,7 +116,7 @@ export class QemuNic {
     if (this.q.heldFrames() > heldBefore || this.#refusesForRoom(after.cbr)) {
       this.held++;
       this.onHeld();
-      return { accepted: false, reason: 'held' };
+      return { accepted: false, reason: 'ring-full', held: true };
     }
     // Nothing changed and nothing waits: QEMU dropped it (receiver off, or not for this station).
     return { accepted: false, reason: frame.length === 0 ? 'too-small' : 'rx-disabled' };

@@ -164,6 +164,10 @@ function setup(op: Op, st: NicState): Json {
     o.nicPresent = op['present'];
   }
   if (op['resetBusyReads'] !== undefined) o.rstBusyReads = intArg(op, 'resetBusyReads', 0, 10_000_000);
+  if (op['rxBackPressure'] !== undefined) {
+    if (typeof op['rxBackPressure'] !== 'boolean') throw new ArgError(`setup: 'rxBackPressure' must be a boolean`);
+    o.rxBackPressure = op['rxBackPressure'];
+  }
   build(st, o);
   return {};
 }
@@ -181,7 +185,7 @@ function handlers(profile: Profile): Record<string, Handler<NicState>> {
     inject: (op, st) => {
       const frame = bytesArg(op, 'frame');
       const o = machineOf(st).nic.inject(frame);
-      const value: Json = o.accepted ? { accepted: true, offset: o.offset } : { accepted: false, reason: o.reason };
+      const value: Json = o.accepted ? { accepted: true, offset: o.offset } : { accepted: false, reason: o.held ? 'held' : o.reason };
       return value;
     },
     poll: (op, st) => {
