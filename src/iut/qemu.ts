@@ -50,3 +50,26 @@ export function createQemuReference(o: { timeoutMs?: number } = {}): QemuImpleme
     },
   };
 }
+
+/**
+ * For the chip-level differential (`r2net run --hardware reference,qemu`): a trace with what only
+ * the models can show taken out, on both sides — line times and the clock (virtual time) and the
+ * chip's internal TX pointer (TX_CURRENT, not a register) — so the first divergence is one QEMU
+ * could have shown.
+ */
+export function comparable(impl: Implementation): Implementation {
+  return {
+    statement: impl.statement,
+    async execute(scenario: Scenario): Promise<Trace> {
+      const t = await impl.execute(scenario);
+      const o = t.observations;
+      if (!o) return t;
+      const { clock: _clock, ...rest } = o;
+      const line = Array.isArray(rest['line']) ? rest['line'].map((b) => (b && typeof b === 'object' && !Array.isArray(b) ? { op: b['op'] ?? null, byte: b['byte'] ?? null } : b)) : undefined;
+      const reg = rest['registers'];
+      const registers = reg && typeof reg === 'object' && !Array.isArray(reg) ? Object.fromEntries(Object.entries(reg).filter(([k]) => k !== 'TX_CURRENT')) : undefined;
+      return { ...t, observations: { ...rest, ...(line ? { line } : {}), ...(registers ? { registers } : {}) } };
+    },
+    ...(impl.close ? { close: () => impl.close!() } : {}),
+  };
+}

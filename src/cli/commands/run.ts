@@ -4,7 +4,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadImplementation } from '../../iut/load.ts';
-import { createQemuReference } from '../../iut/qemu.ts';
+import { comparable, createQemuReference, QEMU_LAYERS } from '../../iut/qemu.ts';
+import { createReference } from '../../iut/reference.ts';
 import { packageVersion } from '../../iut/reference.ts';
 import type { Implementation, Layer } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
@@ -41,7 +42,9 @@ result as it came; 'r2net report DIR/run.jsonl' renders a run that was cut short
   --time-limit S         seconds for the whole run; what was not run by then is an error row
   --max-memory MB        heap bound of an in-process module's worker (default ${DEFAULT_MAX_MEMORY_MB})
   --hardware H           the devices the reference's drivers run on: 'reference' (our models,
-                         default) or 'qemu' (QEMU's RTL8139 and 16550; layers nic, serial)
+                         default) or 'qemu' (QEMU's RTL8139 and 16550; layers nic, serial);
+                         'reference,qemu' adds the chip-level differential (same scenarios on
+                         both, first divergence shrunk); --hardware qemu --diff does the same
   --diff                 also compare every trace with the reference's (never changes a verdict)
   --quiet                progress only for failures and errors
   -h, --help             this text
@@ -118,12 +121,14 @@ export async function cmdRun(argv: string[]): Promise<number> {
   checkOut(out);
   const clauses = loadClauses(); // fail fast on a broken catalogue
   const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
-  const hardware = values.hardware ?? 'reference';
-  if (hardware !== 'reference' && hardware !== 'qemu') throw new UsageError(`--hardware must be 'reference' or 'qemu', got '${hardware}'`);
+  const hardwareList = (values.hardware ?? 'reference').split(',').map((h) => h.trim());
+  const chipDiff = hardwareList.length === 2 && hardwareList.includes('reference') && hardwareList.includes('qemu');
+  if (!chipDiff && (hardwareList.length !== 1 || !['reference', 'qemu'].includes(hardwareList[0]!))) throw new UsageError(`--hardware must be 'reference', 'qemu' or 'reference,qemu' (the chip-level differential), got '${values.hardware}'`);
+  const hardware = chipDiff ? 'qemu' : hardwareList[0]!;
   if (hardware === 'qemu' && values.impl !== undefined && values.impl !== 'reference') throw new UsageError(`--hardware qemu runs the reference's drivers; it does not combine with --impl ${values.impl}`);
   const impl = hardware === 'qemu' ? createQemuReference(timeoutMs !== undefined ? { timeoutMs } : {}) : await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
   try {
-    return await runAndReport(impl, { argv, values, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
+    return await runAndReport(impl, { argv, values: { ...values, diff: values.diff || chipDiff }, chipDiff: hardware === 'qemu', seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
   } finally {
     await impl.close?.();
   }
@@ -134,6 +139,8 @@ async function runAndReport(
   a: {
     argv: string[];
     values: { quiet: boolean; diff: boolean };
+    /** The differential compares QEMU with the models (chip level), not an implementation with the reference. */
+    chipDiff: boolean;
     seed: number;
     runs: number;
     selection: { layers?: Layer[]; only?: string[]; shard?: { index: number; count: number } };
@@ -171,8 +178,9 @@ async function runAndReport(
     },
   });
   if (a.values.diff) {
-    log('differential: the same scenarios against the reference');
-    await runDifferential(allProperties, impl, {
+    log(a.chipDiff ? 'chip-level differential: the same scenarios on the reference models and on QEMU (virtual time and TX_CURRENT left out)' : 'differential: the same scenarios against the reference');
+    await runDifferential(allProperties, a.chipDiff ? comparable(impl) : impl, {
+      ...(a.chipDiff ? { reference: comparable(createReference({ layers: [...QEMU_LAYERS] })) } : {}),
       seed,
       runs,
       ...(deadline !== undefined ? { deadline } : {}),

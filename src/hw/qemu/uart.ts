@@ -31,7 +31,7 @@ export class QemuUart {
   /** FCR is write-only on the chip: the trace's FCR is the last value written. */
   watch(bus: IoBus): void {
     bus.tap((a) => {
-      if (a.dir === 'out' && a.port === this.base + 2) this.#fcr = a.value & 0xff;
+      if (a.dir === 'out' && a.port === this.base + 2) this.#fcr = a.value & 0xf9; // the FIFO-clear bits (1, 2) clear themselves
     });
   }
 
