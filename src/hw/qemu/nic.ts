@@ -135,6 +135,8 @@ export class QemuNic {
     const rcr = this.#in(REG.RCR, 4);
     const size = this.ringBytes << ((rcr & RCR.RBLEN_MASK) >>> RCR.RBLEN_SHIFT);
     const header = this.memory.read(rbstart + offset, RX_HEADER_BYTES);
+    // QEMU moves CBR even when its DMA went nowhere (bus mastering off): memory says what landed.
+    if (!((header[0] ?? 0) & 1)) return;
     const total = RX_HEADER_BYTES + ((header[2] ?? 0) | ((header[3] ?? 0) << 8));
     if (rcr & RCR.WRAP || offset + total <= size) this.memory.deviceWrote(rbstart + offset, total);
     else {
