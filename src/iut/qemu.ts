@@ -9,6 +9,7 @@ import { nicExecutor } from './layers/nic.ts';
 import { serialExecutor } from './layers/serial.ts';
 import { loadProfile } from '../spec/profile.ts';
 import { QemuBackend } from '../hw/qemu/machine.ts';
+import type { ServedDevices } from './served/executors.ts';
 import { qemuVersion } from '../hw/qemu/process.ts';
 
 /** Layers that run over QEMU (the kernel layer still runs over the models: see notes/issue-11). */
@@ -33,7 +34,7 @@ export function createQemuReference(o: { timeoutMs?: number } = {}): QemuImpleme
       serial: serialExecutor({ hardware: () => backend.machine() }),
     },
   });
-  const statement = { ...ref.statement, hardware: 'qemu' as const, options: { hardware: 'qemu', qemu: version } };
+  const statement = { ...ref.statement, backend: { name: 'qemu' as const, version } };
   return {
     statement,
     backend,
@@ -71,5 +72,35 @@ export function comparable(impl: Implementation): Implementation {
       return { ...t, observations: { ...rest, ...(line ? { line } : {}), ...(registers ? { registers } : {}) } };
     },
     ...(impl.close ? { close: () => impl.close!() } : {}),
+  };
+}
+
+/** QEMU's devices for served implementations (protocol 2): their drivers' port I/O and DMA reach QEMU. */
+export function qemuServedDevices(o: { timeoutMs?: number } = {}): { devices: ServedDevices; backend: QemuBackend; version: string } {
+  const version = qemuVersion();
+  if (!version) throw new ImplementationError(`--hardware qemu: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)`, 'load');
+  const backend = new QemuBackend(loadProfile('seed'), o.timeoutMs ?? 10_000);
+  return { backend, version, devices: { nic: (opts) => backend.machine(opts), serial: () => backend.machine() } };
+}
+
+/** A served implementation over QEMU: its statement names the backend, closing it stops QEMU. */
+export function overQemu(impl: Implementation, q: { backend: QemuBackend; version: string }): Implementation {
+  return {
+    statement: { ...impl.statement, name: `${impl.statement.name} over ${q.version.replace(/^QEMU emulator version /, 'QEMU ')}`, backend: { name: 'qemu', version: q.version } },
+    execute: async (s) => {
+      try {
+        return await impl.execute(s);
+      } catch (e) {
+        if (e instanceof ImplementationError && e.fault !== 'not-applicable') q.backend.close(); // a fresh QEMU next time
+        throw e;
+      }
+    },
+    close: async () => {
+      try {
+        await impl.close?.();
+      } finally {
+        q.backend.close();
+      }
+    },
   };
 }

@@ -262,7 +262,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       const known = recordedDifference(impl.statement, pass.failed.clause, counterexample.message);
       if (known) {
         // The failure is exactly what spec/hardware records of this hardware: the clause passes against it.
-        outcomes[pass.failed.clause] = { verdict: 'pass', observed: pass.observed.get(pass.failed.clause) ?? 1, note: `passes against its recorded ${impl.statement.hardware} difference '${known.id}' (spec/hardware/${impl.statement.hardware}.json): ${known.qemu} This run: ${counterexample.message.split('\n')[0]}` };
+        outcomes[pass.failed.clause] = { verdict: 'pass', observed: pass.observed.get(pass.failed.clause) ?? 1, note: `passes against its recorded ${impl.statement.backend?.name} difference '${known.id}' (spec/hardware/${impl.statement.backend?.name}.json): ${known.qemu} This run: ${counterexample.message.split('\n')[0]}` };
         decided.add(pass.failed.clause);
         if (opts.replay || decided.size === enforced.size) break;
         continue;

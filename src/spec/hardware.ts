@@ -1,6 +1,6 @@
 // What a hardware backend other than our models cannot show, and where it differs from the facts
 // the clauses follow (spec/hardware/<name>.json; today only `qemu`). The runner reads it for a
-// statement with `hardware: 'qemu'`: a clause QEMU cannot show is `skip` with the reason; a
+// statement whose `backend` is qemu: a clause QEMU cannot show is `skip` with the reason; a
 // clause that fails with exactly its recorded difference passes "against its recorded difference".
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ export function loadHardwareFacts(name: string): HardwareFacts {
   return doc;
 }
 
-const factsFor = (s: Statement): HardwareFacts | undefined => (s.hardware === 'qemu' ? loadHardwareFacts('qemu') : undefined);
+const factsFor = (s: Statement): HardwareFacts | undefined => (s.backend ? loadHardwareFacts(s.backend.name) : undefined);
 
 /** Why the statement's hardware cannot show this clause in this property (null when it can). */
 export function unobservable(s: Statement, property: string, clause: string): string | null {

@@ -22,7 +22,7 @@ describe.skipIf(!version)('reference drivers over QEMU', () => {
     const impl = createQemuReference();
     try {
       expect(impl.statement.name).toContain('QEMU 7');
-      expect(impl.statement.hardware).toBe('qemu');
+      expect(impl.statement.backend).toEqual({ name: 'qemu', version });
       const run = await runSuite(allProperties, impl, { seed: 1, runs: 4, only: ['nic.tx.round-robin', 'nic.rx.empty-and-ack', 'nic.tx.device-order', 'serial.slip.line-bytes', 'serial.tx.timing'] });
       const byId = new Map(run.properties.map((p) => [p.id, p]));
       for (const id of ['nic.tx.round-robin', 'nic.rx.empty-and-ack', 'serial.slip.line-bytes']) expect(byId.get(id)?.status, id).toBe('pass');

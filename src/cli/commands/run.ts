@@ -3,8 +3,8 @@
 // and the reports are assembled from that log, so nothing a run found is lost.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadImplementation } from '../../iut/load.ts';
-import { comparable, createQemuReference, QEMU_LAYERS } from '../../iut/qemu.ts';
+import { classifyImpl, loadImplementation } from '../../iut/load.ts';
+import { comparable, createQemuReference, overQemu, qemuServedDevices, QEMU_LAYERS } from '../../iut/qemu.ts';
 import { createReference } from '../../iut/reference.ts';
 import { packageVersion } from '../../iut/reference.ts';
 import type { Implementation, Layer } from '../../iut/contract.ts';
@@ -125,10 +125,24 @@ export async function cmdRun(argv: string[]): Promise<number> {
   const chipDiff = hardwareList.length === 2 && hardwareList.includes('reference') && hardwareList.includes('qemu');
   if (!chipDiff && (hardwareList.length !== 1 || !['reference', 'qemu'].includes(hardwareList[0]!))) throw new UsageError(`--hardware must be 'reference', 'qemu' or 'reference,qemu' (the chip-level differential), got '${values.hardware}'`);
   const hardware = chipDiff ? 'qemu' : hardwareList[0]!;
-  if (hardware === 'qemu' && values.impl !== undefined && values.impl !== 'reference') throw new UsageError(`--hardware qemu runs the reference's drivers; it does not combine with --impl ${values.impl}`);
-  const impl = hardware === 'qemu' ? createQemuReference(timeoutMs !== undefined ? { timeoutMs } : {}) : await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
+  const t = timeoutMs !== undefined ? { timeoutMs } : {};
+  const reference = values.impl === undefined || values.impl === 'reference';
+  let impl: Implementation;
+  if (hardware === 'qemu' && reference) impl = createQemuReference(t);
+  else if (hardware === 'qemu') {
+    // A served implementation (protocol 2) over QEMU: its drivers' port I/O and DMA reach QEMU.
+    if (classifyImpl(values.impl).kind !== 'command') throw new UsageError(`--hardware qemu with --impl ${values.impl}: only the reference or a served program (statement.hardware "served", protocol 2) can run over QEMU`);
+    const q = qemuServedDevices(t);
+    const loaded = await loadImplementation(values.impl, { ...t, process: { servedDevices: q.devices } });
+    if (loaded.statement.hardware !== 'served') {
+      await loaded.close?.();
+      q.backend.close();
+      throw new UsageError(`--hardware qemu with --impl ${values.impl}: the implementation brings its own hardware (its statement has no hardware "served"), so there are no drivers to run over QEMU`);
+    }
+    impl = overQemu(loaded, q);
+  } else impl = await loadImplementation(values.impl, { ...t, ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
   try {
-    return await runAndReport(impl, { argv, values: { ...values, diff: values.diff || chipDiff }, chipDiff: hardware === 'qemu', seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
+    return await runAndReport(impl, { argv, values: { ...values, diff: values.diff || chipDiff }, chipDiff: hardware === 'qemu' && reference, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
   } finally {
     await impl.close?.();
   }
