@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { allProperties } from '../../properties/index.ts';
 import { runSuite } from '../../src/runner/run.ts';
-import { createQemuReference } from '../../src/iut/qemu.ts';
+import { comparable, createQemuReference, overQemu, qemuServedDevices } from '../../src/iut/qemu.ts';
+import { runDifferential } from '../../src/runner/differential.ts';
+import { startProcessImplementation } from '../../src/iut/process/adapter.ts';
 import { qemuVersion } from '../../src/hw/qemu/process.ts';
 import { createReference } from '../../src/iut/reference.ts';
 import { QemuBackend } from '../../src/hw/qemu/machine.ts';
@@ -58,12 +60,42 @@ describe.skipIf(!version)('reference drivers over QEMU', () => {
   }, 60_000);
 
   it('a QEMU that cannot start is an error naming the binary and its stderr', async () => {
-    const backend = new QemuBackend(seedProfile(), 3000, 1, 'sh -c');
+    const backend = new QemuBackend(seedProfile(), 3000, 1, '/bin/false');
     expect(() => backend.machine()).toThrow(QemuError);
+    expect(() => backend.machine()).toThrow(/QEMU exited/);
     const bad = new QemuBackend(seedProfile(), 3000, 1, '/nonexistent/qemu');
     expect(() => bad.machine()).toThrow(/could not start \/nonexistent\/qemu|exited/);
     expect(await qemuChildren()).toEqual([]);
   }, 30_000);
+
+  it('chip-level differential: the same scenarios on the models and on QEMU, the first divergence shrunk', async () => {
+    const qemu = createQemuReference();
+    try {
+      const out = await runDifferential(allProperties, comparable(qemu), { seed: 1, runs: 3, only: ['nic.rx.slot-layout', 'serial.slip.decode-errors'], reference: comparable(createReference({ layers: ['nic', 'serial'] })) });
+      const slot = out.find((r) => r.property === 'nic.rx.slot-layout')!;
+      expect(slot.status).toBe('diverge');
+      // Shrunk to the smallest frame: QEMU pads it to 60 bytes (recorded: rx-pads-short-frames).
+      expect(JSON.stringify(slot.divergence)).toMatch(/01004000/);
+      const serial = out.find((r) => r.property === 'serial.slip.decode-errors')!;
+      expect(['agree', 'diverge']).toContain(serial.status);
+      expect(serial.divergence?.path ?? '').not.toMatch(/time|clock/); // virtual time is left out
+    } finally {
+      qemu.close();
+    }
+  }, 120_000);
+
+  it('a served implementation runs its drivers over QEMU (protocol 2 hardware requests answered by QEMU)', async () => {
+    const q = qemuServedDevices();
+    const served = overQemu(await startProcessImplementation([process.execPath, 'bin/r2net.js', 'serve', '--hardware', 'served', '--quiet'], { servedDevices: q.devices }), q);
+    try {
+      expect(served.statement.backend?.name).toBe('qemu');
+      const run = await runSuite(allProperties, served, { seed: 1, runs: 3, only: ['nic.tx.round-robin', 'nic.rx.empty-and-ack', 'serial.slip.line-bytes'] });
+      for (const p of run.properties) expect(p.status, p.id).toBe('pass');
+      expect(q.backend.stats.resets + q.backend.stats.starts).toBeGreaterThan(1);
+    } finally {
+      await served.close!();
+    }
+  }, 120_000);
 
   it('the same scenario differs between the models and QEMU exactly where spec/hardware/qemu.json says (padding of a runt)', () => {
     const scenario: Scenario = { layer: 'nic', ops: [{ op: 'init' }, { op: 'inject', frame: 'ff'.repeat(20) }, { op: 'poll' }] };

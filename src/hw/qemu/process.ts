@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeParkingFirmware } from './firmware.ts';
 import { QemuError, QtestChannel } from './qtest.ts';
 import { QemuWire } from './wire.ts';
-import { nap, processRunning } from './sync.ts';
+import { processRunning } from './sync.ts';
 
 export const QEMU_BINARY = process.env['R2NET_QEMU'] ?? 'qemu-system-x86_64';
 
@@ -109,8 +109,7 @@ export class QemuProcess {
   }
 
   #firstAnswer(): void {
-    const deadline = performance.now() + this.timeoutMs;
-    while (this.child.pid === undefined && performance.now() < deadline && this.child.exitCode === null) nap(1);
+    // spawn() that could not start the binary (ENOENT, EACCES) leaves no pid at once.
     if (this.child.pid === undefined) throw new QemuError(`could not start ${this.binary}${this.stderrNote()}`);
     this.qtest.barrier();
   }
