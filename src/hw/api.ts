@@ -19,7 +19,12 @@ export interface WireFrame {
 /** What happened to a frame offered to the NIC from the wire. */
 export type InjectOutcome =
   | { accepted: true; offset: number } // written at this ring offset (CBR before the write)
-  | { accepted: false; reason: 'ring-full' | 'rx-disabled' | 'too-large' | 'too-small' };
+  | {
+      accepted: false;
+      reason: 'ring-full' | 'rx-disabled' | 'too-large' | 'too-small';
+      /** Refused for now, not dropped: the chip holds it and writes it once the driver frees room (QEMU's back-pressure; reason 'ring-full'). */
+      held?: true;
+    };
 
 /** The RTL8139 as seen from outside the guest. */
 export interface NicOutside {

@@ -32,6 +32,8 @@ export interface MachineOptions extends HardwareOptions {
   nicPresent?: boolean;
   /** CR reads that still show RST after a reset request (exercises the driver's poll). Default 0. */
   rstBusyReads?: number;
+  /** QEMU's RX back-pressure instead of the datasheet's drop (Rtl8139Options.rxBackPressure). */
+  rxBackPressure?: boolean;
   /** Builds the RTL8139 model (default `new Rtl8139(opts)`); deliberately wrong chips for the mutants. */
   nicDevice?: (opts: Rtl8139Options) => Rtl8139;
 }
@@ -73,6 +75,7 @@ export function createHardware(profile: Profile = seedProfile(), options: Machin
     mac: options.mac ?? DEFAULT_MAC,
     ...(nicPciFunction ? { busMaster: () => nicPciFunction.busMaster() } : {}),
     ...(options.rstBusyReads !== undefined ? { rstBusyReads: options.rstBusyReads } : {}),
+    ...(options.rxBackPressure ? { rxBackPressure: true } : {}),
   };
   const nic = options.nicDevice ? options.nicDevice(nicOptions) : new Rtl8139(nicOptions);
   if (present) {

@@ -97,7 +97,7 @@ export class GuestMemory {
     return ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) >>> 0;
   }
 
-  private notify(addr: number, length: number): void {
+  protected notify(addr: number, length: number): void {
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(addr, length);
   }
 

@@ -36,7 +36,16 @@ export interface Rtl8139Options {
   busMaster?: () => boolean;
   /** How many CR reads still show RST after a reset was requested (real chips take a moment). */
   rstBusyReads?: number;
+  /**
+   * QEMU's behaviour (spec/hardware/qemu.json 'rx-back-pressure'): with less than a full frame of
+   * room and RXOVW masked, a frame is held (the wire backs up) instead of dropped with RXOVW/MPC,
+   * and written once a CAPR write frees room. Default false: the datasheet's drop.
+   */
+  rxBackPressure?: boolean;
 }
+
+/** The room QEMU wants before it takes a frame while RXOVW is masked: a full Ethernet frame. */
+const BACK_PRESSURE_ROOM = 1514;
 
 /** A register: its offset, width, and how reads and (byte-masked) writes behave. */
 interface Reg {
@@ -60,6 +69,8 @@ export class Rtl8139 implements IoDevice, NicOutside {
   private readonly rxScratch = new Uint8Array(RX_HEADER_BYTES + MAX_RX_PACKET_BYTES);
   /** Frames the RCR address filter rejected (never happens with the documented RCR, AAP set). */
   rxFiltered = 0;
+  /** Frames held by back-pressure (rxBackPressure), oldest first. */
+  protected held: Uint8Array[] = [];
 
   // --- device state (all set by reset()); protected so test subclasses can model broken chips ---
   protected idr = new Uint8Array(6);
@@ -105,6 +116,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
     this.rcr = 0;
     this.mpc = 0;
     this.config1 = 0;
+    this.held = []; // a reset chip has its receiver off: what waited is dropped
   }
 
   // ---------------------------------------------------------------- guest side: I/O window
@@ -184,7 +196,15 @@ export class Rtl8139 implements IoDevice, NicOutside {
     }
     add({ at: REG.RBSTART, width: 4, read: () => this.rbstart, write: (v, m) => void (this.rbstart = merge(this.rbstart, v, m)) });
     add({ at: REG.CR, width: 1, read: () => this.readCr(), write: (v) => this.writeCr(v) });
-    add({ at: REG.CAPR, width: 2, read: () => this.capr, write: (v, m) => void (this.capr = merge(this.capr, v, m) & 0xffff) });
+    add({
+      at: REG.CAPR,
+      width: 2,
+      read: () => this.capr,
+      write: (v, m) => {
+        this.capr = merge(this.capr, v, m) & 0xffff;
+        this.releaseHeld();
+      },
+    });
     add({ at: REG.CBR, width: 2, read: () => this.cbr, write: () => undefined }); // read-only
     add({ at: REG.IMR, width: 2, read: () => this.imr, write: (v, m) => void (this.imr = merge(this.imr, v, m) & 0xffff) });
     add({ at: REG.ISR, width: 2, read: () => this.isr, write: (v, m) => void (this.isr &= ~(v & m) & 0xffff) });
@@ -260,6 +280,24 @@ export class Rtl8139 implements IoDevice, NicOutside {
   }
 
   inject(frame: Uint8Array): InjectOutcome {
+    if (this.opts.rxBackPressure && this.cmd & CR.RE && (this.held.length > 0 || this.refusesForRoom())) {
+      this.held.push(frame.slice());
+      return { accepted: false, reason: 'ring-full', held: true };
+    }
+    return this.receive(frame);
+  }
+
+  /** Back-pressure: less than a full frame of room and RXOVW masked (an empty ring is all room). */
+  protected refusesForRoom(): boolean {
+    return this.rxFree() < BACK_PRESSURE_ROOM && !(this.imr & ISR.RXOVW);
+  }
+
+  /** Writes held frames, oldest first, while there is room for them (after a CAPR write). */
+  protected releaseHeld(): void {
+    while (this.held.length > 0 && !this.refusesForRoom()) this.receive(this.held.shift()!);
+  }
+
+  protected receive(frame: Uint8Array): InjectOutcome {
     if (!(this.cmd & CR.RE)) return { accepted: false, reason: 'rx-disabled' };
     if (frame.length === 0) return { accepted: false, reason: 'too-small' };
     if (frame.length + CRC_BYTES > MAX_RX_PACKET_BYTES) return { accepted: false, reason: 'too-large' };

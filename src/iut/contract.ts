@@ -36,6 +36,12 @@ export interface Statement {
    * (protocol version 2, spec/contract/protocol.md). Absent: it brings its own hardware.
    */
   hardware?: 'served';
+  /**
+   * Set by r2net, never by an implementation: the devices under its nic and serial layers are
+   * not our models but QEMU's (`r2net run --hardware qemu`). Clauses QEMU cannot show are
+   * skipped; a failure that is a recorded difference (spec/hardware/qemu.json) passes against it.
+   */
+  backend?: { name: 'qemu'; version: string };
 }
 
 /** One operation of a scenario: `op` names it, the other fields are its arguments. */
@@ -76,7 +82,8 @@ export interface Implementation {
 export class ImplementationError extends Error {
   constructor(
     message: string,
-    readonly fault: 'crash' | 'timeout' | 'protocol' | 'load' = 'protocol',
+    /** 'not-applicable': the hardware backend cannot build this case's machine (the case is not counted). */
+    readonly fault: 'crash' | 'timeout' | 'protocol' | 'load' | 'not-applicable' = 'protocol',
   ) {
     super(message);
     this.name = 'ImplementationError';

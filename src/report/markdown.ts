@@ -50,6 +50,13 @@ export function renderMarkdown(r: ConformanceReport): string {
     out.push('## Differences from the suite\'s decisions', '', r.implementation.followsDecisions ? 'The statement follows the suite\'s decisions: these fail the run.' : 'Points no source settles, where this implementation chose otherwise. They fail the run only for a statement that follows the suite\'s decisions.', '');
     for (const c of differ) out.push(`### ${c.id} — ${c.verdict === 'fail' ? '**DIFFERS**' : ICON[c.verdict]}`, '', c.statement, '', `Why we decided so: ${c.reason ?? ''}`, '', ...(c.note ? [c.note, ''] : []), ...counterexampleBlock(r, c));
   }
+  const against = r.clauses.filter((c) => c.verdict === 'pass' && c.note);
+  if (against.length) {
+    const hw = r.implementation.backend;
+    out.push(`## Passes against a recorded difference of ${hw ? `the ${hw.name} hardware (${hw.version})` : 'the hardware'}`, '', 'Clauses whose failure here is exactly a difference recorded in spec/hardware/, with its evidence.', '');
+    for (const c of against) out.push(`- \`${c.id}\`: ${c.note}`);
+    out.push('');
+  }
   const hazards = r.clauses.filter((c) => c.verdict === 'hazard');
   if (hazards.length) {
     out.push('## Hazards of the documented design', '', 'Properties a user would want that this profile breaks. They do not fail the run.', '');

@@ -18,6 +18,7 @@ import { CaseAborted, CaseChecks } from './checks.ts';
 import { validateTrace } from './trace-check.ts';
 import { loadClauses } from '../spec/clauses.ts';
 import { missingFeature } from '../spec/features.ts';
+import { recordedDifference, unobservable } from '../spec/hardware.ts';
 import { canonical } from '../util/json.ts';
 import type { ClauseOutcome, Counterexample, PropertyResult, PropertyStatus, RunOptions } from './run.ts';
 
@@ -67,6 +68,8 @@ interface Pass {
   observed: Map<string, number>;
   /** Hazard clauses left unobserved because an op they need was unsupported. */
   unsupported: Map<string, string>;
+  /** Cases the hardware backend could not build (fault 'not-applicable'), by reason. */
+  notApplicable: Map<string, number>;
   runs: number;
 }
 
@@ -98,7 +101,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   const catalogue = loadClauses();
   const outcomes: Record<string, ClauseOutcome> = {};
   for (const c of def.clauses) {
-    const why = missingFeature(impl.statement, c);
+    const why = missingFeature(impl.statement, c) ?? unobservable(impl.statement, def.id, c);
     if (why) outcomes[c] = { verdict: 'skip', observed: 0, note: why };
   }
   const enforced = new Set(def.clauses.filter((c) => !outcomes[c]));
@@ -147,7 +150,7 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
   };
 
   const onePass = async (decided: ReadonlySet<string>, target0: string | undefined): Promise<Pass> => {
-    const pass: Pass = { observed: new Map(), unsupported: new Map(), runs: 0 };
+    const pass: Pass = { observed: new Map(), unsupported: new Map(), notApplicable: new Map(), runs: 0 };
     let target = target0;
     // Cases are counted until the first failure; after it fast-check only shrinks.
     let shrinking = false;
@@ -169,6 +172,11 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       } catch (e) {
         if (e instanceof TimeLimitReached) {
           pass.stop = { kind: 'time', message: outOfTime(), scenario, input };
+          return true;
+        }
+        if (e instanceof ImplementationError && e.fault === 'not-applicable') {
+          // The hardware cannot be this case's machine (QEMU): the case says nothing either way.
+          if (!shrinking) pass.notApplicable.set(e.message, (pass.notApplicable.get(e.message) ?? 0) + 1);
           return true;
         }
         if (e instanceof ImplementationError) {
@@ -251,6 +259,14 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
     }
     if (pass.failed) {
       const counterexample = await record(pass.failed);
+      const known = recordedDifference(impl.statement, pass.failed.clause, counterexample.message);
+      if (known) {
+        // The failure is exactly what spec/hardware records of this hardware: the clause passes against it.
+        outcomes[pass.failed.clause] = { verdict: 'pass', observed: pass.observed.get(pass.failed.clause) ?? 1, note: `passes against its recorded ${impl.statement.backend?.name} difference '${known.id}' (spec/hardware/${impl.statement.backend?.name}.json): ${known.qemu} This run: ${counterexample.message.split('\n')[0]}` };
+        decided.add(pass.failed.clause);
+        if (opts.replay || decided.size === enforced.size) break;
+        continue;
+      }
       outcomes[pass.failed.clause] = { verdict: 'fail', observed: pass.observed.get(pass.failed.clause) ?? 1, counterexample, ...(pass.failed.path ? { path: pass.failed.path } : {}) };
       firstFail ??= { counterexample, ...(pass.failed.path ? { path: pass.failed.path } : {}) };
       decided.add(pass.failed.clause);
@@ -261,13 +277,18 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       if (outcomes[c]) continue;
       const n = pass.observed.get(c) ?? 0;
       if (opts.replay && replayTarget !== undefined && c !== replayTarget) continue;
+      const na = [...pass.notApplicable];
+      const naNote = na.length ? `${na.reduce((k, [, v]) => k + v, 0)} cases not reproducible on this hardware (${na.map(([m]) => m).slice(0, 2).join('; ')})` : '';
       outcomes[c] = n > 0
         ? { verdict: 'pass', observed: n }
-        : { verdict: 'untested', observed: 0, note: pass.unsupported.get(c) ?? `no generated case reached a check of this clause (${pass.runs} cases)` };
+        : na.length
+          ? { verdict: 'skip', observed: 0, note: `${naNote}; ${pass.runs} other cases never reached a check of this clause` }
+          : { verdict: 'untested', observed: 0, note: pass.unsupported.get(c) ?? `no generated case reached a check of this clause (${pass.runs} cases)` };
     }
     break;
   }
   const verdicts = Object.values(outcomes).map((o) => o.verdict);
   const status: PropertyStatus = verdicts.includes('fail') ? 'fail' : verdicts.includes('pass') ? 'pass' : verdicts.every((v) => v === 'skip') ? 'skip' : 'untested';
+  if (status === 'skip') return finish(status, outcomes, { skipReason: [...new Set(Object.values(outcomes).map((o) => o.note))].join('; ') });
   return finish(status, outcomes, firstFail ? { counterexample: firstFail.counterexample, ...(firstFail.path ? { path: firstFail.path } : {}) } : {});
 }

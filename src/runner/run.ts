@@ -102,7 +102,7 @@ export interface ClauseResult {
   properties: string[];
   /** Generated cases, over all its properties, in which a check of this clause ran. */
   observed?: number;
-  /** Why it is skip, untested or error. */
+  /** Why it is skip, untested or error; for a pass, the recorded hardware difference it passed against. */
   note?: string;
   counterexample?: Counterexample & { property: string; seed: number; path?: string };
 }
@@ -152,6 +152,9 @@ export function clauseVerdicts(results: PropertyResult[], clauses: Map<string, C
       if (cx) row.counterexample = { ...cx, property: bad.r.id, seed: bad.r.seed, ...(path ? { path } : {}) };
     } else if (pick('pass')) {
       row.verdict = 'pass';
+      // A pass against a recorded hardware difference says so (spec/hardware/*.json).
+      const against = [...new Set(outcomes.map((x) => (x.o.verdict === 'pass' ? x.o.note : undefined)).filter((n): n is string => Boolean(n)))];
+      if (against.length) row.note = against.join('; ');
     } else if (outcomes.every((x) => x.o.verdict === 'skip')) {
       row.verdict = 'skip';
       row.note = [...new Set(outcomes.map((x) => x.o.note).filter(Boolean))].join('; ');

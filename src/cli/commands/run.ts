@@ -3,7 +3,9 @@
 // and the reports are assembled from that log, so nothing a run found is lost.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadImplementation } from '../../iut/load.ts';
+import { classifyImpl, loadImplementation } from '../../iut/load.ts';
+import { comparable, createQemuReference, overQemu, qemuServedDevices, QEMU_LAYERS } from '../../iut/qemu.ts';
+import { createReference } from '../../iut/reference.ts';
 import { packageVersion } from '../../iut/reference.ts';
 import type { Implementation, Layer } from '../../iut/contract.ts';
 import { allProperties } from '../../../properties/index.ts';
@@ -39,6 +41,10 @@ result as it came; 'r2net report DIR/run.jsonl' renders a run that was cut short
   --timeout S            seconds the implementation may take per request (default 10)
   --time-limit S         seconds for the whole run; what was not run by then is an error row
   --max-memory MB        heap bound of an in-process module's worker (default ${DEFAULT_MAX_MEMORY_MB})
+  --hardware H           the devices the reference's drivers run on: 'reference' (our models,
+                         default) or 'qemu' (QEMU's RTL8139 and 16550; layers nic, serial);
+                         'reference,qemu' adds the chip-level differential (same scenarios on
+                         both, first divergence shrunk); --hardware qemu --diff does the same
   --diff                 also compare every trace with the reference's (never changes a verdict)
   --quiet                progress only for failures and errors
   -h, --help             this text
@@ -58,6 +64,7 @@ Exit status: 0 when every requirement and decision clause passes (hazards never 
     'time-limit': { type: 'string' },
     'max-memory': { type: 'string' },
     diff: { type: 'boolean', default: false },
+    hardware: { type: 'string' },
   },
 } as const;
 
@@ -114,9 +121,28 @@ export async function cmdRun(argv: string[]): Promise<number> {
   checkOut(out);
   const clauses = loadClauses(); // fail fast on a broken catalogue
   const isHazard = (r: PropertyResult): boolean => r.clauses.every((id) => clauses.get(id)?.kind === 'hazard');
-  const impl = await loadImplementation(values.impl, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
+  const hardwareList = (values.hardware ?? 'reference').split(',').map((h) => h.trim());
+  const chipDiff = hardwareList.length === 2 && hardwareList.includes('reference') && hardwareList.includes('qemu');
+  if (!chipDiff && (hardwareList.length !== 1 || !['reference', 'qemu'].includes(hardwareList[0]!))) throw new UsageError(`--hardware must be 'reference', 'qemu' or 'reference,qemu' (the chip-level differential), got '${values.hardware}'`);
+  const hardware = chipDiff ? 'qemu' : hardwareList[0]!;
+  const t = timeoutMs !== undefined ? { timeoutMs } : {};
+  const reference = values.impl === undefined || values.impl === 'reference';
+  let impl: Implementation;
+  if (hardware === 'qemu' && reference) impl = createQemuReference(t);
+  else if (hardware === 'qemu') {
+    // A served implementation (protocol 2) over QEMU: its drivers' port I/O and DMA reach QEMU.
+    if (classifyImpl(values.impl).kind !== 'command') throw new UsageError(`--hardware qemu with --impl ${values.impl}: only the reference or a served program (statement.hardware "served", protocol 2) can run over QEMU`);
+    const q = qemuServedDevices(t);
+    const loaded = await loadImplementation(values.impl, { ...t, process: { servedDevices: q.devices } });
+    if (loaded.statement.hardware !== 'served') {
+      await loaded.close?.();
+      q.backend.close();
+      throw new UsageError(`--hardware qemu with --impl ${values.impl}: the implementation brings its own hardware (its statement has no hardware "served"), so there are no drivers to run over QEMU`);
+    }
+    impl = overQemu(loaded, q);
+  } else impl = await loadImplementation(values.impl, { ...t, ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}) });
   try {
-    return await runAndReport(impl, { argv, values, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
+    return await runAndReport(impl, { argv, values: { ...values, diff: values.diff || chipDiff }, chipDiff: hardware === 'qemu' && reference, seed, runs, selection, selected: selected.map((d) => d.id), out, timeLimitMs, isHazard });
   } finally {
     await impl.close?.();
   }
@@ -127,6 +153,8 @@ async function runAndReport(
   a: {
     argv: string[];
     values: { quiet: boolean; diff: boolean };
+    /** The differential compares QEMU with the models (chip level), not an implementation with the reference. */
+    chipDiff: boolean;
     seed: number;
     runs: number;
     selection: { layers?: Layer[]; only?: string[]; shard?: { index: number; count: number } };
@@ -164,8 +192,9 @@ async function runAndReport(
     },
   });
   if (a.values.diff) {
-    log('differential: the same scenarios against the reference');
-    await runDifferential(allProperties, impl, {
+    log(a.chipDiff ? 'chip-level differential: the same scenarios on the reference models and on QEMU (virtual time and TX_CURRENT left out)' : 'differential: the same scenarios against the reference');
+    await runDifferential(allProperties, a.chipDiff ? comparable(impl) : impl, {
+      ...(a.chipDiff ? { reference: comparable(createReference({ layers: [...QEMU_LAYERS] })) } : {}),
       seed,
       runs,
       ...(deadline !== undefined ? { deadline } : {}),

@@ -1,6 +1,6 @@
 // Runs a scenario's ops through a table of handlers. Unknown ops, bad arguments and anything
 // a handler throws become error results: a scenario never crashes the executor.
-import type { Json, Op, OpResult, Trace } from '../contract.ts';
+import { ImplementationError, type Json, type Op, type OpResult, type Trace } from '../contract.ts';
 import type { Result } from '../../util/result.ts';
 import { fromHex, toHex } from '../../util/bytes.ts';
 
@@ -22,6 +22,7 @@ export function runOne<S>(op: Op, handlers: Record<string, Handler<S>>, state: S
     if (isResult(r)) return r.ok ? { ok: true, value: r.value } : { ok: false, error: { ...r.error } };
     return { ok: true, value: r };
   } catch (e) {
+    if (e instanceof ImplementationError) throw e; // the hardware backend failed (QEMU): not an op result
     if (e instanceof ArgError) return { ok: false, error: { kind: 'invalid-argument', where: op.op, message: e.message } };
     // A bug in the reference: surface it as data so a property reports it, never swallow it.
     return { ok: false, error: { kind: 'internal', where: op.op, message: (e as Error)?.stack ?? String(e) } };

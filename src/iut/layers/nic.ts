@@ -1,7 +1,7 @@
 // The `nic` layer of the reference behind the contract: a fresh machine (createHardware) per
 // scenario, the RTL8139 driver driven op by op, the wire and the RX ring observed from outside.
 // Op vocabulary, results and observations: spec/contract/README.md ("Layer nic").
-import type { Json, Op, OpResult, Trace } from '../contract.ts';
+import { ImplementationError, type Json, type Op, type OpResult, type Trace } from '../contract.ts';
 import { ArgError, bytesArg, hex, intArg, runOne, type Handler } from './dispatch.ts';
 import type { LayerExecutor } from './index.ts';
 import type { Profile } from '../../spec/profile.ts';
@@ -21,6 +21,8 @@ export interface NicVariant {
   driver?: (m: Machine) => Rtl8139Driver;
   /** Where the `state` observation reads TX_INDEX and RX_OFFSET (default: the machine's driver). */
   driverState?: () => { txIndex: number; rxOffset: number };
+  /** Builds the machine instead of createHardware (another hardware backend: src/hw/qemu). */
+  hardware?: (options: MachineOptions) => Machine;
 }
 
 /** Register names for `read-register` / `write-register`: I/O offset and access width. */
@@ -77,7 +79,7 @@ interface NicState {
 type IoEntry = { [k: string]: Json };
 
 function build(st: NicState, options: MachineOptions): Machine {
-  const m = createHardware(st.profile, { ...options, ...(st.variant.device ? { nicDevice: st.variant.device } : {}) });
+  const m = st.variant.hardware ? st.variant.hardware(options) : createHardware(st.profile, { ...options, ...(st.variant.device ? { nicDevice: st.variant.device } : {}) });
   if (st.variant.driver) m.nicDriver = st.variant.driver(m);
   m.bus.tap((a) => {
     if (a.dir === 'out' && a.port === PCI_CONFIG_ADDRESS && a.width === 4) st.cfgAddress = a.value;
@@ -162,6 +164,10 @@ function setup(op: Op, st: NicState): Json {
     o.nicPresent = op['present'];
   }
   if (op['resetBusyReads'] !== undefined) o.rstBusyReads = intArg(op, 'resetBusyReads', 0, 10_000_000);
+  if (op['rxBackPressure'] !== undefined) {
+    if (typeof op['rxBackPressure'] !== 'boolean') throw new ArgError(`setup: 'rxBackPressure' must be a boolean`);
+    o.rxBackPressure = op['rxBackPressure'];
+  }
   build(st, o);
   return {};
 }
@@ -179,7 +185,7 @@ function handlers(profile: Profile): Record<string, Handler<NicState>> {
     inject: (op, st) => {
       const frame = bytesArg(op, 'frame');
       const o = machineOf(st).nic.inject(frame);
-      const value: Json = o.accepted ? { accepted: true, offset: o.offset } : { accepted: false, reason: o.reason };
+      const value: Json = o.accepted ? { accepted: true, offset: o.offset } : { accepted: false, reason: o.held ? 'held' : o.reason };
       return value;
     },
     poll: (op, st) => {
@@ -290,6 +296,7 @@ export function nicSession(profile: Profile, variant: NicVariant = {}, machine?:
       try {
         snapshot(st);
       } catch (e) {
+        if (e instanceof ImplementationError) throw e; // the hardware backend failed: not an op result
         // A broken model surfaces as an internal error on the op, never as an exception.
         results[i] = { ok: false, error: { kind: 'internal', where: op.op, message: (e as Error)?.stack ?? String(e) } };
       }

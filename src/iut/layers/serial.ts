@@ -21,6 +21,8 @@ export interface SerialVariant {
   net?: (m: Machine, port: SerialPort) => SlipSerial;
   /** Where the `counters` observation comes from (default: the machine's SLIP path). */
   counters?: () => { received: number; decodeErrors: number };
+  /** Builds the machine instead of createHardware (another hardware backend: src/hw/qemu). */
+  hardware?: () => Machine;
 }
 
 /** Ops whose port accesses are the driver's and go into the `io` observation. */
@@ -41,7 +43,7 @@ interface SerialState {
 }
 
 function machineFor(profile: Profile, variant: SerialVariant): Machine {
-  const m = createHardware(profile);
+  const m = variant.hardware ? variant.hardware() : createHardware(profile);
   if (variant.port) {
     m.serial = variant.port(m);
     m.serialNet = new SlipSerial(m.serial, profile);

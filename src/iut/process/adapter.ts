@@ -22,7 +22,7 @@
 // The parts: child.ts (one child process and its pipes), hello.ts (the handshake), sweep.ts
 // (the exit sweep), options.ts (ProcessOptions); this file holds the Implementation itself.
 import { jsonProblem, TRACE_BOUNDS } from '../../util/json-bounds.ts';
-import type { ImplementationError, Implementation, Scenario, Statement, Trace } from '../contract.ts';
+import { ImplementationError, type Implementation, type Scenario, type Statement, type Trace } from '../contract.ts';
 import { servedLink } from './served.ts';
 import { SERVED_LAYERS, executeServed } from '../served/executors.ts';
 import { loadProfile } from '../../spec/profile.ts';
@@ -163,8 +163,10 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
     if (this.#statement.hardware === 'served' && SERVED_LAYERS.has(scenario.layer)) {
       const profile = loadProfile(this.#statement.profile);
       try {
-        return await executeServed(scenario, profile, this.#statement, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp));
+        return await executeServed(scenario, profile, this.#statement, servedLink(child, this.timeoutMs, this.#opts.servedRequestsPerOp ?? profile.limits.servedRequestsPerOp), this.#opts.servedDevices);
       } catch (e) {
+        // Devices that cannot be this scenario's machine fail its setup, before any op was sent.
+        if (e instanceof ImplementationError && e.fault === 'not-applicable') throw e;
         // A fault mid-scenario: the implementation's state is unknown; the next one starts anew.
         this.#child = undefined;
         await child.stop(0);

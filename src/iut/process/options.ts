@@ -1,4 +1,5 @@
 // The options of the out-of-process adapter (adapter.ts) and the default request timeout.
+import type { ServedDevices } from '../served/executors.ts';
 
 export interface ProcessOptions {
   /** Per-request timeout in ms, hello included (default 10 000). */
@@ -17,6 +18,8 @@ export interface ProcessOptions {
   onStderr?(line: string): void;
   /** Protocol 2: hardware requests allowed per op (default: the profile's servedRequestsPerOp). */
   servedRequestsPerOp?: number;
+  /** Protocol 2: the devices served nic and serial scenarios run on (default r2net's models; QEMU's with --hardware qemu). */
+  servedDevices?: ServedDevices;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

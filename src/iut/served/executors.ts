@@ -11,7 +11,13 @@ import { SERIAL_DRIVER_OPS, serialSession } from '../layers/serial.ts';
 import { kernelObserver, machineOptions } from '../layers/kernel.ts';
 import type { IoListener } from '../../hw/bus.ts';
 import { bytesArg, runOne, traceOf, type Handler } from '../layers/dispatch.ts';
-import { createHardware, type Machine as Hardware } from '../../hw/index.ts';
+import { createHardware, type Machine as Hardware, type MachineOptions } from '../../hw/index.ts';
+
+/** Other devices than r2net's models under the served nic and serial layers (QEMU's: src/hw/qemu). */
+export interface ServedDevices {
+  nic(options: MachineOptions): Hardware;
+  serial(): Hardware;
+}
 import { modelSeam } from './model-seam.ts';
 import type { ServedLink } from './link.ts';
 
@@ -29,9 +35,9 @@ function queried<K extends string>(r: OpResult, op: string, keys: K[]): Record<K
   throw new ImplementationError(`a served implementation must answer '${op}' with {${keys.join(', ')}} (non-negative integers): got ${got.slice(0, 200)}`, 'protocol');
 }
 
-async function servedNic(ops: Op[], profile: Profile, link: ServedLink): Promise<Trace> {
+async function servedNic(ops: Op[], profile: Profile, link: ServedLink, devices?: ServedDevices): Promise<Trace> {
   let state = { txIndex: 0, rxOffset: 0 };
-  const s = nicSession(profile, { driverState: () => state });
+  const s = nicSession(profile, { driverState: () => state, ...(devices ? { hardware: (o: MachineOptions) => devices.nic(o) } : {}) });
   let reset = true;
   const send = async (index: number, op: Op): Promise<OpResult> => {
     const r = await link.op({ layer: 'nic', index, op, reset }, modelSeam(s.machine()));
@@ -68,9 +74,9 @@ async function servedNic(ops: Op[], profile: Profile, link: ServedLink): Promise
   return s.finish(results);
 }
 
-async function servedSerial(ops: Op[], profile: Profile, link: ServedLink): Promise<Trace> {
+async function servedSerial(ops: Op[], profile: Profile, link: ServedLink, devices?: ServedDevices): Promise<Trace> {
   let counters = { received: 0, decodeErrors: 0 };
-  const s = serialSession(profile, { counters: () => counters });
+  const s = serialSession(profile, { counters: () => counters, ...(devices ? { hardware: () => devices.serial() } : {}) });
   modelSeam(s.machine); // device writes are recorded from the start
   let reset = true;
   const send = async (index: number, op: Op): Promise<OpResult> => {
@@ -169,12 +175,12 @@ async function servedKernel(ops: Op[], profile: Profile, statement: Statement, l
 }
 
 /** Runs a scenario of a served layer over r2net's machine, its driver ops over `link`. */
-export function executeServed(scenario: Scenario, profile: Profile, statement: Statement, link: ServedLink): Promise<Trace> {
+export function executeServed(scenario: Scenario, profile: Profile, statement: Statement, link: ServedLink, devices?: ServedDevices): Promise<Trace> {
   switch (scenario.layer) {
     case 'nic':
-      return servedNic(scenario.ops, profile, link);
+      return servedNic(scenario.ops, profile, link, devices);
     case 'serial':
-      return servedSerial(scenario.ops, profile, link);
+      return servedSerial(scenario.ops, profile, link, devices);
     case 'kernel':
       return servedKernel(scenario.ops, profile, statement, link);
     default:
