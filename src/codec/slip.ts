@@ -34,21 +34,24 @@ const indexOfByte = (b: Uint8Array, byte: number, from: number): number => Buffe
 
 const isSpecial = (b: number): boolean => b === SLIP_END || b === SLIP_ESC;
 
-/** Positions of END and ESC in the datagram last scanned (grown as needed, reused). */
+/** Positions of END and ESC in the datagram last encoded (grown as needed, up to the limit; reused). */
 let specials = new Int32Array(256);
 
-/** Finds every END and ESC of `d`, in order, into `specials`; returns how many. */
-function scanSpecials(d: Uint8Array): number {
+/**
+ * Finds the END and ESC bytes of `d`, in order, into `specials`; returns how many. Stops once
+ * there are more than `max` (the encoding could not fit), so `specials` stays within the limit.
+ */
+function scanSpecials(d: Uint8Array, max: number): number {
   const n = d.length;
   let count = 0;
   if (n < NATIVE_MIN_BYTES) {
-    for (let i = 0; i < n; i++) if (isSpecial(d[i]!)) record(count++, i);
+    for (let i = 0; i < n && count <= max; i++) if (isSpecial(d[i]!)) record(count++, i);
     return count;
   }
   // Two searches merged: always record the nearer of the next END and the next ESC.
   let end = indexOfByte(d, SLIP_END, 0);
   let esc = indexOfByte(d, SLIP_ESC, 0);
-  while (end >= 0 || esc >= 0) {
+  while ((end >= 0 || esc >= 0) && count <= max) {
     if (esc < 0 || (end >= 0 && end < esc)) {
       record(count++, end);
       end = indexOfByte(d, SLIP_END, end + 1);
@@ -90,10 +93,10 @@ export function slipEncodedSize(datagram: Uint8Array): number {
 export function slipEncode(datagram: Uint8Array, limit: number = seedLimit()): Result<Uint8Array> {
   const where = 'slip.encode';
   if (!validLimit(limit)) return err('invalid-argument', where, `limit ${String(limit)} is not a non-negative integer`);
-  const count = scanSpecials(datagram);
   const n = datagram.length;
+  const count = scanSpecials(datagram, limit - n - 2);
   const size = n + count + 2;
-  if (size > limit) return err('too-large', where, `encoding of ${size} bytes exceeds the ${limit}-byte SLIP buffer`);
+  if (size > limit) return err('too-large', where, `encoding of ${slipEncodedSize(datagram)} bytes exceeds the ${limit}-byte SLIP buffer`);
   // The size is known first, so there is exactly one output allocation; every byte is written.
   const out = allocBytesToOverwrite(size);
   out[0] = SLIP_END;

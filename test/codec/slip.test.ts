@@ -55,6 +55,9 @@ describe('SLIP encode', () => {
     // Escapes count: 2047 END bytes encode to 4094 + 2 = 4096.
     expect(unwrap(slipEncode(new Uint8Array(2047).fill(0xc0))).length).toBe(4096);
     expectErr(slipEncode(Uint8Array.from([...new Uint8Array(2047).fill(0xc0), 1])), 'too-large');
+    // The message gives the whole encoding's size, though encoding stops looking once it cannot fit.
+    const big = slipEncode(new Uint8Array(5000).fill(0xdb), 4096);
+    expect(!big.ok && big.error.message).toBe('encoding of 10002 bytes exceeds the 4096-byte SLIP buffer');
     expect(unwrap(slipEncode(hx('0102'), 4)).length).toBe(4);
     expectErr(slipEncode(hx('0102'), 3), 'too-large');
     expectErr(slipEncode(hx('01'), -1), 'invalid-argument');
