@@ -2,7 +2,7 @@
 // The helper neither pads nor checks the 60/1514-byte frame bounds: padding to the minimum
 // frame is the NIC driver's job (rtl8139 send_frame) and the size bounds belong to the
 // driver and the syscall (spec-notes §3, §4, §6).
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
@@ -30,7 +30,7 @@ export function emitEthernet(f: EthernetFrame): Result<Uint8Array> {
     bytesCheck(f.payload, 'payload'),
   ]);
   if (bad) return bad;
-  const out = allocBytes(ETHERNET_HEADER_LEN + f.payload.length);
+  const out = allocBytesToOverwrite(ETHERNET_HEADER_LEN + f.payload.length);
   putBytes(out, f.dst, ETHERNET_FIELD.dst);
   putBytes(out, f.src, ETHERNET_FIELD.src);
   writeU16BE(out, ETHERNET_FIELD.etherType, f.etherType);

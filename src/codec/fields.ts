@@ -1,6 +1,6 @@
 // Small argument checks shared by the codec modules. Emitters validate their inputs up front
 // and return an 'invalid-argument' error instead of writing a truncated or wrapped field.
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 
@@ -80,7 +80,7 @@ export function copyOf(b: Uint8Array, start = 0, end = b.length): Uint8Array {
   // A plain Uint8Array's own slice is a true copy, and the fastest one for small arrays (no
   // view object); Buffers and other subclasses take the explicit path.
   if (n > COPY_LOOP_MAX && n <= ON_HEAP_MAX && Object.getPrototypeOf(b) === Uint8Array.prototype) return b.slice(from, from + n);
-  const out = allocBytes(n);
+  const out = allocBytesToOverwrite(n);
   if (n <= COPY_LOOP_MAX) for (let i = 0; i < n; i++) out[i] = b[from + i]!;
   else out.set(new Uint8Array(b.buffer, b.byteOffset + from, n));
   return out;

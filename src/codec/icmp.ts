@@ -1,6 +1,6 @@
 // ICMP echo (RFC 792): type, code, checksum, identifier, sequence (8 bytes), then data.
 // The checksum covers the whole ICMP message, header and data.
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
@@ -31,7 +31,7 @@ export function icmpChecksum(message: Uint8Array): number {
 
 // Writes the fields of an already validated (or masked) message.
 function serialize(m: IcmpEcho): Uint8Array {
-  const out = allocBytes(ICMP_HEADER_LEN + m.payload.length);
+  const out = allocBytesToOverwrite(ICMP_HEADER_LEN + m.payload.length);
   out[ICMP_FIELD.type] = m.type & 0xff;
   out[ICMP_FIELD.code] = m.code & 0xff;
   writeU16BE(out, ICMP_FIELD.checksum, m.checksum & 0xffff);

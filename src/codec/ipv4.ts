@@ -3,7 +3,7 @@
 //
 //   0 ver/IHL | 1 DSCP/ECN | 2 total_length | 4 identification | 6 flags/fragment
 //   8 TTL | 9 protocol | 10 header checksum | 12 src | 16 dst | 20 options… | IHL*4 payload
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
@@ -184,7 +184,7 @@ export function emitIpv4(p: Ipv4Packet, opt: { fillChecksum?: boolean } = {}): R
 /** Writes a checked, consistent datagram; with `fillChecksum` the header checksum is computed. */
 function writeIpv4(h: Ipv4Header, options: Uint8Array, payload: Uint8Array, fillChecksum: boolean): Uint8Array {
   const headerLen = IPV4_HEADER_LEN + options.length;
-  const out = allocBytes(h.totalLength);
+  const out = allocBytesToOverwrite(h.totalLength);
   out[IPV4_FIELD.versionIhl] = h.versionIhl;
   out[IPV4_FIELD.dscpEcn] = h.dscpEcn;
   writeU16BE(out, IPV4_FIELD.totalLength, h.totalLength);
@@ -196,8 +196,9 @@ function writeIpv4(h: Ipv4Header, options: Uint8Array, payload: Uint8Array, fill
   putBytes(out, h.dst, IPV4_FIELD.dst);
   putBytes(out, options, IPV4_FIELD.options);
   putBytes(out, payload, headerLen);
-  // The checksum field is still zero here, so the header sums as the checksum wants it.
-  writeU16BE(out, IPV4_FIELD.checksum, fillChecksum ? ~onesComplementSumOf(out, headerLen) & 0xffff : h.checksum);
+  // The header checksum is computed over the header with its checksum field zero.
+  writeU16BE(out, IPV4_FIELD.checksum, fillChecksum ? 0 : h.checksum);
+  if (fillChecksum) writeU16BE(out, IPV4_FIELD.checksum, ~onesComplementSumOf(out, headerLen) & 0xffff);
   return out;
 }
 

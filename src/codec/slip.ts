@@ -8,7 +8,7 @@
 // the limit is a too-large error and is dropped. After either error the decoder discards
 // bytes up to the next END and starts afresh after it. If the byte after ESC is itself END,
 // that END is the resynchronisation point.
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result, StackError } from '../util/result.ts';
 import { seedProfile } from '../spec/profile.ts';
@@ -22,97 +22,99 @@ export const SLIP_ESC_ESC = 0xdd;
 const seedLimit = (): number => seedProfile().limits.slipBufferBytes;
 const validLimit = (limit: unknown): limit is number => typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0;
 
-// Speed: the bytes are walked a 32-bit word at a time (a Uint32Array view of the aligned
-// middle); a word holding no END and no ESC — nearly all of them — is copied whole, the rare
-// others byte by byte. `zeroBytes` flags the zero bytes of a word exactly (no carry crosses
-// a byte), so `specialFlags` has one bit per END or ESC byte.
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-/** Below this many bytes the views cost more than they save. */
-const WIDE_MIN_BYTES = 32;
-const END4 = 0xc0c0c0c0 | 0;
-const ESC4 = 0xdbdbdbdb | 0;
-const zeroBytes = (x: number): number => ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-const specialFlags = (w: number): number => zeroBytes(w ^ END4) | zeroBytes(w ^ ESC4);
-const endFlags = (w: number): number => zeroBytes(w ^ END4);
-
-/** The aligned middle of `b` as words, and where it starts and ends; undefined when too short to pay. */
-function wordsOf(b: Uint8Array): { w: Uint32Array; head: number; tail: number } | undefined {
-  if (b.length < WIDE_MIN_BYTES || !LITTLE_ENDIAN) return undefined;
-  const head = (4 - (b.byteOffset & 3)) & 3;
-  const words = (b.length - head) >>> 2;
-  return { w: new Uint32Array(b.buffer, b.byteOffset + head, words), head, tail: head + words * 4 };
-}
+// Speed: END and ESC are rare in most data (2 byte values in 256), so both directions find
+// them with Buffer#indexOf (native memchr) and move the clean runs between them with native
+// copies (TypedArray#set, copyWithin); only the bytes next to an END or ESC go through JS.
+// Inputs shorter than NATIVE_MIN_BYTES are walked byte by byte: there a native call costs
+// more than it saves.
+const NATIVE_MIN_BYTES = 64;
+/** Shorter clean runs are copied by a loop rather than a native call. */
+const RUN_LOOP_MAX = 24;
+const indexOfByte = (b: Uint8Array, byte: number, from: number): number => Buffer.prototype.indexOf.call(b, byte, from);
 
 const isSpecial = (b: number): boolean => b === SLIP_END || b === SLIP_ESC;
 
-/** Size of the encoding: n + (number of 0xC0 and 0xDB bytes) + 2 ENDs. */
-export function slipEncodedSize(datagram: Uint8Array): number {
-  let special = 0;
-  const v = wordsOf(datagram);
-  const wideFrom = v ? v.head : datagram.length;
-  for (let i = 0; i < wideFrom; i++) if (isSpecial(datagram[i]!)) special++;
-  if (v) {
-    for (let k = 0; k < v.w.length; k++) {
-      for (let f = specialFlags(v.w[k]!); f !== 0; f &= f - 1) special++;
-    }
-    for (let i = v.tail; i < datagram.length; i++) if (isSpecial(datagram[i]!)) special++;
+/** Positions of END and ESC in the datagram last encoded (grown as needed, up to the limit; reused). */
+let specials = new Int32Array(256);
+
+/**
+ * Finds the END and ESC bytes of `d`, in order, into `specials`; returns how many. Stops once
+ * there are more than `max` (the encoding could not fit), so `specials` stays within the limit.
+ */
+function scanSpecials(d: Uint8Array, max: number): number {
+  const n = d.length;
+  let count = 0;
+  if (n < NATIVE_MIN_BYTES) {
+    for (let i = 0; i < n && count <= max; i++) if (isSpecial(d[i]!)) record(count++, i);
+    return count;
   }
-  return datagram.length + special + 2;
+  // Two searches merged: always record the nearer of the next END and the next ESC.
+  let end = indexOfByte(d, SLIP_END, 0);
+  let esc = indexOfByte(d, SLIP_ESC, 0);
+  while ((end >= 0 || esc >= 0) && count <= max) {
+    if (esc < 0 || (end >= 0 && end < esc)) {
+      record(count++, end);
+      end = indexOfByte(d, SLIP_END, end + 1);
+    } else {
+      record(count++, esc);
+      esc = indexOfByte(d, SLIP_ESC, esc + 1);
+    }
+  }
+  return count;
 }
 
-/** Writes byte `b` escaped at `at`; returns the next position. */
-function put(out: Uint8Array, at: number, b: number): number {
-  if (b === SLIP_END) {
-    out[at] = SLIP_ESC;
-    out[at + 1] = SLIP_ESC_END;
-    return at + 2;
+function record(k: number, at: number): void {
+  if (k === specials.length) {
+    const bigger = new Int32Array(k * 2);
+    bigger.set(specials);
+    specials = bigger;
   }
-  if (b === SLIP_ESC) {
-    out[at] = SLIP_ESC;
-    out[at + 1] = SLIP_ESC_ESC;
-    return at + 2;
+  specials[k] = at;
+}
+
+function countSpecials(d: Uint8Array): number {
+  if (d.length < NATIVE_MIN_BYTES) {
+    let count = 0;
+    for (let i = 0; i < d.length; i++) if (isSpecial(d[i]!)) count++;
+    return count;
   }
-  out[at] = b;
-  return at + 1;
+  let count = 0;
+  for (let i = indexOfByte(d, SLIP_END, 0); i >= 0; i = indexOfByte(d, SLIP_END, i + 1)) count++;
+  for (let i = indexOfByte(d, SLIP_ESC, 0); i >= 0; i = indexOfByte(d, SLIP_ESC, i + 1)) count++;
+  return count;
+}
+
+/** Size of the encoding: n + (number of 0xC0 and 0xDB bytes) + 2 ENDs. */
+export function slipEncodedSize(datagram: Uint8Array): number {
+  return datagram.length + countSpecials(datagram) + 2;
 }
 
 /** Encodes one datagram. An encoding larger than `limit` bytes fails; exactly `limit` fits. */
 export function slipEncode(datagram: Uint8Array, limit: number = seedLimit()): Result<Uint8Array> {
   const where = 'slip.encode';
   if (!validLimit(limit)) return err('invalid-argument', where, `limit ${String(limit)} is not a non-negative integer`);
-  const size = slipEncodedSize(datagram);
-  if (size > limit) return err('too-large', where, `encoding of ${size} bytes exceeds the ${limit}-byte SLIP buffer`);
-  // The size is known first, so there is exactly one output allocation.
   const n = datagram.length;
-  const out = allocBytes(size);
+  const count = scanSpecials(datagram, limit - n - 2);
+  const size = n + count + 2;
+  if (size > limit) return err('too-large', where, `encoding of ${slipEncodedSize(datagram)} bytes exceeds the ${limit}-byte SLIP buffer`);
+  // The size is known first, so there is exactly one output allocation; every byte is written.
+  const out = allocBytesToOverwrite(size);
   out[0] = SLIP_END;
   out[size - 1] = SLIP_END;
-  if (size === n + 2) {
-    out.set(datagram, 1); // nothing to escape
-    return ok(out);
+  // The whole datagram goes in at once; then, from the last special byte back to the first,
+  // the run after it moves right by the escapes before it (copyWithin, which handles the
+  // overlap) and the special byte becomes its two-byte escape.
+  out.set(datagram, 1);
+  for (let k = count - 1; k >= 0; k--) {
+    const at = specials[k]!;
+    const next = k + 1 < count ? specials[k + 1]! : n;
+    const from = at + 2;
+    const to = from + k + 1;
+    if (next - at - 1 <= RUN_LOOP_MAX) for (let i = next + 1; i-- > from; ) out[i + k + 1] = out[i]!;
+    else out.copyWithin(to, from, next + 1);
+    out[at + 1 + k] = SLIP_ESC;
+    out[at + 2 + k] = datagram[at] === SLIP_END ? SLIP_ESC_END : SLIP_ESC_ESC;
   }
-  let at = 1;
-  const v = wordsOf(datagram);
-  if (!v) {
-    for (let i = 0; i < n; i++) at = put(out, at, datagram[i]!);
-    return ok(out);
-  }
-  const dv = new DataView(out.buffer, out.byteOffset, out.length);
-  for (let i = 0; i < v.head; i++) at = put(out, at, datagram[i]!);
-  const w = v.w;
-  for (let k = 0; k < w.length; k++) {
-    const x = w[k]!;
-    if (specialFlags(x) === 0) {
-      dv.setUint32(at, x, true);
-      at += 4;
-    } else {
-      at = put(out, at, x & 0xff);
-      at = put(out, at, (x >>> 8) & 0xff);
-      at = put(out, at, (x >>> 16) & 0xff);
-      at = put(out, at, x >>> 24);
-    }
-  }
-  for (let i = v.tail; i < n; i++) at = put(out, at, datagram[i]!);
   return ok(out);
 }
 
@@ -129,8 +131,6 @@ export type SlipDecodeEvent = { frame: Uint8Array } | { error: StackError };
 export class SlipDecoder {
   readonly limit: number;
   #buf: Uint8Array;
-  /** #buf as a DataView, for whole-word appends. */
-  #view: DataView;
   #len = 0;
   #escaped = false;
   /** Discarding up to the next END after an error. */
@@ -139,7 +139,6 @@ export class SlipDecoder {
   constructor(limit: number = seedLimit()) {
     this.limit = validLimit(limit) ? limit : 0;
     this.#buf = new Uint8Array(Math.min(this.limit, 2048));
-    this.#view = new DataView(this.#buf.buffer);
   }
 
   /** Decoded bytes of the frame in progress (0 while discarding after an error). */
@@ -149,29 +148,100 @@ export class SlipDecoder {
 
   push(bytes: Uint8Array): SlipDecodeEvent[] {
     const events: SlipDecodeEvent[] = [];
-    const v = wordsOf(bytes);
     const n = bytes.length;
-    const wideFrom = v ? v.head : n;
-    for (let i = 0; i < wideFrom; i++) this.#byte(bytes[i]!, events);
-    if (!v) return events;
-    const w = v.w;
-    for (let k = 0; k < w.length; k++) {
-      const x = w[k]!;
-      // Whole words: skipped while discarding (no END in them), appended while decoding
-      // (no END or ESC, no escape pending, room in the buffer, which never exceeds the limit).
-      if (this.#dropping && endFlags(x) === 0) continue;
-      if (!this.#dropping && !this.#escaped && specialFlags(x) === 0 && this.#len + 4 <= this.#buf.length) {
-        this.#view.setUint32(this.#len, x, true);
-        this.#len += 4;
+    if (n < NATIVE_MIN_BYTES) {
+      for (let i = 0; i < n; i++) this.#byte(bytes[i]!, events);
+      return events;
+    }
+    // The next END and ESC at or after i (-1: none left); searched again once i passes them.
+    let end = indexOfByte(bytes, SLIP_END, 0);
+    let esc = indexOfByte(bytes, SLIP_ESC, 0);
+    let i = 0;
+    while (i < n) {
+      if (end >= 0 && end < i) end = indexOfByte(bytes, SLIP_END, i);
+      if (this.#dropping) {
+        if (end < 0) break; // the rest is discarded
+        this.#dropping = false;
+        i = end + 1;
         continue;
       }
-      this.#byte(x & 0xff, events);
-      this.#byte((x >>> 8) & 0xff, events);
-      this.#byte((x >>> 16) & 0xff, events);
-      this.#byte(x >>> 24, events);
+      if (!this.#escaped) {
+        if (esc >= 0 && esc < i) esc = indexOfByte(bytes, SLIP_ESC, i);
+        const untilEnd = end < 0 ? n : end;
+        if (esc >= 0 && esc < untilEnd && untilEnd - i <= this.limit - this.#len) {
+          const at = this.#segment(bytes, i, untilEnd, esc);
+          if (at === untilEnd) i = at;
+          else {
+            this.#byte(bytes[at]!, events); // the ESC it left: now pending
+            i = at + 1;
+          }
+          continue;
+        }
+        const stop = Math.min(untilEnd, esc < 0 ? n : esc);
+        if (stop > i) {
+          i = this.#run(bytes, i, stop, events);
+          continue;
+        }
+      }
+      this.#byte(bytes[i]!, events);
+      i++;
     }
-    for (let i = v.tail; i < n; i++) this.#byte(bytes[i]!, events);
     return events;
+  }
+
+  /**
+   * Appends bytes[from, to), which hold no END and no ESC, as #append would one by one;
+   * returns where decoding goes on (past the byte that overflowed the limit, if one did).
+   */
+  #run(bytes: Uint8Array, from: number, to: number, events: SlipDecodeEvent[]): number {
+    const k = to - from;
+    const room = this.limit - this.#len;
+    if (k > room) {
+      this.#tooLarge(events);
+      return from + room + 1;
+    }
+    const len = this.#len;
+    if (len + k > this.#buf.length) this.#grow(len + k);
+    const buf = this.#buf;
+    if (k <= RUN_LOOP_MAX) for (let j = 0; j < k; j++) buf[len + j] = bytes[from + j]!;
+    else buf.set(bytes.subarray(from, to), len);
+    this.#len = len + k;
+    return to;
+  }
+
+  /**
+   * Decodes bytes[from, to) — no END in it, and short enough to fit the limit even undecoded
+   * — into the frame in progress: the raw bytes are copied once, then each escape (the first
+   * at `esc`) is closed up in place, the runs between them moved left with copyWithin. Stops
+   * at an ESC it cannot complete within the range (the last byte, or followed by a wrong
+   * byte), with the frame decoded up to it, and returns its position; else returns `to`.
+   */
+  #segment(bytes: Uint8Array, from: number, to: number, esc: number): number {
+    const len = this.#len;
+    if (len + (to - from) > this.#buf.length) this.#grow(len + (to - from));
+    const buf = this.#buf;
+    buf.set(bytes.subarray(from, to), len);
+    const shift = len - from; // raw byte j is at buf[j + shift]
+    let w = esc + shift; // the bytes before the first ESC are in place already
+    for (let q = esc; ; ) {
+      const b = q + 1 < to ? bytes[q + 1] : -1;
+      if (b !== SLIP_ESC_END && b !== SLIP_ESC_ESC) {
+        this.#len = w;
+        return q;
+      }
+      buf[w++] = b === SLIP_ESC_END ? SLIP_END : SLIP_ESC;
+      const r = q + 2;
+      q = r < to ? indexOfByte(bytes, SLIP_ESC, r) : -1;
+      const stop = q < 0 || q >= to ? to : q;
+      const k = stop - r;
+      if (k <= RUN_LOOP_MAX) for (let j = 0; j < k; j++) buf[w + j] = buf[r + shift + j]!;
+      else buf.copyWithin(w, r + shift, stop + shift);
+      w += k;
+      if (stop === to) {
+        this.#len = w;
+        return to;
+      }
+    }
   }
 
   #byte(b: number, events: SlipDecodeEvent[]): void {
@@ -216,24 +286,30 @@ export class SlipDecoder {
 
   #append(b: number, events: SlipDecodeEvent[]): void {
     if (this.#len >= this.limit) {
-      events.push({
-        error: {
-          kind: 'too-large',
-          where: 'slip.decode',
-          message: `decoded frame exceeds the ${this.limit}-byte SLIP buffer; frame dropped`,
-        },
-      });
-      this.#len = 0;
-      this.#dropping = true;
+      this.#tooLarge(events);
       return;
     }
-    if (this.#len === this.#buf.length) {
-      const bigger = new Uint8Array(Math.min(this.limit, Math.max(16, this.#buf.length * 2)));
-      bigger.set(this.#buf);
-      this.#buf = bigger;
-      this.#view = new DataView(bigger.buffer);
-    }
+    if (this.#len === this.#buf.length) this.#grow(this.#len + 1);
     this.#buf[this.#len++] = b;
+  }
+
+  #tooLarge(events: SlipDecodeEvent[]): void {
+    events.push({
+      error: {
+        kind: 'too-large',
+        where: 'slip.decode',
+        message: `decoded frame exceeds the ${this.limit}-byte SLIP buffer; frame dropped`,
+      },
+    });
+    this.#len = 0;
+    this.#dropping = true;
+  }
+
+  /** Room for at least `need` bytes (need <= limit): doubling, capped at the limit. */
+  #grow(need: number): void {
+    const bigger = new Uint8Array(Math.min(this.limit, Math.max(16, need, this.#buf.length * 2)));
+    bigger.set(this.#buf.subarray(0, this.#len));
+    this.#buf = bigger;
   }
 }
 

@@ -7,7 +7,7 @@
 //
 // Flags: `flags` is byte 13 (CWR ECE URG ACK PSH RST SYN FIN). The low nibble of byte 12
 // (reserved bits; NS/AE in later RFCs) is not represented: parse ignores it, emit writes 0.
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from '../util/bytes.ts';
@@ -109,7 +109,7 @@ export function emitTcp(s: TcpSegment, fill?: { srcIp: Uint8Array; dstIp: Uint8A
   const len = headerLen + s.payload.length;
   if (len > IPV4_MAX_PAYLOAD)
     return err('too-large', where, `segment of ${len} bytes does not fit in an IPv4 datagram (max ${IPV4_MAX_PAYLOAD})`);
-  const out = allocBytes(len);
+  const out = allocBytesToOverwrite(len);
   writeU16BE(out, TCP_FIELD.srcPort, h.srcPort);
   writeU16BE(out, TCP_FIELD.dstPort, h.dstPort);
   writeU32BE(out, TCP_FIELD.seq, h.seq);

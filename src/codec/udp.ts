@@ -1,7 +1,7 @@
 // UDP (RFC 768): src port, dst port, length (header + data), checksum; then data.
 // create leaves the checksum 0 ("not computed", legal over IPv4); udpChecksum computes it
 // over the IPv4 pseudo-header (protocol 17) for callers that want one.
-import { allocBytes } from '../util/alloc.ts';
+import { allocBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, writeU16BE } from '../util/bytes.ts';
@@ -56,7 +56,7 @@ export function emitUdp(d: UdpDatagram): Result<Uint8Array> {
   if (len > IPV4_MAX_PAYLOAD)
     return err('too-large', where, `datagram of ${len} bytes does not fit in an IPv4 datagram (max ${IPV4_MAX_PAYLOAD})`);
   if (d.length !== len) return err('invalid-argument', where, `length ${String(d.length)} is not 8 + ${d.payload.length}`);
-  const out = allocBytes(len);
+  const out = allocBytesToOverwrite(len);
   writeU16BE(out, UDP_FIELD.srcPort, d.srcPort);
   writeU16BE(out, UDP_FIELD.dstPort, d.dstPort);
   writeU16BE(out, UDP_FIELD.length, len);

@@ -55,6 +55,9 @@ describe('SLIP encode', () => {
     // Escapes count: 2047 END bytes encode to 4094 + 2 = 4096.
     expect(unwrap(slipEncode(new Uint8Array(2047).fill(0xc0))).length).toBe(4096);
     expectErr(slipEncode(Uint8Array.from([...new Uint8Array(2047).fill(0xc0), 1])), 'too-large');
+    // The message gives the whole encoding's size, though encoding stops looking once it cannot fit.
+    const big = slipEncode(new Uint8Array(5000).fill(0xdb), 4096);
+    expect(!big.ok && big.error.message).toBe('encoding of 10002 bytes exceeds the 4096-byte SLIP buffer');
     expect(unwrap(slipEncode(hx('0102'), 4)).length).toBe(4);
     expectErr(slipEncode(hx('0102'), 3), 'too-large');
     expectErr(slipEncode(hx('01'), -1), 'invalid-argument');
@@ -170,7 +173,7 @@ describe('SLIP decode', () => {
   });
 });
 
-describe('SLIP word-at-a-time paths agree with byte-at-a-time', () => {
+describe('SLIP native-search paths agree with byte-at-a-time', () => {
   // Bytes biased towards the special values, so words with and without them both occur.
   const stream = fc.uint8Array({ maxLength: 600 }).chain((b) =>
     fc.array(fc.constantFrom(0xc0, 0xdb, 0xdc, 0xdd), { maxLength: 8 }).chain((sp) =>
@@ -194,6 +197,29 @@ describe('SLIP word-at-a-time paths agree with byte-at-a-time', () => {
         view.set(b);
         const r = slipEncode(view, 1 << 20);
         return r.ok && bytesEqual(r.value, Uint8Array.from(simpleEncode(b))) && slipEncodedSize(view) === r.value.length;
+      }),
+      FC,
+    );
+  });
+
+  // Encoded datagrams back to back (valid escapes in every frame), a few bytes then overwritten.
+  const encodedStream = fc
+    .tuple(fc.array(datagram(300), { maxLength: 6 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(0xc0, 0xdb, 0xdc, 0xdd, 0x00)), { maxLength: 4 }))
+    .map(([ds, hits]) => {
+      const out = Uint8Array.from(ds.flatMap((d) => Array.from(unwrap(slipEncode(d, 1 << 20)))));
+      for (const [at, v] of hits) if (out.length) out[at % out.length] = v;
+      return out;
+    });
+
+  it('decode: escaped frames give the same events whole, in chunks and byte by byte, for any limit', () => {
+    fc.assert(
+      fc.property(encodedStream, fc.constantFrom(0, 16, 100, 250, 4096), fc.array(fc.nat(), { maxLength: 4 }), (b, limit, cuts) => {
+        const expected = byteWise(limit, b);
+        expect(new SlipDecoder(limit).push(b)).toEqual(expected);
+        const at = [...new Set(cuts.map((c) => (b.length ? c % b.length : 0)))].sort((x, y) => x - y);
+        const d = new SlipDecoder(limit);
+        const chunked = [0, ...at].flatMap((from, k) => d.push(b.subarray(from, k < at.length ? at[k] : b.length)));
+        expect(chunked).toEqual(expected);
       }),
       FC,
     );
