@@ -159,7 +159,7 @@ export const nicInitProperties = [
         expectSame(writes, documentedInit(init.rxBuffer), 'chip register writes of init, as [offset, width, value]');
         expectSame(
           [registerValue(trace, 2), registerValue(trace, 3), registerValue(trace, 4), registerValue(trace, 5), registerValue(trace, 6) & (NIC.CR_RE | NIC.CR_TE)],
-          [NIC.INIT_RCR, NIC.INIT_IMR, init.rxBuffer, 0, NIC.CR_RE | NIC.CR_TE],
+          [NIC.INIT_RCR, NIC.INIT_IMR, init.rxBuffer, NIC.CONFIG1_MAPPED, NIC.CR_RE | NIC.CR_TE],
           'RCR, IMR, RBSTART, CONFIG1, CR.RE|TE after init',
         );
       });

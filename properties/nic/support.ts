@@ -50,6 +50,8 @@ export const NIC = {
   MAX_WRITTEN: 4092,
   /** The driver's documented init values (nic.init.order). */
   INIT_RCR: 0x8f,
+  /** CONFIG1's read-only IOMAP|MEMMAP bits, set on a mapped chip [hw: datasheet; QEMU reads 0x0C]. */
+  CONFIG1_MAPPED: 0x0c,
   INIT_IMR: 0x0005,
   INIT_CR: 0x0c,
   /** The station address the device loads at reset (nic.mac.read). */

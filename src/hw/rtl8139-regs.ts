@@ -25,6 +25,12 @@ export const REG = {
 /** Number of TX descriptor register pairs the chip has (TSD0–3, TSAD0–3). */
 export const HW_TX_DESCRIPTORS = 4;
 
+/**
+ * CONFIG1 bits 2 (IOMAP) and 3 (MEMMAP) are read-only and set: the datasheet has them report that
+ * the operational registers are mapped in I/O and memory space; QEMU reads 0x0C after CONFIG1 <- 0.
+ */
+export const CONFIG1 = { MAPPED: 0x0c } as const;
+
 export const CR = { RST: 0x10, RE: 0x08, TE: 0x04, BUFE: 0x01 } as const;
 export const ISR = { ROK: 0x01, RER: 0x02, TOK: 0x04, TER: 0x08, RXOVW: 0x10 } as const;
 export const RCR = {

@@ -7,6 +7,7 @@ import type { GuestMemory } from './memory.ts';
 import type { Profile } from '../spec/profile.ts';
 import { crc32 } from './crc32.ts';
 import {
+  CONFIG1,
   CR,
   CRC_BYTES,
   HW_TX_DESCRIPTORS,
@@ -210,7 +211,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
     add({ at: REG.ISR, width: 2, read: () => this.isr, write: (v, m) => void (this.isr &= ~(v & m) & 0xffff) });
     add({ at: REG.RCR, width: 4, read: () => this.rcr, write: (v, m) => void (this.rcr = merge(this.rcr, v, m)) });
     add({ at: REG.MPC, width: 4, read: () => this.mpc, write: () => void (this.mpc = 0) }); // any write clears
-    add({ at: REG.CONFIG1, width: 1, read: () => this.config1, write: (v) => void (this.config1 = v & 0xff) });
+    add({ at: REG.CONFIG1, width: 1, read: () => this.config1 | CONFIG1.MAPPED, write: (v) => void (this.config1 = v & 0xff & ~CONFIG1.MAPPED) });
   }
 
   private readCr(): number {
@@ -410,7 +411,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
       CBR: this.cbr,
       MPC: this.mpc,
       RBSTART: this.rbstart,
-      CONFIG1: this.config1,
+      CONFIG1: this.config1 | CONFIG1.MAPPED,
       TX_CURRENT: this.currTx,
     };
     for (let d = 0; d < HW_TX_DESCRIPTORS; d++) {

@@ -87,7 +87,7 @@ describe('RTL8139 registers', () => {
     s.bus.outw(IO + R.IMR, 0x0005);
     s.bus.outb(IO + R.CONFIG1, 0x20);
     expect(s.bus.inw(IO + R.IMR)).toBe(5);
-    expect(s.bus.inb(IO + R.CONFIG1)).toBe(0x20);
+    expect(s.bus.inb(IO + R.CONFIG1)).toBe(0x2c); // bits 2-3 (IOMAP, MEMMAP) read-only, set
     expect(s.bus.inl(IO + R.RCR)).toBe(0x8f);
     s.nic.inject(frameOf(60));
     s.bus.outw(IO + R.CBR, 0);
