@@ -4,5 +4,6 @@ import { nicRxFilterProperties } from './rx-filter.ts';
 import { nicTxProperties } from './tx.ts';
 import { nicInitProperties } from './init.ts';
 import { nicModelProperties } from './model.ts';
+import { nicRegisterProperties } from './registers.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties];
