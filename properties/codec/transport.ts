@@ -6,7 +6,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
 import { bytes, hexBytes, ipv4Addr, port, u16, u32, u8 } from '../arbitraries.ts';
-import { hx, pseudoHeader, rfc1071Checksum, TCP_FLAGS, u16At, u32At, verifies } from '../oracles.ts';
+import { hx, pseudoHeader, rfc1071Checksum, rfc1071Sum, TCP_FLAGS, u16At, u32At, verifies } from '../oracles.ts';
 import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
 const ICMP_HEADER = 8; // type, code, checksum, identifier, sequence (RFC 792)
@@ -235,8 +235,9 @@ export const transportProperties = [
     },
     check: ([a, otherIp, at, x], trace) => {
       mustEqual(field(okValue(trace, 0), 'valid'), true, 'a correct segment');
-      // A different source address changes the pseudo-header sum unless the words are equivalent.
-      const sum = (ip: string) => rfc1071Checksum(hx(ip));
+      // A different source address changes the pseudo-header sum unless its words sum to the
+      // same value modulo 0xFFFF (0x0000 and 0xFFFF are one value in one's complement).
+      const sum = (ip: string) => rfc1071Sum(hx(ip)) % 0xffff;
       if (sum(otherIp) !== sum(a.srcIp)) mustEqual(field(okValue(trace, 1), 'valid'), false, `segment verified against src ${otherIp} instead of ${a.srcIp}`);
       const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
       const i = at % seg.length;
