@@ -7,7 +7,7 @@ import { defineProperty, type PropertyContext } from '../../src/runner/property.
 import { must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { align4, ieee8023Crc32, CRC32_CHECK } from '../oracles.ts';
-import { around, edgeInt, ringCrossing } from './arbitraries.ts';
+import { ringCrossing, rxLength } from './arbitraries.ts';
 import { checkAgainstRing, checkFrameAndCrc, checkHeader, checkPlacement, lazy, peekAll, rangesText, writtenRanges } from './rx-checks.ts';
 import {
   NIC,
@@ -56,7 +56,7 @@ type RingAction = Action | FitAction;
 const ringFullActions = (ctx: PropertyContext): fc.Arbitrary<RingAction[]> =>
   fc.array(
     fc.oneof(
-      { weight: 6, arbitrary: fc.record({ length: edgeInt(1, NIC.MAX_WRITTEN, [1, ...around(ctx.limits.minRxFrame, ctx.limits.maxEthernetFrame, ctx.limits.rxCallerBufferBytes - NIC.CRC, ctx.limits.rxCallerBufferBytes), NIC.MAX_WRITTEN - 1, NIC.MAX_WRITTEN]), seed: fc.nat({ max: 0xffff }) }).map((frame): Action => ({ kind: 'inject', frame })) },
+      { weight: 6, arbitrary: fc.record({ length: rxLength(ctx, 1, NIC.MAX_WRITTEN), seed: fc.nat({ max: 0xffff }) }).map((frame): Action => ({ kind: 'inject', frame })) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('fit' as const), delta: fc.constantFrom<-4 | 0 | 4>(-4, 0, 4), slack: fc.integer({ min: 0, max: 3 }), seed: fc.nat({ max: 0xffff }) }) },
       { weight: 2, arbitrary: fc.constant<Action>({ kind: 'poll' }) },
     ),

@@ -6,6 +6,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { errorKind, field, must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { specialBiasedBytes } from '../arbitraries.ts';
+import { overBy, rxDatagram } from './arbitraries.ts';
 import { SLIP } from '../oracles.ts';
 import { expectSame } from '../nic/support.ts';
 import { chunked, type IoObs, ioOfOp, itemBytes, obsArray, obsRecord, rxOps, SPECIALS, UART } from './support.ts';
@@ -13,10 +14,11 @@ import { chunked, type IoObs, ioOfOp, itemBytes, obsArray, obsRecord, rxOps, SPE
 export const serialReceiveProperties = [
   defineProperty({
     id: 'serial.slip.receive-loop',
-    title: 'the receive loop drains the UART through one persistent decoder: datagrams split anywhere across polls come out whole, in order, when their closing END arrives',
+    title: 'the receive loop drains the UART through one persistent decoder: datagrams of any size up to the 4 KiB SLIP buffer, split anywhere across polls, come out whole, in order, when their closing END arrives',
     layer: 'serial',
     clauses: ['serial.slip.receive-loop', 'serial.uart.rx-no-overrun'],
-    arbitrary: () => fc.record({ datagrams: fc.array(specialBiasedBytes(1, 120, SPECIALS), { minLength: 1, maxLength: 5 }), cuts: fc.array(fc.nat(), { maxLength: 6 }) }),
+    // Short datagrams, and now and then one between the Ethernet MTU and the 4 KiB SLIP buffer.
+    arbitrary: (ctx) => fc.record({ datagrams: fc.array(rxDatagram(ctx), { minLength: 1, maxLength: 5 }), cuts: fc.array(fc.nat(), { maxLength: 6 }) }),
     scenario: (x) => rxOps(x),
     // Per poll, in order (the decoder persists: once one poll is wrong every later one differs):
     // first the UART's side (the bytes fed come out of RBR as fed, DR set while any is unread),
@@ -52,12 +54,13 @@ export const serialReceiveProperties = [
     title: 'frames with a bad escape or over the 4 KiB buffer are dropped and counted in decodeErrors; every good datagram around them is delivered in order',
     layer: 'serial',
     clauses: ['serial.slip.decode-errors-counted'],
-    arbitrary: () =>
+    arbitrary: (ctx) =>
       fc.array(
         fc.oneof(
           { weight: 4, arbitrary: fc.record({ kind: fc.constant('good' as const), datagram: specialBiasedBytes(1, 60, SPECIALS), bad: fc.constant(0) }) },
           { weight: 3, arbitrary: fc.record({ kind: fc.constant('bad-escape' as const), datagram: specialBiasedBytes(1, 60, SPECIALS), bad: fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.ESC_END && b !== SLIP.ESC_ESC && b !== SLIP.END) }) },
-          { weight: 1, arbitrary: fc.record({ kind: fc.constant('too-long' as const), fill: fc.integer({ min: 0, max: 0xbf }) }) },
+          // Over the buffer by one byte, two, a few or thousands (decoded size).
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant('too-long' as const), fill: fc.integer({ min: 0, max: 0xbf }), over: overBy(ctx) }) },
         ),
         { minLength: 1, maxLength: 6 },
       ),

@@ -7,10 +7,14 @@ import { errorKind, field, must, mustFail, okValue } from '../../src/runner/asse
 import { toHex } from '../../src/util/bytes.ts';
 import { rfc1055Encode, SLIP } from '../oracles.ts';
 import { expectSame } from '../nic/support.ts';
+import { encodingAroundLimit } from './arbitraries.ts';
 import { serialReceiveProperties } from './receive.ts';
-import { clockAfter, lineConfig, namedWrites, writesWithoutThre, type NamedWrite, datagram, datagramEncodingTo, hexOf, ioOfOp, lineOf, lineOfOp, obsRecord, sizedDatagram, TIME_EPS, timedOps, UART } from './support.ts';
+import { clockAfter, lineConfig, namedWrites, writesWithoutThre, type NamedWrite, datagram, hexOf, ioOfOp, lineOf, lineOfOp, obsRecord, sizedDatagram, TIME_EPS, timedOps, UART } from './support.ts';
 
 // ------------------------------------------------------------------ properties
+
+/** Sent after a datagram at the SLIP limit: short, with both specials (END, ESC). */
+const NEXT_DATAGRAM = Uint8Array.of(0x45, 0, SLIP.END, 1, SLIP.ESC);
 
 export const serialProperties = [
   defineProperty({
@@ -190,22 +194,36 @@ export const serialProperties = [
   }),
   defineProperty({
     id: 'serial.slip.oversize',
-    title: 'a datagram whose SLIP encoding exceeds the 4 KiB buffer is refused too-large with nothing on the line; the next datagram goes out normally',
+    title: 'a datagram whose SLIP encoding exceeds the 4 KiB buffer (by one byte or by thousands) is refused too-large with nothing on the line; one whose encoding is exactly 4 KiB or just under goes out whole; the next datagram goes out normally',
     layer: 'serial',
-    clauses: ['serial.slip.oversize-nothing-sent'],
-    arbitrary: (ctx) => fc.noShrink(fc.integer({ min: 1, max: 40 }).chain((over) => datagramEncodingTo(ctx.limits.slipBufferBytes + over))),
-    scenario: (d): Op[] => [
+    clauses: ['serial.slip.oversize-nothing-sent', 'serial.slip.line-bytes'],
+    arbitrary: (ctx) => fc.noShrink(encodingAroundLimit(ctx)),
+    scenario: ({ datagram }): Op[] => [
       { op: 'init' },
-      { op: 'send-packet', datagram: toHex(d) },
-      { op: 'send-packet', datagram: toHex(Uint8Array.of(0x45, 0, SLIP.END, 1, SLIP.ESC)) },
+      { op: 'send-packet', datagram: toHex(datagram) },
+      { op: 'send-packet', datagram: toHex(NEXT_DATAGRAM) },
     ],
-    check: (d, trace, ctx) => {
-      mustFail(trace, 1, `send_packet of a ${d.length}-byte datagram encoding to ${rfc1055Encode(d).length} bytes`, ['too-large']);
-      expectSame(lineOfOp(trace, 1).length, 0, 'line bytes of the refused datagram');
-      expectSame(ioOfOp(trace, 1).filter((a) => a.dir === 'out' && a.port === ctx.defaults.comBase + UART.THR).length, 0, 'THR writes for the refused datagram');
-      expectSame(hexOf(lineOfOp(trace, 2)), toHex(rfc1055Encode(Uint8Array.of(0x45, 0, SLIP.END, 1, SLIP.ESC))), 'line bytes of the next datagram');
+    // Both sides of the limit: over it nothing is sent (the refusal's clause), at or under it
+    // the whole encoding is (line-bytes': what must be accepted).
+    check: ({ size, datagram }, trace, ctx, t) => {
+      const enc = rfc1055Encode(datagram);
+      const what = `send_packet of a ${datagram.length}-byte datagram encoding to ${enc.length} bytes (${size.rel} the ${ctx.limits.slipBufferBytes}-byte buffer)`;
+      const thr = ioOfOp(trace, 1).filter((a) => a.dir === 'out' && a.port === ctx.defaults.comBase + UART.THR).length;
+      if (!size.fits) {
+        t.check('serial.slip.oversize-nothing-sent', () => {
+          mustFail(trace, 1, what, ['too-large']);
+          expectSame(lineOfOp(trace, 1).length, 0, `line bytes of the refused ${what}`);
+          expectSame(thr, 0, `THR writes for the refused ${what}`);
+        });
+      } else {
+        t.check('serial.slip.line-bytes', () => {
+          expectSame(field(okValue(trace, 1, what), 'encodedBytes'), enc.length, `encoded size of the ${what}`);
+          must(hexOf(lineOfOp(trace, 1)) === toHex(enc), `${what}: the line must carry exactly its SLIP encoding (got ${lineOfOp(trace, 1).length} bytes)`);
+        });
+      }
+      t.check('serial.slip.line-bytes', () => expectSame(hexOf(lineOfOp(trace, 2)), toHex(rfc1055Encode(NEXT_DATAGRAM)), 'line bytes of the next datagram'));
     },
-    runsFactor: 0.2,
+    runsFactor: 0.3,
   }),
   defineProperty({
     id: 'serial.hazard.silent-loss',
