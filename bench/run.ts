@@ -11,12 +11,14 @@ import { codecBench } from './codec.ts';
 import { adapterBench } from './adapter.ts';
 import { nicBench } from './nic.ts';
 import { servedBench } from './served.ts';
+import { catchBench } from './time-to-catch.ts';
 
 const groups: Record<string, (o: MeasureOptions) => Promise<BenchRow[]>> = {
   codec: codecBench,
   nic: nicBench,
   adapter: adapterBench,
   served: servedBench,
+  catch: catchBench,
 };
 
 function options(argv: string[]): { wanted: string[]; o: MeasureOptions } {
@@ -51,8 +53,9 @@ process.stderr.write(`bench: ${o.samples} samples of ≥ ${o.sampleMs} ms per fi
 const rows: BenchRow[] = [];
 const started = performance.now();
 for (const [name, run] of Object.entries(groups)) {
-  // The served group (protocol 2, one round trip per port access) takes 10-15 minutes: only on request.
-  if (wanted.length ? !wanted.includes(name) : name === 'served') continue;
+  // The served group (protocol 2, one round trip per port access) takes 10-15 minutes, catch
+  // (every mutant's layer run) several: only on request.
+  if (wanted.length ? !wanted.includes(name) : name === 'served' || name === 'catch') continue;
   process.stderr.write(`bench ${name}...\n`);
   for (const r of await run(o)) {
     rows.push(r);
