@@ -86,7 +86,8 @@ export const nicRxFilterProperties = [
         ),
         // Every bit of RCR's low 16 (the four accept bits, WRAP, RBLEN, the FIFO and DMA fields):
         // only AAP, APM, AM and AB may decide what is taken.
-        rcr: uintBits(RCR_LOW_BITS),
+        // AAP (accept all) is cleared three times in four, so the class filter itself decides.
+        rcr: fc.tuple(uintBits(RCR_LOW_BITS), fc.integer({ min: 0, max: 3 })).map(([v, coin]) => (coin > 0 ? v & ~NIC.RCR_AAP : v)),
         rxEnabled: fc.boolean(),
         mac: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((m) => toHex(Uint8Array.from([m[0]! & 0xfe, ...m.subarray(1)]))),
         frames: fc.array(fc.record({ cls: fc.constantFrom<Cls>('broadcast', 'mine', 'multicast', 'other'), body: frameSpec(ctx.limits.minRxFrame - 6, 200) }), { minLength: 1, maxLength: 6 }),
