@@ -8,14 +8,21 @@ import { aroundLimit, boundaryInt, denseBytes, specialBiasedBytes, type LimitSiz
 import { datagramEncodingTo, SPECIALS } from './support.ts';
 
 /**
- * A datagram for the receive loop: mostly short (1..120 bytes, END/ESC-biased), now and then
- * one between the Ethernet MTU and the SLIP buffer, boundary-first (1514, 1515, 2048, 4095,
- * 4096 decoded bytes), END/ESC-dense or plain.
+ * Datagrams for the receive loop: one to five short ones (1..120 bytes, END/ESC-biased) and, in
+ * a quarter of the cases, one more between the Ethernet MTU and the SLIP buffer at a drawn
+ * place, boundary-first (1514, 1515, 2048, 4095, 4096 decoded bytes), END/ESC-dense or plain.
+ * One at most: each costs thousands of UART reads.
  */
-export function rxDatagram(ctx: PropertyContext, largeWeight = 1): fc.Arbitrary<Uint8Array> {
+export function rxDatagrams(ctx: PropertyContext): fc.Arbitrary<Uint8Array[]> {
   const { maxEthernetFrame: mtu, slipBufferBytes: limit } = ctx.limits;
   const large = boundaryInt({ min: mtu - 1, max: limit }, [mtu, limit]).chain((n) => denseBytes(n, SPECIALS));
-  return fc.oneof({ weight: 4, arbitrary: specialBiasedBytes(1, 120, SPECIALS) }, { weight: largeWeight, arbitrary: large });
+  return fc
+    .record({
+      short: fc.array(specialBiasedBytes(1, 120, SPECIALS), { minLength: 1, maxLength: 5 }),
+      large: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: large }),
+      at: fc.nat(),
+    })
+    .map(({ short, large, at }) => (large ? [...short.slice(0, at % (short.length + 1)), large, ...short.slice(at % (short.length + 1))] : short));
 }
 
 /** A datagram whose SLIP encoding is at, one under, one over or far over the SLIP buffer, with its relation. */

@@ -223,7 +223,7 @@ export const serialProperties = [
       }
       t.check('serial.slip.line-bytes', () => expectSame(hexOf(lineOfOp(trace, 2)), toHex(rfc1055Encode(NEXT_DATAGRAM)), 'line bytes of the next datagram'));
     },
-    runsFactor: 0.3,
+    runsFactor: 0.2,
   }),
   defineProperty({
     id: 'serial.hazard.silent-loss',
