@@ -160,14 +160,23 @@ export async function catchBench(_o: MeasureOptions): Promise<BenchRow[]> {
   const layers = wantedLayers();
   const mutants = allMutants.filter((m) => !layers || layers.includes(m.layer));
   const catches: Catch[] = [];
-  for (const [k, m] of mutants.entries()) {
-    process.stderr.write(`catch ${k + 1}/${mutants.length} ${m.layer}/${m.name}\n`);
-    catches.push(await timeToCatch(m));
+  const out: BenchRow[] = [];
+  // Layer by layer: a warm-up pass of the reference, the anchor pass, then the layer's mutants,
+  // so the JIT has settled for the anchor and the mutants alike.
+  for (const layer of [...new Set(mutants.map((m) => m.layer))]) {
+    process.stderr.write(`catch ${layer}: warming up, then the anchor (the reference's pass over the layer)\n`);
+    await layerPassMs(layer);
+    const anchorMs = await layerPassMs(layer);
+    const mine = mutants.filter((m) => m.layer === layer);
+    const got: Catch[] = [];
+    for (const [k, m] of mine.entries()) {
+      process.stderr.write(`catch ${layer} ${k + 1}/${mine.length} ${m.name}\n`);
+      got.push(await timeToCatch(m));
+    }
+    catches.push(...got);
+    out.push(...rows(layer, got, anchorMs));
   }
   process.stderr.write(`\n${table(catches)}\n\n`);
-  const out: BenchRow[] = [];
-  const byLayer = [...new Set(mutants.map((m) => m.layer))];
-  for (const layer of byLayer) out.push(...rows(layer, catches.filter((c) => c.mutant.layer === layer), await layerPassMs(layer)));
   out.push(...rows('all layers', catches, undefined));
   return out;
 }
