@@ -5,6 +5,7 @@ import { linkProperties } from './codec/link.ts';
 import { ipv4Properties } from './codec/ipv4.ts';
 import { transportProperties } from './codec/transport.ts';
 import { tcpStateProperties } from './codec/tcp-state.ts';
+import { builderProperties } from './codec/builders.ts';
 import { slipProperties } from './slip/slip.ts';
 import { vectorProperties } from './codec/vectors.ts';
 import { slipVectorProperties } from './slip/vectors.ts';
@@ -18,6 +19,7 @@ export const allProperties: PropertyDef[] = [
   ...ipv4Properties,
   ...transportProperties,
   ...tcpStateProperties,
+  ...builderProperties,
   ...slipProperties,
   ...vectorProperties,
   ...slipVectorProperties,

@@ -71,6 +71,8 @@ export interface SumEdgeOptions {
   longLength?: number;
   /** Folded sum added before the data (a pseudo-header), 0 by default. */
   initial?: number;
+  /** Weight of long buffers among the kinds (default 1; uniform data has 3, each other edge 1). */
+  longWeight?: number;
   /** Even offset of the word the edge kinds adjust (default: the last whole word). */
   adjustAt?: (length: number) => number;
 }
@@ -101,5 +103,6 @@ export function sumEdgeData(opts: SumEdgeOptions = {}): fc.Arbitrary<SumEdgeData
       }),
     fc.tuple(fc.integer({ min: Math.max(long - 3, minLength), max: long + 3 }), fc.integer({ min: 0, max: 0xff })).map(([n, fill]) => ({ data: new Uint8Array(n).fill(fill), kind: 'long' as const })),
   ];
-  return fc.oneof({ weight: 3, arbitrary: kinds[0]! }, ...kinds.slice(1).map((arbitrary) => ({ weight: 1, arbitrary })));
+  const weights = [3, 1, 1, 1, 1, opts.longWeight ?? 1];
+  return fc.oneof(...kinds.map((arbitrary, i) => ({ weight: weights[i]!, arbitrary })));
 }

@@ -22,14 +22,14 @@ export interface AroundOptions {
   min?: number;
 }
 
-/** The four relations with fixed offsets: limit-1, limit, limit+1, limit+2 (the least far-over). */
-export const limitSizes = (limit: number, min = 0): LimitSize[] =>
+/** The four relations for one case: limit-1, limit, limit+1 and limit+farOverBy (k >= 2, default 2). */
+export const limitSizes = (limit: number, min = 0, farOverBy = 2): LimitSize[] =>
   (
     [
       [limit - 1, 'under'],
       [limit, 'at'],
       [limit + 1, 'over'],
-      [limit + 2, 'far-over'],
+      [limit + Math.max(2, farOverBy), 'far-over'],
     ] as const
   )
     .filter(([n]) => n >= min)

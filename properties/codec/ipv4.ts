@@ -2,10 +2,11 @@
 // and the open points of spec-notes §4 as decided in spec/clauses/codec.json.
 import fc from 'fast-check';
 import type { Json, Op } from '../../src/iut/contract.ts';
+import type { Defaults } from '../../src/spec/profile.ts';
 import { defineProperty } from '../../src/runner/property.ts';
-import { field, mustEqual, must, okValue } from '../../src/runner/assert.ts';
+import { field, mustEqual, mustFail, must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { bytes, hexBytes, ipv4Addr, u16, u8 } from '../arbitraries.ts';
+import { bytes, fieldRange, setWordForSum, hexBytes, HEADER_BYTES, ipv4Addr, IPV4_MAX_DATAGRAM, limitSizes, u16, u8, boundaryInt } from '../arbitraries.ts';
 import { hx, rfc1071Checksum, u16At, verifies } from '../oracles.ts';
 import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
@@ -54,7 +55,17 @@ export const ipv4Datagram = (): fc.Arbitrary<Ipv4Spec> =>
     }),
   );
 
-const createArgs = () => fc.record({ src: ipv4Addr(), dst: ipv4Addr(), protocol: fc.constantFrom(1, 6, 17, 0, 255), payload: hexBytes(0, 120) });
+const createArgs = (): fc.Arbitrary<CreateArgs> => fc.record({ src: ipv4Addr(), dst: ipv4Addr(), protocol: fc.oneof(fc.constantFrom(1, 6, 17), u8()), payload: hexBytes(0, 120) });
+
+type CreateArgs = { src: string; dst: string; protocol: number; payload: string };
+/** ipv4.create arguments whose header checksum is 0x0000: dst's last word is chosen so. */
+function aimIpv4AtZero(a: CreateArgs, d: Defaults): CreateArgs {
+  const b = buildIpv4({ versionIhl: d.ipv4VersionIhl, tos: 0, id: d.ipv4Identification, frag: d.ipv4FlagsFragment, ttl: d.ipv4Ttl, protocol: a.protocol, src: a.src, dst: a.dst, options: new Uint8Array(), payload: hx(a.payload) });
+  const header = b.slice(0, 20);
+  header.set([0, 0], 10);
+  setWordForSum(header, 18, 0xffff);
+  return { ...a, dst: toHex(header.slice(16, 20)) };
+}
 
 export const ipv4Properties = [
   defineProperty({
@@ -89,18 +100,44 @@ export const ipv4Properties = [
     title: 'a built header verifies (sums to 0xFFFF) and any one-word change breaks it',
     layer: 'codec',
     clauses: ['codec.ipv4.header-checksum'],
-    arbitrary: () => fc.tuple(createArgs(), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 0xfffe })),
+    // A third of the headers have dst's last word chosen so the checksum is 0x0000 (which
+    // verifies as 0xFFFF would: the field must hold the computed value).
+    arbitrary: (ctx) => fc.tuple(fc.tuple(createArgs(), fc.integer({ min: 0, max: 2 })).map(([a, aim]) => (aim === 0 ? aimIpv4AtZero(a, ctx.defaults) : a)), fc.integer({ min: 0, max: 9 }), boundaryInt({ min: 1, max: 0xfffe })),
     scenario: ([a]) => [{ op: 'ipv4.create', ...a }],
     check: ([_a, word, delta], trace) => {
       const b = hx(field(okValue(trace, 0, 'ipv4.create'), 'bytes'));
       const header = b.slice(0, 20);
       must(verifies(header), `header does not sum to 0xFFFF: ${toHex(header)}`);
+      const zeroed = Uint8Array.from(header);
+      zeroed.set([0, 0], 10);
+      mustEqual(u16At(header, 10), rfc1071Checksum(zeroed), 'header checksum field (the computed checksum, not its 0x0000/0xFFFF twin)');
       const w = u16At(header, word * 2);
       const nw = (w + delta) % 0xffff; // a different value mod 0xFFFF, so not the 0/0xFFFF twin
       header[word * 2] = nw >> 8;
       header[word * 2 + 1] = nw & 0xff;
       must(!verifies(header), `header still verifies after word ${word} changed`);
     },
+  }),
+  defineProperty({
+    id: 'codec.ipv4.max-size',
+    title: 'a datagram of up to 65535 bytes (total_length\'s maximum) is built; one byte more, or far more, is refused as too large',
+    layer: 'codec',
+    clauses: ['codec.ipv4.total-length'],
+    // One case holds the datagram one under, at, one over and k over the limit. The sizes are the
+    // point: shrinking 64 KiB buffers would only burn time.
+    arbitrary: () => fc.noShrink(fc.record({ fill: u8(), src: ipv4Addr(), dst: ipv4Addr(), protocol: u8(), k: boundaryInt({ min: 2, max: fieldRange('totalLength').max }) })),
+    scenario: ({ fill, src, dst, protocol, k }) =>
+      limitSizes(IPV4_MAX_DATAGRAM, 0, k).map(({ n }) => ({ op: 'ipv4.create', src, dst, protocol, payload: Buffer.alloc(n - HEADER_BYTES.ipv4, fill).toString('hex') })),
+    check: ({ k }, trace, _ctx, t) =>
+      limitSizes(IPV4_MAX_DATAGRAM, 0, k).forEach(({ n, rel, fits }, i) =>
+        t.check('codec.ipv4.total-length', () => {
+          const what = `datagram of ${n} bytes (${rel} the ${IPV4_MAX_DATAGRAM}-byte maximum)`;
+          if (!fits) return mustFail(trace, i, what, ['too-large']);
+          const b = hx(field(okValue(trace, i, what), 'bytes'));
+          mustEqual([b.length, u16At(b, 2)], [n, n], `${what}: length and total_length`);
+        }),
+      ),
+    runsFactor: 0.03,
   }),
   defineProperty({
     id: 'codec.ipv4.parse-honours-ihl',
@@ -224,7 +261,7 @@ export const ipv4Properties = [
     title: 'a datagram whose header checksum is wrong parses with checksumOk = false',
     layer: 'codec',
     clauses: ['codec.ipv4.decision.checksum-reported'],
-    arbitrary: () => fc.tuple(ipv4Datagram(), fc.integer({ min: 1, max: 0xfffe })),
+    arbitrary: () => fc.tuple(ipv4Datagram(), boundaryInt({ min: 1, max: 0xfffe })),
     scenario: ([s, delta]) => {
       const b = buildIpv4(s);
       const c = (u16At(b, 10) + delta) % 0xffff;

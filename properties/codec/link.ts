@@ -4,19 +4,20 @@ import type { Op, OpResult } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { hexBytes, ipv4Addr, mac, u16 } from '../arbitraries.ts';
+import { HEADER_BYTES, hexBytes, ipv4Addr, mac, u16 } from '../arbitraries.ts';
 import { hx, u16At } from '../oracles.ts';
 import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
-const ETHER_HEADER = 14; // Ethernet II: dst 6, src 6, EtherType 2 (IEEE 802.3 / spec-notes §4)
-const ARP_LEN = 28; // RFC 826 for Ethernet/IPv4 (spec-notes §4)
+const ETHER_HEADER = HEADER_BYTES.ethernet; // Ethernet II: dst 6, src 6, EtherType 2 (IEEE 802.3 / spec-notes §4)
+const ARP_LEN = HEADER_BYTES.arp; // RFC 826 for Ethernet/IPv4 (spec-notes §4)
 
 const ethernetFrame = () => fc.record({ dst: mac(), src: mac(), etherType: u16(), payload: hexBytes(0, 100) });
 type Arp = { operation: number; senderMac: string; senderIp: string; targetMac: string; targetIp: string };
 /** RFC 826 layout for Ethernet/IPv4, built by the property: htype 1, ptype 0x0800, hlen 6, plen 4, op. */
-const arpHex = (p: Arp): string => '0001' + '0800' + '06' + '04' + p.operation.toString(16).padStart(4, '0') + p.senderMac + p.senderIp + p.targetMac + p.targetIp;
+export const arpHex = (p: Arp): string => '0001' + '0800' + '06' + '04' + p.operation.toString(16).padStart(4, '0') + p.senderMac + p.senderIp + p.targetMac + p.targetIp;
 
-const arpPacket = () => fc.record({ operation: fc.constantFrom(1, 2), senderMac: mac(), senderIp: ipv4Addr(), targetMac: mac(), targetIp: ipv4Addr() });
+/** ARP packets: request and reply often, but any 16-bit operation (0, 3, 0x0100, 0xFFFF...): the op is carried as is. */
+const arpPacket = () => fc.record({ operation: fc.oneof(fc.constantFrom(1, 2), u16()), senderMac: mac(), senderIp: ipv4Addr(), targetMac: mac(), targetIp: ipv4Addr() });
 
 /** EtherTypes every Ethernet helper must handle: refusing another one is ethertype-opaque's failure alone. */
 const STANDARD_ETHERTYPES = [0x0800, 0x0806];

@@ -1,5 +1,5 @@
-// Checks the parser properties share: a cut-short packet is an error of the parser's truncation
-// clause ('truncated' or 'malformed'), never a silently shorter parse; whatever a codec function
+// Checks the parser properties share: a cut-short packet is exactly a 'truncated' error of the
+// parser's truncation clause (not 'malformed', not a silently shorter parse); whatever a codec function
 // refuses, it refuses with a typed error, never an exception (codec.errors.typed); and two parses
 // compared as outcomes (bytes that must not matter, such as trailing or reserved bits).
 import { errorKind, mustEqual, resultAt } from '../../src/runner/assert.ts';
@@ -46,12 +46,13 @@ export const truncationOps = (parseOp: string, packet: Uint8Array, upTo = packet
   Array.from({ length: Math.min(upTo, packet.length) }, (_, k) => ({ op: parseOp, bytes: toHex(packet.slice(0, k)) }));
 
 /**
- * Every prefix parse at results [from, from + count) is refused (`clause`) with a typed error
- * (codec.errors.typed); the first of them is the packet cut to `firstCut` bytes.
+ * Every prefix parse at results [from, from + count) is refused (`clause`) as 'truncated', the
+ * kind every truncation clause names, with a typed error (codec.errors.typed); the first of
+ * them is the packet cut to `firstCut` bytes.
  */
 export function checkTruncations(t: Checks, clause: string, trace: Trace, count: number, what: string, from = 0, firstCut = 0): void {
   checkTypedErrors(t, trace, from, count, what);
-  for (let k = 0; k < count; k++) checkRefused(t, clause, trace, from + k, `${what} cut to ${firstCut + k} bytes`, ['truncated', 'malformed']);
+  for (let k = 0; k < count; k++) checkRefused(t, clause, trace, from + k, `${what} cut to ${firstCut + k} bytes`, ['truncated']);
 }
 
 /** A result as two parses are compared: the value, or the error kind (unsupported-op is raised). */

@@ -5,23 +5,27 @@ import type { Json, Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { concatBytes, toHex } from '../../src/util/bytes.ts';
-import { bytes, hexBytes, ipv4Addr, port, u16, u32, u8 } from '../arbitraries.ts';
+import { boundaryInt, bytes, everyValue, FIELD_BITS, fieldRange, HEADER_BYTES, hexBytes, ipv4Addr, limitSizes, MAX_TRANSPORT, port, setWordForSum, u16, u32, u8 } from '../arbitraries.ts';
 import { hx, pseudoHeader, rfc1071Checksum, rfc1071Sum, TCP_FLAGS, u16At, u32At, verifies } from '../oracles.ts';
 import { checkRefused, checkTruncations, checkSameParse, checkTypedErrors, ERRORS_TYPED, truncationOps } from './parse-checks.ts';
 
-const ICMP_HEADER = 8; // type, code, checksum, identifier, sequence (RFC 792)
-const TCP_HEADER = 20; // without options (RFC 793)
-const UDP_HEADER = 8; // RFC 768
+const ICMP_HEADER = HEADER_BYTES.icmp; // type, code, checksum, identifier, sequence (RFC 792)
+const TCP_HEADER = HEADER_BYTES.tcp; // without options (RFC 793)
+const UDP_HEADER = HEADER_BYTES.udp; // RFC 768
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 
 
-const echoArgs = () => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
-const tcpArgs = () =>
-  fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: fc.integer({ min: 0, max: 0x3f }), payload: hexBytes(0, 100) });
+const echoArgs = (): fc.Arbitrary<EchoArgs> => fc.record({ type: fc.constantFrom(0, 8), identifier: u16(), sequence: u16(), payload: hexBytes(0, 100) });
+type TcpArgs = { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window?: number; payload: string };
+/** tcp.create's arguments: every field edges first, all 8 flag bits, and `window` given or not. */
+const tcpArgs = (): fc.Arbitrary<TcpArgs> =>
+  fc
+    .record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), seq: u32(), ack: u32(), flags: u8(), window: fc.option(u16(), { nil: undefined }), payload: hexBytes(0, 100) })
+    .map(({ window, ...a }) => (window === undefined ? a : { ...a, window }));
 
 /** A TCP segment built by the property from RFC 793's layout, with `options` after the header. */
-function buildTcp(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window: number; options: Uint8Array; payload: Uint8Array }): Uint8Array {
+function buildTcp(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; seq: number; ack: number; flags: number; window: number; urgent?: number; options: Uint8Array; payload: Uint8Array }): Uint8Array {
   const hl = TCP_HEADER + a.options.length;
   const s = new Uint8Array(hl + a.payload.length);
   const w32 = (at: number, v: number) => s.set([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff], at);
@@ -31,6 +35,7 @@ function buildTcp(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: n
   s[12] = (hl / 4) << 4;
   s[13] = a.flags;
   s.set([a.window >> 8, a.window & 0xff], 14);
+  s.set([(a.urgent ?? 0) >> 8, (a.urgent ?? 0) & 0xff], 18);
   s.set(a.options, 20);
   s.set(a.payload, hl);
   const c = rfc1071Checksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s));
@@ -57,6 +62,37 @@ function udpDatagram(a: { srcPort: number; dstPort: number; payload: Uint8Array 
   return d;
 }
 
+/** The Internet checksum of `data` with the 16-bit field at `at` taken as zero. */
+function exactChecksum(data: Uint8Array, at: number): number {
+  const z = Uint8Array.from(data);
+  z.set([0, 0], at);
+  return rfc1071Checksum(z);
+}
+
+/** tcp.create arguments whose segment's checksum is 0x0000: the first payload word is chosen so. */
+function aimTcpAtZero(a: TcpArgs, defaultWindow: number): TcpArgs {
+  const payload = a.payload.length >= 4 ? hx(a.payload) : new Uint8Array(2);
+  const seg = buildTcp({ ...a, window: a.window ?? defaultWindow, options: new Uint8Array(), payload });
+  seg.set([0, 0], 16);
+  setWordForSum(seg, TCP_HEADER, 0xffff, pseudoSum(a.srcIp, a.dstIp, IPPROTO_TCP, seg.length));
+  return { ...a, payload: toHex(seg.slice(TCP_HEADER)) };
+}
+
+type EchoArgs = { type: number; identifier: number; sequence: number; payload: string };
+/** icmp.create arguments whose message's checksum is 0x0000: the first payload word is chosen so. */
+function aimIcmpAtZero(a: EchoArgs): EchoArgs {
+  const m = echoMessage(a.type, 0, a.identifier, a.sequence, a.payload.length >= 4 ? hx(a.payload) : new Uint8Array(2));
+  m.set([0, 0], 2);
+  setWordForSum(m, ICMP_HEADER, 0xffff);
+  return { ...a, payload: toHex(m.slice(ICMP_HEADER)) };
+}
+
+/** A UDP datagram whose checksum, computed over the pseudo-header, is 0: its first payload word is chosen so. */
+function zeroSumDatagram(a: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; zeroPayload: Uint8Array }): Uint8Array {
+  const d = udpDatagram({ ...a, payload: a.zeroPayload });
+  return setWordForSum(d, UDP_HEADER, 0xffff, pseudoSum(a.srcIp, a.dstIp, IPPROTO_UDP, d.length));
+}
+
 /** Pseudo-headers a TCP/UDP checksum may wrongly cover instead of RFC 793's (src, dst, 0, protocol, length). */
 function wrongPseudoHeaders(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): { what: string; bytes: Uint8Array }[] {
   return [
@@ -67,8 +103,28 @@ function wrongPseudoHeaders(src: Uint8Array, dst: Uint8Array, protocol: number, 
   ];
 }
 
-/** RFC 791: total_length is 16 bits, so a transport message is at most 65535 - 20 bytes. */
-const MAX_TRANSPORT = 0xffff - 20;
+/** The folded sum of the TCP/UDP pseudo-header (what a checksum over the message starts from). */
+const pseudoSum = (srcIp: string, dstIp: string, protocol: number, length: number): number => rfc1071Sum(pseudoHeader(hx(srcIp), hx(dstIp), protocol, length));
+
+/** The segments tcp.verify is asked about: correct, wrong src, one byte changed, checksum zeroed, correct checksum 0. */
+function verifyCases(a: TcpArgs, otherIp: string, at: number, x: number, zeroPayload: Uint8Array): { what: string; srcIp: string; bytes: Uint8Array }[] {
+  const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
+  const changed = Uint8Array.from(seg);
+  changed[at % seg.length] = changed[at % seg.length]! ^ x;
+  const zeroed = Uint8Array.from(seg);
+  zeroed.set([0, 0], 16);
+  // The first payload word set so the segment with checksum field 0 sums to 0xFFFF: its checksum is 0.
+  const zero = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: zeroPayload });
+  zero.set([0, 0], 16);
+  setWordForSum(zero, TCP_HEADER, 0xffff, pseudoSum(a.srcIp, a.dstIp, IPPROTO_TCP, zero.length));
+  return [
+    { what: 'a correct segment', srcIp: a.srcIp, bytes: seg },
+    { what: `the segment against src ${otherIp} instead of ${a.srcIp}`, srcIp: otherIp, bytes: seg },
+    { what: `the segment with byte ${at % seg.length} changed (^0x${x.toString(16)})`, srcIp: a.srcIp, bytes: changed },
+    { what: `the segment with its checksum field 0 (correct: 0x${u16At(seg, 16).toString(16)})`, srcIp: a.srcIp, bytes: zeroed },
+    { what: 'a segment whose correct checksum is 0, sent with checksum field 0', srcIp: a.srcIp, bytes: zero },
+  ];
+}
 
 export const transportProperties = [
   defineProperty({
@@ -76,7 +132,8 @@ export const transportProperties = [
     title: 'an echo message is type, code 0, checksum, id, seq, payload; the checksum covers header and payload',
     layer: 'codec',
     clauses: ['codec.icmp.layout', 'codec.icmp.checksum'],
-    arbitrary: echoArgs,
+    // A third of the messages have their first payload word chosen so the checksum is 0x0000.
+    arbitrary: () => fc.tuple(echoArgs(), fc.integer({ min: 0, max: 2 })).map(([a, aim]) => (aim === 0 ? aimIcmpAtZero(a) : a)),
     scenario: (a) => [{ op: 'icmp.create', ...a }],
     check: (a, trace, _ctx, t) => {
       const built = () => hx(field(okValue(trace, 0, 'icmp.create'), 'bytes'));
@@ -84,7 +141,11 @@ export const transportProperties = [
         const b = built();
         mustEqual([b.length, b[0], b[1], u16At(b, 4), u16At(b, 6), toHex(b.slice(8))], [ICMP_HEADER + a.payload.length / 2, a.type, 0, a.identifier, a.sequence, a.payload], 'length, type, code, id, seq, payload');
       });
-      t.check('codec.icmp.checksum', () => must(verifies(built()), 'ICMP message (header + payload) does not sum to 0xFFFF'));
+      t.check('codec.icmp.checksum', () => {
+        const b = built();
+        must(verifies(b), 'ICMP message (header + payload) does not sum to 0xFFFF');
+        mustEqual(u16At(b, 2), exactChecksum(b, 2), 'checksum field (0x0000 and 0xFFFF both verify; the checksum is the computed one)');
+      });
     },
   }),
   defineProperty({
@@ -118,8 +179,9 @@ export const transportProperties = [
     title: 'the reply to an echo request is type 0, code 0, same id, seq and data, with a fresh checksum',
     layer: 'codec',
     clauses: ['codec.icmp.echo-reply'],
-    arbitrary: () => fc.record({ identifier: u16(), sequence: u16(), payload: bytes(0, 100) }),
-    scenario: (a) => [{ op: 'icmp.reply', request: toHex(echoMessage(8, 0, a.identifier, a.sequence, a.payload)) }],
+    // The request's code is drawn too (0 often): the reply's is 0 whatever the request's.
+    arbitrary: () => fc.record({ code: fc.oneof(fc.constant(0), u8()), identifier: u16(), sequence: u16(), payload: bytes(0, 100) }),
+    scenario: (a) => [{ op: 'icmp.reply', request: toHex(echoMessage(8, a.code, a.identifier, a.sequence, a.payload)) }],
     check: (a, trace) => mustEqual(field(okValue(trace, 0, 'icmp.reply'), 'bytes'), toHex(echoMessage(0, 0, a.identifier, a.sequence, a.payload)), 'echo reply'),
   }),
   defineProperty({
@@ -153,7 +215,8 @@ export const transportProperties = [
     title: 'a built segment has data offset 5, the documented window, the given fields, and a checksum over the pseudo-header and segment',
     layer: 'codec',
     clauses: ['codec.tcp.layout', 'codec.tcp.window', 'codec.tcp.checksum', 'codec.checksum.pseudo-header', 'codec.tcp.reserved-bits'],
-    arbitrary: tcpArgs,
+    // A third of the segments have their first payload word chosen so the checksum is 0x0000.
+    arbitrary: (ctx) => fc.tuple(tcpArgs(), fc.integer({ min: 0, max: 2 })).map(([a, aim]) => (aim === 0 ? aimTcpAtZero(a, ctx.defaults.tcpWindow) : a)),
     scenario: (a) => [{ op: 'tcp.create', ...a }],
     check: (a, trace, ctx, t) => {
       const built = () => hx(field(okValue(trace, 0, 'tcp.create'), 'bytes'));
@@ -166,7 +229,8 @@ export const transportProperties = [
         );
       });
       t.check('codec.tcp.reserved-bits', () => mustEqual(built()[12]! & 0x0f, 0, 'reserved bits of byte 12'));
-      t.check('codec.tcp.window', () => mustEqual(u16At(built(), 14), ctx.defaults.tcpWindow, 'window'));
+      const window = 'window' in a ? a.window : undefined;
+      t.check('codec.tcp.window', () => mustEqual(u16At(built(), 14), window ?? ctx.defaults.tcpWindow, window === undefined ? 'window (none given: the default)' : `window (given ${window})`));
       // A checksum that verifies only over a wrong pseudo-header breaks the pseudo-header rule;
       // one that verifies over none of them is the TCP checksum's own failure.
       const checksum = () => {
@@ -183,6 +247,11 @@ export const transportProperties = [
       t.check('codec.tcp.checksum', () => {
         const { right, wrong } = checksum();
         must(right || wrong !== undefined, 'segment + pseudo-header does not sum to 0xFFFF');
+        // 0x0000 and 0xFFFF both verify; the checksum is the one RFC 793 computes.
+        if (right) {
+          const s = built();
+          mustEqual(u16At(s, 16), exactChecksum(concatBytes(pseudoHeader(hx(a.srcIp), hx(a.dstIp), IPPROTO_TCP, s.length), s), 12 + 16), 'checksum field');
+        }
       });
     },
   }),
@@ -193,18 +262,18 @@ export const transportProperties = [
     clauses: ['codec.tcp.parse-offset', 'codec.tcp.roundtrip', 'codec.tcp.reserved-bits'],
     arbitrary: () =>
       fc.integer({ min: 0, max: 10 }).chain((words) =>
-        fc.record({ a: tcpArgs(), window: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60), reserved: fc.integer({ min: 1, max: 15 }) }),
+        fc.record({ a: tcpArgs(), window: u16(), urgent: u16(), options: bytes(words * 4, words * 4), payload: bytes(0, 60), reserved: fc.integer({ min: 1, max: 15 }) }),
       ),
     // The segment is parsed twice, with the reserved bits clear and set: reserved-bits is that the
     // two parses agree, whatever parse gets wrong otherwise (the other two clauses).
-    scenario: ({ a, window, options, payload, reserved }) => {
-      const seg = buildTcp({ ...a, window, options, payload });
+    scenario: ({ a, window, urgent, options, payload, reserved }) => {
+      const seg = buildTcp({ ...a, window, urgent, options, payload });
       const withReserved = Uint8Array.from(seg);
       withReserved[12] = withReserved[12]! | reserved;
       return [seg, withReserved].map((b) => ({ op: 'tcp.parse', bytes: toHex(b) }));
     },
-    check: ({ a, window, options, payload, reserved }, trace, _ctx, t) => {
-      const seg = buildTcp({ ...a, window, options, payload });
+    check: ({ a, window, urgent, options, payload, reserved }, trace, _ctx, t) => {
+      const seg = buildTcp({ ...a, window, urgent, options, payload });
       const parsed = () => okValue(trace, 0, 'tcp.parse');
       t.check('codec.tcp.parse-offset', () => {
         const v = parsed();
@@ -212,57 +281,41 @@ export const transportProperties = [
       });
       t.check('codec.tcp.roundtrip', () => {
         const { dataOffset: _d, options: _o, payload: _p, ...fields } = parsed() as Record<string, Json>;
-        mustEqual(fields, { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, flags: a.flags, window, checksum: u16At(seg, 16), urgent: 0 }, 'parsed header fields');
+        mustEqual(fields, { srcPort: a.srcPort, dstPort: a.dstPort, seq: a.seq, ack: a.ack, flags: a.flags, window, checksum: u16At(seg, 16), urgent }, 'parsed header fields');
       });
       checkSameParse(t, 'codec.tcp.reserved-bits', trace, 0, 1, `parse with reserved bits 0x${reserved.toString(16)} set against the same segment without them`);
     },
   }),
   defineProperty({
     id: 'codec.tcp.verify',
-    title: 'verify accepts a segment with a correct pseudo-header checksum and rejects one with any other src/dst or a changed byte',
+    title: 'verify accepts exactly the segments whose pseudo-header checksum verifies: a correct one, and not one with another src, a changed byte or a zero checksum field that does not verify',
     layer: 'codec',
     clauses: ['codec.tcp.checksum'],
-    arbitrary: () => fc.tuple(tcpArgs(), ipv4Addr(), fc.nat(), fc.integer({ min: 1, max: 0xfe })),
-    scenario: ([a, otherIp, at, x]) => {
-      const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
-      const bad = Uint8Array.from(seg);
-      bad[at % bad.length] = bad[at % bad.length]! ^ x;
-      return [
-        { op: 'tcp.verify', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(seg) },
-        { op: 'tcp.verify', srcIp: otherIp, dstIp: a.dstIp, bytes: toHex(seg) },
-        { op: 'tcp.verify', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(bad) },
-      ];
-    },
-    check: ([a, otherIp, at, x], trace) => {
-      mustEqual(field(okValue(trace, 0), 'valid'), true, 'a correct segment');
-      // A different source address changes the pseudo-header sum unless its words sum to the
-      // same value modulo 0xFFFF (0x0000 and 0xFFFF are one value in one's complement).
-      const sum = (ip: string) => rfc1071Sum(hx(ip)) % 0xffff;
-      if (sum(otherIp) !== sum(a.srcIp)) mustEqual(field(okValue(trace, 1), 'valid'), false, `segment verified against src ${otherIp} instead of ${a.srcIp}`);
-      const seg = buildTcp({ ...a, window: 1024, options: new Uint8Array(), payload: hx(a.payload) });
-      const i = at % seg.length;
-      const before = (i % 2 === 0 ? seg[i]! << 8 : seg[i]!) >>> 0;
-      const after = (i % 2 === 0 ? (seg[i]! ^ x) << 8 : seg[i]! ^ x) >>> 0;
-      if (before !== after) {
-        // Only a 0x0000 <-> 0xFFFF word swap escapes a one's complement sum.
-        const word = (b: Uint8Array) => (b[i & ~1]! << 8) | (b[(i & ~1) + 1] ?? 0);
-        const changed = Uint8Array.from(seg);
-        changed[i] = changed[i]! ^ x;
-        const w0 = word(seg);
-        const w1 = word(changed);
-        if (!((w0 === 0 && w1 === 0xffff) || (w0 === 0xffff && w1 === 0))) mustEqual(field(okValue(trace, 2), 'valid'), false, `segment with byte ${i} changed`);
-      }
-    },
+    // Both directions, with the cases that must sometimes coincide built on purpose: a segment
+    // whose correct checksum IS 0 (its first payload word chosen for it), beside the same
+    // segment with its checksum field zeroed (which verifies only when that is so).
+    arbitrary: () => fc.tuple(tcpArgs(), ipv4Addr(), fc.nat(), boundaryInt({ min: 1, max: 0xff }), bytes(2, 40)),
+    scenario: ([a, otherIp, at, x, zeroPayload]) => verifyCases(a, otherIp, at, x, zeroPayload).map((c) => ({ op: 'tcp.verify', srcIp: c.srcIp, dstIp: a.dstIp, bytes: toHex(c.bytes) })),
+    check: ([a, otherIp, at, x, zeroPayload], trace) =>
+      verifyCases(a, otherIp, at, x, zeroPayload).forEach((c, i) => {
+        // The oracle's verdict: pseudo-header + segment sum to 0xFFFF (0x0000 and 0xFFFF words are one value).
+        const want = verifies(concatBytes(pseudoHeader(hx(c.srcIp), hx(a.dstIp), IPPROTO_TCP, c.bytes.length), c.bytes));
+        mustEqual(field(okValue(trace, i, `tcp.verify of ${c.what}`), 'valid'), want, `${c.what} (${want ? 'verifies' : 'does not verify'})`);
+      }),
   }),
   defineProperty({
     id: 'codec.tcp.flags',
-    title: 'parse_flags reads FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 (PSH 0x08 ignored)',
+    title: 'parse_flags reads FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 (PSH 0x08 ignored), for every one of the 256 flag bytes',
     layer: 'codec',
     clauses: ['codec.tcp.flags'],
-    arbitrary: () => fc.integer({ min: 0, max: 0xff }),
-    scenario: (flags) => [{ op: 'tcp.flags', flags }],
-    check: (flags, trace) =>
-      mustEqual(okValue(trace, 0, 'tcp.flags'), { syn: (flags & TCP_FLAGS.SYN) !== 0, ack: (flags & TCP_FLAGS.ACK) !== 0, fin: (flags & TCP_FLAGS.FIN) !== 0, rst: (flags & TCP_FLAGS.RST) !== 0 }, `flags 0x${flags.toString(16)}`),
+    // The whole byte, every value, in one case: nothing is left to chance.
+    arbitrary: () => fc.constant(everyValue(FIELD_BITS.tcpFlags)),
+    scenario: (all) => all.map((flags) => ({ op: 'tcp.flags', flags })),
+    check: (all, trace) =>
+      all.forEach((flags, i) =>
+        mustEqual(okValue(trace, i, `tcp.flags ${flags}`), { syn: (flags & TCP_FLAGS.SYN) !== 0, ack: (flags & TCP_FLAGS.ACK) !== 0, fin: (flags & TCP_FLAGS.FIN) !== 0, rst: (flags & TCP_FLAGS.RST) !== 0 }, `flags 0x${flags.toString(16)}`),
+      ),
+    runsFactor: 0.01,
   }),
   defineProperty({
     id: 'codec.tcp.truncated',
@@ -306,8 +359,9 @@ export const transportProperties = [
     layer: 'codec',
     // codec.checksum.pseudo-header is checked through tcp.create: udp.checksum is an optional feature.
     clauses: ['codec.udp.get-checksum', 'codec.udp.roundtrip', 'codec.udp.truncated', 'codec.udp.length', ERRORS_TYPED],
-    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), pad: bytes(1, 10), shortLength: fc.integer({ min: 0, max: UDP_HEADER - 1 }) }),
-    // The datagram is parsed bare and with trailing bytes: udp.length is that the two agree.
+    arbitrary: () => fc.record({ srcIp: ipv4Addr(), dstIp: ipv4Addr(), srcPort: port(), dstPort: port(), payload: bytes(0, 60), zeroPayload: bytes(2, 60), pad: bytes(1, 10), shortLength: fc.integer({ min: 0, max: UDP_HEADER - 1 }) }),
+    // The datagram is parsed bare and with trailing bytes: udp.length is that the two agree. A
+    // second datagram, its first payload word chosen so the computed checksum is 0, is last.
     scenario: (a) => {
       const d = udpDatagram(a);
       return [
@@ -316,6 +370,7 @@ export const transportProperties = [
         { op: 'udp.parse', bytes: toHex(d) + toHex(a.pad) },
         { op: 'udp.parse', bytes: toHex(Uint8Array.from([...d.slice(0, 4), 0, a.shortLength, ...d.slice(6)])) },
         ...truncationOps('udp.parse', d),
+        { op: 'udp.checksum', srcIp: a.srcIp, dstIp: a.dstIp, bytes: toHex(zeroSumDatagram(a)) },
       ];
     },
     check: (a, trace, _ctx, t) => {
@@ -330,30 +385,37 @@ export const transportProperties = [
       checkTypedErrors(t, trace, 3, 1, 'UDP datagram with a short length field');
       checkRefused(t, 'codec.udp.length', trace, 3, `UDP length field ${a.shortLength} (< 8)`, ['malformed']);
       checkTruncations(t, 'codec.udp.truncated', trace, n, 'UDP datagram', 4);
+      t.check('codec.udp.get-checksum', () => mustEqual(field(okValue(trace, 4 + n, 'udp.checksum'), 'checksum'), 0xffff, 'UDP checksum of a datagram whose computed checksum is 0 (sent as 0xFFFF)'));
     },
   }),
   defineProperty({
     id: 'codec.transport.max-size',
-    title: 'ICMP, TCP and UDP messages up to 65515 bytes are built; one byte more is refused as too large',
+    title: 'ICMP, TCP and UDP messages up to 65515 bytes are built; one byte more, or far more, is refused as too large',
     layer: 'codec',
     clauses: ['codec.transport.max-size'],
-    // Large buffers: a couple of runs suffice, and shrinking them would only cost time.
-    arbitrary: () => fc.noShrink(fc.record({ fill: u8(), srcIp: ipv4Addr(), dstIp: ipv4Addr() })),
-    scenario: ({ fill, srcIp, dstIp }) => {
-      const payload = (headerLen: number, extra: number) => Buffer.alloc(MAX_TRANSPORT - headerLen + extra, fill).toString('hex');
+    // One case builds each message one under, at, one over and k over the limit. Large buffers:
+    // a couple of runs suffice, and shrinking them would only burn time.
+    arbitrary: () => fc.noShrink(fc.record({ fill: u8(), srcIp: ipv4Addr(), dstIp: ipv4Addr(), k: boundaryInt({ min: 2, max: fieldRange('udpLength').max }) })),
+    scenario: ({ fill, srcIp, dstIp, k }) => {
       const tcp = { srcIp, dstIp, srcPort: 1, dstPort: 2, seq: 0, ack: 0, flags: 0 };
-      return [0, 1].flatMap((extra): Op[] => [
-        { op: 'icmp.create', type: 8, identifier: 1, sequence: 1, payload: payload(ICMP_HEADER, extra) },
-        { op: 'tcp.create', ...tcp, payload: payload(TCP_HEADER, extra) },
-        { op: 'udp.create', srcPort: 1, dstPort: 2, payload: payload(UDP_HEADER, extra) },
-      ]);
-    },
-    check: (_a, trace) => {
-      ['ICMP', 'TCP', 'UDP'].forEach((what, i) => {
-        mustEqual(hx(field(okValue(trace, i, `${what} message of ${MAX_TRANSPORT} bytes`), 'bytes')).length, MAX_TRANSPORT, `${what} message length`);
-        mustFail(trace, i + 3, `${what} message of ${MAX_TRANSPORT + 1} bytes`, ['too-large']);
+      return limitSizes(MAX_TRANSPORT, 0, k).flatMap(({ n }): Op[] => {
+        const payload = (headerLen: number) => Buffer.alloc(n - headerLen, fill).toString('hex');
+        return [
+          { op: 'icmp.create', type: 8, identifier: 1, sequence: 1, payload: payload(ICMP_HEADER) },
+          { op: 'tcp.create', ...tcp, payload: payload(TCP_HEADER) },
+          { op: 'udp.create', srcPort: 1, dstPort: 2, payload: payload(UDP_HEADER) },
+        ];
       });
     },
+    check: ({ k }, trace) =>
+      limitSizes(MAX_TRANSPORT, 0, k).forEach(({ n, rel, fits }, s) =>
+        ['ICMP', 'TCP', 'UDP'].forEach((what, j) => {
+          const i = 3 * s + j;
+          const desc = `${what} message of ${n} bytes (${rel} the ${MAX_TRANSPORT}-byte limit)`;
+          if (fits) mustEqual(hx(field(okValue(trace, i, desc), 'bytes')).length, n, `${desc}: length`);
+          else mustFail(trace, i, desc, ['too-large']);
+        }),
+      ),
     runsFactor: 0.02,
   }),
 ];

@@ -1,17 +1,9 @@
 // Deliberately wrong codec implementations: the reference with one documented rule broken.
-import type { Json, OpResult } from '../../src/iut/contract.ts';
+import type { OpResult } from '../../src/iut/contract.ts';
 import { fromHex, toHex } from '../../src/util/bytes.ts';
-import { patchResults, type Mutant } from './mutant.ts';
+import { onBytes, onValue, patchResults, type Mutant, type Obj } from './mutant.ts';
+import { boundaryMutants } from './codec-edges.ts';
 import { rfc1071Checksum } from '../oracles.ts';
-
-type Obj = { [k: string]: Json };
-
-/** Rewrites the `bytes` of a successful result. */
-const onBytes = (f: (b: Uint8Array) => Uint8Array) => (_op: unknown, r: OpResult): OpResult =>
-  r.ok ? { ok: true, value: { ...(r.value as Obj), bytes: toHex(f(fromHex((r.value as Obj).bytes as string)!)) } } : r;
-
-/** Rewrites the fields of a successful result. */
-const onValue = (f: (v: Obj) => Obj) => (_op: unknown, r: OpResult): OpResult => (r.ok ? { ok: true, value: f(r.value as Obj) } : r);
 
 /** A wrong checksum: RFC 1071 but with the odd trailing byte taken as the LOW byte of a word. */
 function oddLowChecksum(d: Uint8Array): number {
@@ -35,7 +27,7 @@ const ipv4Field = (at: number, values: number[]) =>
     return o;
   });
 
-export const codecMutants: Mutant[] = [
+const classicMutants: Mutant[] = [
   {
     name: 'checksum-odd-byte-low',
     layer: 'codec',
@@ -231,3 +223,6 @@ export const codecMutants: Mutant[] = [
     executor: patchResults('codec', 'ethernet.parse', onValue((v) => ({ ...v, dst: v.src!, src: v.dst! }))),
   },
 ];
+
+/** The classic mutants above, then those at the edges of ranges, sizes and sums (codec-edges.ts). */
+export const codecMutants: Mutant[] = [...classicMutants, ...boundaryMutants];

@@ -1,6 +1,7 @@
 // A deliberately wrong implementation: the reference with one behaviour broken. The tests
 // prove each one is caught by the property it names; `r2net serve --mutant NAME` serves them.
-import type { Implementation, Layer, Op, OpResult, Trace } from '../../src/iut/contract.ts';
+import type { Implementation, Json, Layer, Op, OpResult, Trace } from '../../src/iut/contract.ts';
+import { fromHex, toHex } from '../../src/util/bytes.ts';
 import { createReference } from '../../src/iut/reference.ts';
 import { referenceLayers, type LayerExecutor } from '../../src/iut/layers/index.ts';
 
@@ -50,3 +51,12 @@ export function patchOps(layer: Layer, patch: (op: Op) => Op): LayerExecutor {
     return base(ops.map(patch), profile, statement);
   };
 }
+
+export type Obj = { [k: string]: Json };
+
+/** Rewrites the `bytes` of a successful result. */
+export const onBytes = (f: (b: Uint8Array, op: Op) => Uint8Array) => (op: Op, r: OpResult): OpResult =>
+  r.ok ? { ok: true, value: { ...(r.value as Obj), bytes: toHex(f(fromHex((r.value as Obj).bytes as string)!, op)) } } : r;
+
+/** Rewrites the fields of a successful result. */
+export const onValue = (f: (v: Obj, op: Op) => Obj) => (op: Op, r: OpResult): OpResult => (r.ok ? { ok: true, value: f(r.value as Obj, op) } : r);

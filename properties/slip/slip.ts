@@ -4,7 +4,7 @@ import type { Op, Trace } from '../../src/iut/contract.ts';
 import { ContractViolation, defineProperty, type Checks } from '../../src/runner/property.ts';
 import { field, must, mustEqual, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
-import { specialBiasedBytes } from '../arbitraries.ts';
+import { boundaryInt, denseBytes, limitSizes, specialBiasedBytes } from '../arbitraries.ts';
 import { hx, rfc1055Encode, SLIP } from '../oracles.ts';
 import { modelDecode, type DecodeEvent } from './model.ts';
 
@@ -12,25 +12,24 @@ const SPECIALS = [SLIP.END, SLIP.ESC, SLIP.ESC_END, SLIP.ESC_ESC];
 const datagram = (max = 200) => specialBiasedBytes(1, max, SPECIALS);
 const countSpecials = (d: Uint8Array) => d.reduce((n, b) => n + (b === SLIP.END || b === SLIP.ESC ? 1 : 0), 0);
 
-/** A datagram whose encoding is exactly `size` bytes: `specials` END/ESC bytes, the rest plain. */
-const datagramWithEncodedSize = (size: number) =>
-  fc.integer({ min: 0, max: Math.floor((size - 2) / 2) }).chain((specials) =>
-    fc
-      .tuple(
-        fc.array(fc.constantFrom(SLIP.END, SLIP.ESC), { minLength: specials, maxLength: specials }),
-        fc.array(fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.END && b !== SLIP.ESC), { minLength: size - 2 - 2 * specials, maxLength: size - 2 - 2 * specials }),
-        fc.nat(),
-      )
-      .map(([sp, plain, seed]) => {
-        const all = [...sp, ...plain];
-        // deterministic interleave driven by the generated seed
-        for (let i = all.length - 1, s = seed; i > 0; i--, s = (s * 1103515245 + 12345) >>> 0) {
-          const j = s % (i + 1);
-          [all[i], all[j]] = [all[j]!, all[i]!];
-        }
-        return Uint8Array.from(all);
-      }),
-  );
+/**
+ * A datagram whose encoding is exactly `size` bytes, END/ESC-dense or plain as drawn: dense
+ * content is taken byte by byte while it fits, and a special that would pass `size` by one is
+ * replaced by a plain byte.
+ */
+const datagramWithEncodedSize = (size: number): fc.Arbitrary<Uint8Array> =>
+  denseBytes(size, [SLIP.END, SLIP.ESC]).map((dense) => {
+    const out: number[] = [];
+    let encoded = 2;
+    for (const b of dense) {
+      if (encoded === size) break;
+      const special = b === SLIP.END || b === SLIP.ESC;
+      const byte = special && encoded + 2 > size ? 0 : b;
+      out.push(byte);
+      encoded += byte === SLIP.END || byte === SLIP.ESC ? 2 : 1;
+    }
+    return Uint8Array.from(out);
+  });
 
 /** The events of the slip.decode op #i (which must have succeeded). */
 const decodeEvents = (trace: Trace, i: number, what = 'slip.decode'): DecodeEvent[] => {
@@ -111,22 +110,31 @@ export const slipProperties = [
   }),
   defineProperty({
     id: 'slip.encode.limit-boundary',
-    title: 'an encoding of exactly the SLIP buffer size is sent; one byte more is refused as too large',
+    title: 'an encoding of up to the SLIP buffer size is sent; one byte more, or far more, is refused as too large (END/ESC-dense or plain datagrams)',
     layer: 'slip',
     clauses: ['slip.encode.limit'],
-    // The sizes are the point, not the byte values: shrinking 4 KiB arrays would only burn time.
-    arbitrary: (ctx) => fc.noShrink(fc.tuple(datagramWithEncodedSize(ctx.limits.slipBufferBytes), datagramWithEncodedSize(ctx.limits.slipBufferBytes + 1))),
-    scenario: ([fits, over]) => [
-      { op: 'slip.encode', data: toHex(fits) },
-      { op: 'slip.encode', data: toHex(over) },
-    ],
-    check: ([fits], trace, ctx) => {
-      const e = field<string>(okValue(trace, 0, `encoding of exactly ${ctx.limits.slipBufferBytes} bytes`), 'bytes');
-      // Whether the second datagram's encoding passes the buffer depends on escaping as RFC 1055
-      // says: judge its refusal only when this encoder's output of the first is RFC 1055's
+    // One case: encodings one under, at, one over and k over the buffer. The sizes are the point,
+    // not the byte values: shrinking 4 KiB arrays would only burn time.
+    arbitrary: (ctx) =>
+      fc.noShrink(
+        boundaryInt({ min: 2, max: ctx.limits.slipBufferBytes }).chain((k) =>
+          fc.tuple(...limitSizes(ctx.limits.slipBufferBytes, 0, k).map((size) => datagramWithEncodedSize(size.n).map((data) => ({ size, data })))),
+        ),
+      ),
+    scenario: (cases) => cases.map(({ data }) => ({ op: 'slip.encode', data: toHex(data) })),
+    check: (cases, trace, ctx) => {
+      const limit = ctx.limits.slipBufferBytes;
+      // Whether a datagram's encoding passes the buffer depends on escaping as RFC 1055 says:
+      // judge the refusals only when this encoder's output of the fitting ones is RFC 1055's
       // (a wrong encoding or size is slip.encode.escaping's and slip.encode.size's to report).
-      if (e !== toHex(rfc1055Encode(fits))) return;
-      mustFail(trace, 1, `encoding of ${ctx.limits.slipBufferBytes + 1} bytes`, ['too-large']);
+      for (const [i, { size, data }] of cases.entries()) {
+        if (!size.fits) continue;
+        const e = field<string>(okValue(trace, i, `encoding of ${size.n} bytes (${size.rel} the ${limit}-byte buffer)`), 'bytes');
+        if (e !== toHex(rfc1055Encode(data))) return;
+      }
+      cases.forEach(({ size }, i) => {
+        if (!size.fits) mustFail(trace, i, `encoding of ${size.n} bytes (${size.rel} the ${limit}-byte buffer)`, ['too-large']);
+      });
     },
     runsFactor: 0.2,
   }),
@@ -134,16 +142,18 @@ export const slipProperties = [
     id: 'slip.decode.roundtrip',
     title: 'decode(encode(x)) = x, however the bytes are split into chunks',
     layer: 'slip',
-    clauses: ['slip.roundtrip', 'slip.decode.unescape', 'slip.decode.streaming', 'slip.decode.empty-ignored'],
+    clauses: ['slip.roundtrip', 'slip.decode.unescape', 'slip.decode.streaming', 'slip.decode.empty-ignored', 'slip.decode.frame-at-end'],
     arbitrary: () => fc.tuple(datagram(), fc.array(fc.nat(), { maxLength: 6 })),
-    // The encoding split into chunks, the same in one chunk, and (when x holds END/ESC bytes)
-    // an encoding of x's END/ESC bytes alone: each clause compares what its rule is about.
+    // The encoding split into chunks, the same in one chunk, the encoding without its leading
+    // END (a stream need not start with one), and (when x holds END/ESC bytes) an encoding of
+    // x's END/ESC bytes alone: each clause compares what its rule is about.
     scenario: ([d, cuts]) => {
       const e = rfc1055Encode(d);
       const specials = d.filter((b) => b === SLIP.END || b === SLIP.ESC);
       return [
         { op: 'slip.decode', chunks: splitAt(e, cuts).map(toHex) },
         { op: 'slip.decode', chunks: [toHex(e)] },
+        { op: 'slip.decode', chunks: [toHex(e.slice(1))] },
         ...(specials.length > 0 ? [{ op: 'slip.decode', chunks: [toHex(rfc1055Encode(specials))] }] : []),
       ];
     },
@@ -152,9 +162,10 @@ export const slipProperties = [
       const pieces = splitAt(rfc1055Encode(d), cuts).filter((c) => c.length > 0).length;
       // Nothing to compare when the cuts left the encoding whole.
       if (pieces > 1) t.check('slip.decode.streaming', () => mustEqual(nonEmptyEvents(trace, 0), nonEmptyEvents(trace, 1), `events of the encoding fed in ${pieces} pieces (expected: those of it in one chunk)`));
+      t.check('slip.decode.frame-at-end', () => mustEqual(nonEmptyEvents(trace, 2), nonEmptyEvents(trace, 1), 'events of the encoding without its leading END (expected: those of the whole encoding: the bytes before the first END form a frame too)'));
       const specials = d.filter((b) => b === SLIP.END || b === SLIP.ESC);
-      noEmptyFrames(t, trace, specials.length > 0 ? [0, 1, 2] : [0, 1]);
-      if (specials.length > 0) t.check('slip.decode.unescape', () => mustEqual(nonEmptyEvents(trace, 2), [{ frame: toHex(specials) }], `decoding ${toHex(rfc1055Encode(specials))} (only escaped END/ESC bytes)`));
+      noEmptyFrames(t, trace, specials.length > 0 ? [0, 1, 3] : [0, 1]);
+      if (specials.length > 0) t.check('slip.decode.unescape', () => mustEqual(nonEmptyEvents(trace, 3), [{ frame: toHex(specials) }], `decoding ${toHex(rfc1055Encode(specials))} (only escaped END/ESC bytes)`));
     },
   }),
   defineProperty({
@@ -199,31 +210,52 @@ export const slipProperties = [
     title: 'ESC followed by anything but ESC_END/ESC_ESC is a protocol error; the frame is dropped and the next one decodes',
     layer: 'slip',
     clauses: ['slip.decode.bad-escape', 'slip.decode.empty-ignored'],
-    arbitrary: () => fc.tuple(datagram(40), fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.ESC_END && b !== SLIP.ESC_ESC && b !== SLIP.END), datagram(40)),
-    scenario: ([a, bad, b]) => {
+    // The bad escape is followed by END at once or by more bytes first (none of them END, any
+    // of them ESC): whatever follows it up to the next END is discarded.
+    arbitrary: () =>
+      fc.tuple(
+        datagram(40),
+        fc.integer({ min: 0, max: 0xff }).filter((b) => b !== SLIP.ESC_END && b !== SLIP.ESC_ESC && b !== SLIP.END),
+        fc.oneof(fc.constant(new Uint8Array()), specialBiasedBytes(1, 12, [SLIP.ESC, SLIP.ESC_END, SLIP.ESC_ESC]).map((t) => t.map((b) => (b === SLIP.END ? 0 : b)))),
+        datagram(40),
+      ),
+    scenario: ([a, bad, tail, b]) => {
       const broken = rfc1055Encode(a);
-      const withBad = Uint8Array.from([...broken.slice(0, -1), SLIP.ESC, bad, SLIP.END]);
+      const withBad = Uint8Array.from([...broken.slice(0, -1), SLIP.ESC, bad, ...tail, SLIP.END]);
       return [{ op: 'slip.decode', chunks: [toHex(withBad), toHex(rfc1055Encode(b))] }];
     },
-    check: ([, , b], trace, _ctx, t) => {
-      t.check('slip.decode.bad-escape', () => mustEqual(nonEmptyEvents(trace, 0), [{ error: 'protocol' }, { frame: toHex(b) }], 'events'));
+    check: ([, , tail, b], trace, _ctx, t) => {
+      t.check('slip.decode.bad-escape', () => mustEqual(nonEmptyEvents(trace, 0), [{ error: 'protocol' }, { frame: toHex(b) }], `events (${tail.length} bytes between the bad escape and the next END)`));
       noEmptyFrames(t, trace, [0]);
     },
   }),
   defineProperty({
     id: 'slip.decode.limit',
-    title: 'a decoded frame of exactly the buffer size is delivered; a longer one is refused as too large and the next frame still decodes',
+    title: 'a frame of up to the buffer size (decoded bytes, escapes counted once) is delivered; one byte more or far more is refused as too large, and the next frame still decodes',
     layer: 'slip',
     clauses: ['slip.decode.too-large', 'slip.decode.empty-ignored'],
-    arbitrary: (ctx) => fc.tuple(fc.integer({ min: 0, max: 0xbf }), datagram(30)).map(([fill, next]) => ({ fill, next, n: ctx.limits.slipBufferBytes })),
-    scenario: ({ fill, next, n }) => [
-      { op: 'slip.decode', chunks: [toHex(rfc1055Encode(new Uint8Array(n).fill(fill)))] },
-      { op: 'slip.decode', chunks: [toHex(rfc1055Encode(new Uint8Array(n + 1).fill(fill))), toHex(rfc1055Encode(next))] },
-    ],
-    check: ({ fill, next, n }, trace, _ctx, t) => {
-      t.check('slip.decode.too-large', () => mustEqual(nonEmptyEvents(trace, 0), [{ frame: toHex(new Uint8Array(n).fill(fill)) }], `frame of ${n} bytes`));
-      t.check('slip.decode.too-large', () => mustEqual(nonEmptyEvents(trace, 1), [{ error: 'too-large' }, { frame: toHex(next) }], `frame of ${n + 1} bytes then a good one`));
-      noEmptyFrames(t, trace, [0, 1]);
+    // One case: frames of one under, at, one over and k over the buffer's decoded size, their
+    // content END/ESC-dense or plain (a limit charged per received byte shows), each followed by
+    // a good frame. The expected events come from the independent decoder (model.ts).
+    arbitrary: (ctx) =>
+      fc.noShrink(
+        boundaryInt({ min: 2, max: ctx.limits.slipBufferBytes }).chain((k) =>
+          fc.record({ k: fc.constant(k), content: denseBytes(ctx.limits.slipBufferBytes + k, [SLIP.END, SLIP.ESC]), next: datagram(30) }),
+        ),
+      ),
+    scenario: ({ k, content, next }, ctx) =>
+      limitSizes(ctx.limits.slipBufferBytes, 0, k).map(({ n }) => ({ op: 'slip.decode', chunks: [toHex(rfc1055Encode(content.slice(0, n))), toHex(rfc1055Encode(next))] })),
+    check: ({ k, content, next }, trace, ctx, t) => {
+      const limit = ctx.limits.slipBufferBytes;
+      const sizes = limitSizes(limit, 0, k);
+      sizes.forEach(({ n, rel }, i) =>
+        t.check('slip.decode.too-large', () => {
+          const stream = Uint8Array.from([...rfc1055Encode(content.slice(0, n)), ...rfc1055Encode(next)]);
+          const want = modelDecode(stream, limit).events.map((e) => e.event);
+          mustEqual(nonEmptyEvents(trace, i), want, `a frame of ${n} decoded bytes (${rel} the ${limit}-byte buffer; ${countSpecials(content.slice(0, n))} END/ESC in it), then a good one`);
+        }),
+      );
+      noEmptyFrames(t, trace, sizes.map((_, i) => i));
     },
     runsFactor: 0.1,
   }),

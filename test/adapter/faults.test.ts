@@ -201,7 +201,7 @@ describe('limits', () => {
     const byStatus = (s: string) => outcome.properties.filter((p) => p.status === s).map((p) => p.id);
     const flags = outcome.properties.find((p) => p.id === 'codec.tcp.flags')!;
     expect(flags.status).toBe('error');
-    expect(flags.counterexample?.message).toMatch(/^time limit: the run's time limit expired during this property, after 0 of 20 runs/);
+    expect(flags.counterexample?.message).toMatch(/^time limit: the run's time limit expired during this property, after 0 of \d+ runs/);
     const after = outcome.properties.filter((p) => p.id > 'codec.tcp.flags');
     expect(after.length).toBeGreaterThan(3);
     for (const p of after) {

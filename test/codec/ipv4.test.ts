@@ -57,7 +57,7 @@ describe('IPv4 build', () => {
     expectErr(createIpv4Packet({ src, dst, protocol: 6, payload: new Uint8Array(0) }, { versionIhl: 0x45, identification: 7, flagsFragment: 0, ttl: 256 }), 'invalid-argument');
   });
 
-  it('refuses bad arguments (codec.errors.typed)', () => {
+  it('refuses bad arguments: a 3- or 16-byte address, a protocol past 8 bits (codec.errors.typed, codec.builders.arguments)', () => {
     expectErr(createIpv4Packet({ src: new Uint8Array(3), dst, protocol: 6, payload: new Uint8Array(0) }), 'invalid-argument');
     expectErr(createIpv4Packet({ src, dst: new Uint8Array(16), protocol: 6, payload: new Uint8Array(0) }), 'invalid-argument');
     expectErr(createIpv4Packet({ src, dst, protocol: 256, payload: new Uint8Array(0) }), 'invalid-argument');

@@ -123,7 +123,7 @@ describe('TCP segments', () => {
     );
   });
 
-  it('refuses bad arguments and oversize segments (codec.errors.typed, codec.transport.max-size)', () => {
+  it('refuses bad arguments and oversize segments (codec.errors.typed, codec.builders.arguments, codec.transport.max-size)', () => {
     expectErr(createTcpSegment({ ...base, srcIp: new Uint8Array(3) }), 'invalid-argument', 'tcp.create');
     expectErr(createTcpSegment({ ...base, seq: 2 ** 32 }), 'invalid-argument');
     expectErr(createTcpSegment({ ...base, flags: 0x100 }), 'invalid-argument');
