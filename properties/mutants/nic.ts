@@ -363,6 +363,13 @@ class IsrClearLowNibble extends Rtl8139 {
   }
 }
 
+/** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
+class IgnoresRblen extends Rtl8139 {
+  override ringSize(): number {
+    return this.opts.profile.limits.rxRingBytes;
+  }
+}
+
 export const nicMutants: Mutant[] = [
   { name: 'nic-tx-index-stuck', layer: 'nic', description: 'TX_INDEX never advances: every frame is handed to descriptor 0', caughtBy: ['nic.tx.round-robin', 'nic.model.commands'], executor: nicExecutor({ driver: driverOf(StuckTxIndex) }) },
   { name: 'nic-tx-pad-64', layer: 'nic', description: 'short frames are padded to 64 bytes instead of 60', caughtBy: ['nic.tx.zero-pad', 'nic.tx.round-robin'], executor: nicExecutor({ driver: driverOf(PadTo64) }) },
@@ -486,5 +493,13 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.regs.isr-imr'],
     breaks: ['nic.rx.rok'],
     executor: nicExecutor({ device: chip(IsrClearLowNibble) }),
+  },
+  {
+    name: 'nic-chip-ignores-rblen',
+    layer: 'nic',
+    description: 'the chip ignores RCR.RBLEN: with a 16, 32 or 64 KiB ring programmed it still wraps at 8 KiB',
+    caughtBy: ['nic.rx.ring-length'],
+    breaks: ['nic.rx.ring-full'],
+    executor: nicExecutor({ device: chip(IgnoresRblen) }),
   },
 ];

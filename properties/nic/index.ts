@@ -5,5 +5,6 @@ import { nicTxProperties } from './tx.ts';
 import { nicInitProperties } from './init.ts';
 import { nicModelProperties } from './model.ts';
 import { nicRegisterProperties } from './registers.ts';
+import { nicRingLengthProperties } from './rx-ring-length.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties];
