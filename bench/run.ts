@@ -12,6 +12,7 @@ import { adapterBench } from './adapter.ts';
 import { nicBench } from './nic.ts';
 import { servedBench } from './served.ts';
 import { qemuBench } from './qemu.ts';
+import { catchBench } from './time-to-catch.ts';
 
 const groups: Record<string, (o: MeasureOptions) => Promise<BenchRow[]>> = {
   codec: codecBench,
@@ -19,7 +20,10 @@ const groups: Record<string, (o: MeasureOptions) => Promise<BenchRow[]>> = {
   adapter: adapterBench,
   served: servedBench,
   qemu: qemuBench,
+  catch: catchBench,
 };
+
+const OPT_IN = ['served', 'qemu', 'catch'];
 
 function options(argv: string[]): { wanted: string[]; o: MeasureOptions } {
   const o = { ...defaultOptions };
@@ -53,9 +57,9 @@ process.stderr.write(`bench: ${o.samples} samples of ≥ ${o.sampleMs} ms per fi
 const rows: BenchRow[] = [];
 const started = performance.now();
 for (const [name, run] of Object.entries(groups)) {
-  // The served group (protocol 2, one round trip per port access) takes 10-15 minutes, qemu needs
-  // QEMU and a few minutes: only on request.
-  if (wanted.length ? !wanted.includes(name) : name === 'served' || name === 'qemu') continue;
+  // Opt-in groups: served (protocol 2, one round trip per port access) takes 10-15 minutes, qemu
+  // needs QEMU and a few minutes, catch (every mutant's layer run) several.
+  if (wanted.length ? !wanted.includes(name) : OPT_IN.includes(name)) continue;
   process.stderr.write(`bench ${name}...\n`);
   for (const r of await run(o)) {
     rows.push(r);

@@ -4,7 +4,8 @@ import type { Mutant } from './mutant.ts';
 import type { Machine } from '../../src/hw/index.ts';
 import type { PortIo } from '../../src/hw/bus.ts';
 import { Rtl8139, type Rtl8139Options } from '../../src/hw/rtl8139.ts';
-import { CR, ISR, RCR, REG } from '../../src/hw/rtl8139-regs.ts';
+import { CR, CRC_BYTES, ISR, RCR, REG, RX_HEADER_BYTES } from '../../src/hw/rtl8139-regs.ts';
+import type { Width } from '../../src/hw/bus.ts';
 import { PCI_CFG } from '../../src/hw/pci.ts';
 import { Rtl8139Driver, RESET_POLL_LIMIT, type PciFound } from '../../src/drivers/rtl8139.ts';
 import { nicExecutor } from '../../src/iut/layers/nic.ts';
@@ -228,6 +229,31 @@ class ReinitKeepsIndices extends Rtl8139Driver {
   }
 }
 
+/**
+ * Reads the frame after the header at (RX_OFFSET + 4) mod ring, as if the body wrapped to the
+ * ring start: wrong only when the header sits in the ring's last dword (WRAP put the body past the end).
+ */
+class BodyOffsetWrapped extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const ring = this.profile.limits.rxRingBytes;
+    const at = this.RX_OFFSET % ring;
+    const n = super.receiveFrame(into);
+    if (n > 0 && at + RX_HEADER_BYTES >= ring) into.set(this.memory.read(this.layout.rxRing + ((at + RX_HEADER_BYTES) % ring), n));
+    return n;
+  }
+}
+
+/** Keeps CAPR inside the ring: (RX_OFFSET - 16) mod ring, not mod 2^16 (0x1FF0 where the chip expects 0xFFF0). */
+class CaprModuloRing extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const before = this.RX_OFFSET;
+    const n = super.receiveFrame(into);
+    const ring = this.profile.limits.rxRingBytes;
+    if (this.RX_OFFSET !== before && this.ioBase !== undefined) this.io.outw(this.ioBase + REG.CAPR, (this.RX_OFFSET + ring - 16) % ring);
+    return n;
+  }
+}
+
 // ------------------------------------------------------------------ chips
 
 /** Splits a frame at the ring end even with RCR.WRAP set. */
@@ -305,6 +331,45 @@ class OverwritesUnread extends Rtl8139 {
   }
 }
 
+/** Takes the TX length from TSD bits 0-10 (an 11-bit size field) instead of 0-12: 2048 bytes and more go out short. */
+class TsdSize11Bits extends Rtl8139 {
+  protected override dmaRead(addr: number, length: number): Uint8Array {
+    return super.dmaRead(addr, length & 0x7ff);
+  }
+}
+
+/** Ring full tested on the frame alone, align4(frame) >= free: the 4-byte header and the 4-byte CRC are left out. */
+class FreeWithoutHeaderAndCrc extends Rtl8139 {
+  override rxFree(): number {
+    return super.rxFree() + RX_HEADER_BYTES + CRC_BYTES;
+  }
+}
+
+/** MPC is missing from the chip's I/O decode: the counter counts, but a port read of it returns 0. */
+class MpcNotDecoded extends Rtl8139 {
+  override ioRead(offset: number, width: Width): number {
+    return offset >= REG.MPC && offset < REG.MPC + 4 ? 0 : super.ioRead(offset, width);
+  }
+}
+
+/** ISR's write-1-to-clear covers bits 0-3 only (ROK, RER, TOK, TER): RXOVW (bit 4) and above stay set. */
+class IsrClearLowNibble extends Rtl8139 {
+  override ioWrite(offset: number, width: Width, value: number): void {
+    if (offset === REG.ISR && width === 2) {
+      this.isr &= ~(value & 0x0f) & 0xffff;
+      return;
+    }
+    super.ioWrite(offset, width, value);
+  }
+}
+
+/** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
+class IgnoresRblen extends Rtl8139 {
+  override ringSize(): number {
+    return this.opts.profile.limits.rxRingBytes;
+  }
+}
+
 export const nicMutants: Mutant[] = [
   { name: 'nic-tx-index-stuck', layer: 'nic', description: 'TX_INDEX never advances: every frame is handed to descriptor 0', caughtBy: ['nic.tx.round-robin', 'nic.model.commands'], executor: nicExecutor({ driver: driverOf(StuckTxIndex) }) },
   { name: 'nic-tx-pad-64', layer: 'nic', description: 'short frames are padded to 64 bytes instead of 60', caughtBy: ['nic.tx.zero-pad', 'nic.tx.round-robin'], executor: nicExecutor({ driver: driverOf(PadTo64) }) },
@@ -379,4 +444,62 @@ export const nicMutants: Mutant[] = [
     executor: nicExecutor({ device: chip(IgnoresMar) }),
   },
   { name: 'nic-chip-overwrites-unread', layer: 'nic', description: 'the chip ignores the read pointer and writes over unread frames', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(OverwritesUnread) }) },
+  // Boundary families (issue 9): sizes at a limit, whole field ranges, rules read through the port.
+  {
+    name: 'nic-rx-last-slot-body-wrapped',
+    layer: 'nic',
+    description: 'receive_frame reads the frame after the header at (RX_OFFSET + 4) mod ring: a header in the ring’s last dword gets its body from the ring start',
+    caughtBy: ['nic.rx.wrap'],
+    breaks: ['nic.rx.wrap'],
+    executor: nicExecutor({ driver: driverOf(BodyOffsetWrapped) }),
+  },
+  {
+    name: 'nic-rx-capr-modulo-ring',
+    layer: 'nic',
+    description: 'CAPR is written as (RX_OFFSET − 16) mod ring instead of mod 2^16: when RX_OFFSET wraps to 0..12 it reads 0x1FF0.. instead of 0xFFF0..',
+    caughtBy: ['nic.rx.wrap', 'nic.rx.in-order', 'nic.model.commands', 'nic.rx.drop-and-continue'],
+    breaks: ['nic.rx.advance'],
+    spares: ['nic.rx.ring-full', 'nic.rx.in-order'],
+    executor: nicExecutor({ driver: driverOf(CaprModuloRing) }),
+  },
+  {
+    name: 'nic-chip-tsd-size-11-bits',
+    layer: 'nic',
+    description: 'the chip takes the TX length from TSD bits 0-10 instead of the 13-bit size field: a 2048-byte frame goes out empty',
+    caughtBy: ['nic.tx.device-order', 'nic.tx.round-robin'],
+    breaks: ['nic.tx.device-send'],
+    executor: nicExecutor({ device: chip(TsdSize11Bits) }),
+  },
+  {
+    name: 'nic-chip-free-without-header-crc',
+    layer: 'nic',
+    description: 'the chip tests ring full as align4(frame) >= free, leaving out the 4-byte header and the CRC: frames that fill the free space, or pass it by a dword, are written',
+    caughtBy: ['nic.rx.ring-full'],
+    breaks: ['nic.rx.ring-full'],
+    executor: nicExecutor({ device: chip(FreeWithoutHeaderAndCrc) }),
+  },
+  {
+    name: 'nic-chip-mpc-not-decoded',
+    layer: 'nic',
+    description: 'the chip counts missed frames but MPC is missing from its I/O decode: a port read of MPC returns 0',
+    caughtBy: ['nic.rx.ring-full'],
+    breaks: ['nic.rx.ring-full'],
+    executor: nicExecutor({ device: chip(MpcNotDecoded) }),
+  },
+  {
+    name: 'nic-chip-isr-clear-low-nibble',
+    layer: 'nic',
+    description: 'ISR’s write-1-to-clear covers bits 0-3 only: writing 1 to RXOVW (bit 4) leaves it set',
+    caughtBy: ['nic.regs.isr-imr'],
+    breaks: ['nic.rx.rok'],
+    executor: nicExecutor({ device: chip(IsrClearLowNibble) }),
+  },
+  {
+    name: 'nic-chip-ignores-rblen',
+    layer: 'nic',
+    description: 'the chip ignores RCR.RBLEN: with a 16, 32 or 64 KiB ring programmed it still wraps at 8 KiB',
+    caughtBy: ['nic.rx.ring-length'],
+    breaks: ['nic.rx.ring-full'],
+    executor: nicExecutor({ device: chip(IgnoresRblen) }),
+  },
 ];

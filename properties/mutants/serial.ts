@@ -84,6 +84,23 @@ class ErrorsNotCounted extends SlipSerial {
   }
 }
 
+/** The receive loop copies each datagram into an Ethernet-MTU buffer (1514 bytes): longer ones are cut. */
+class MtuReceiveBuffer extends SlipSerial {
+  override pollReceive(): Uint8Array[] {
+    return super.pollReceive().map((d) => d.subarray(0, this.profile.limits.maxEthernetFrame));
+  }
+}
+
+/** send_packet checks the encoding with >= against the buffer: an encoding of exactly 4 KiB is refused. */
+class RefusesFullBuffer extends SlipSerial {
+  override sendPacket(datagram: Uint8Array) {
+    const limit = this.profile.limits.slipBufferBytes;
+    const enc = slipEncode(datagram, Number.MAX_SAFE_INTEGER);
+    if (enc.ok && enc.value.length === limit) return err('too-large', 'slip.encode', 'encoding exceeds the SLIP buffer');
+    return super.sendPacket(datagram);
+  }
+}
+
 export const serialMutants: Mutant[] = [
   { name: 'serial-divisor-12', layer: 'serial', description: 'the divisor latch is programmed with 12 (9 600 baud) instead of 3', caughtBy: ['serial.init.sequence'], executor: serialExecutor({ port: divisor12 }) },
   { name: 'serial-7-data-bits', layer: 'serial', description: 'init writes LCR 0x02 (7N1) instead of 0x03 (8N1)', caughtBy: ['serial.init.sequence', 'serial.tx.timing'], executor: serialExecutor({ port: (m) => new SevenBits(m.bus, m.profile) }) },
@@ -92,4 +109,21 @@ export const serialMutants: Mutant[] = [
   { name: 'serial-slip-partial-oversize', layer: 'serial', description: 'an oversized encoding is cut at 4 KiB and the first part sent', caughtBy: ['serial.slip.oversize'], executor: serialExecutor({ net: (m, port) => new PartialOversize(port, m.profile) }) },
   { name: 'serial-fresh-decoder-per-poll', layer: 'serial', description: 'the receive loop restarts its decoder on every poll, losing datagrams split across polls', caughtBy: ['serial.slip.receive-loop'], executor: serialExecutor({ net: (m, port) => new FreshDecoderPerPoll(port, m.profile) }) },
   { name: 'serial-decode-errors-not-counted', layer: 'serial', description: 'bad frames are dropped without counting them in decodeErrors', caughtBy: ['serial.slip.decode-errors'], executor: serialExecutor({ net: (m, port) => new ErrorsNotCounted(port, m.profile) }) },
+  {
+    name: 'serial-rx-mtu-buffer',
+    layer: 'serial',
+    description: 'the receive loop copies each datagram into a 1514-byte (Ethernet MTU) buffer: datagrams between the MTU and the 4 KiB SLIP buffer come out cut',
+    caughtBy: ['serial.slip.receive-loop'],
+    breaks: ['serial.slip.receive-loop'],
+    executor: serialExecutor({ net: (m, port) => new MtuReceiveBuffer(port, m.profile) }),
+  },
+  {
+    name: 'serial-slip-refuses-full-buffer',
+    layer: 'serial',
+    description: 'send_packet refuses an encoding of exactly 4 KiB (the limit tested with >=): a datagram that fits the SLIP buffer is never sent',
+    caughtBy: ['serial.slip.oversize'],
+    breaks: ['serial.slip.line-bytes'],
+    spares: ['serial.slip.oversize-nothing-sent'],
+    executor: serialExecutor({ net: (m, port) => new RefusesFullBuffer(port, m.profile) }),
+  },
 ];

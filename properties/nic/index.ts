@@ -4,5 +4,7 @@ import { nicRxFilterProperties } from './rx-filter.ts';
 import { nicTxProperties } from './tx.ts';
 import { nicInitProperties } from './init.ts';
 import { nicModelProperties } from './model.ts';
+import { nicRegisterProperties } from './registers.ts';
+import { nicRingLengthProperties } from './rx-ring-length.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties];

@@ -8,6 +8,10 @@ import { toHex } from '../../src/util/bytes.ts';
 import { align4, multicastHashIndex } from '../oracles.ts';
 import { NIC, expectSame, frameHex, frameSpec, injectValue, patterned, peekBytes, registerValue, u16le, type FrameSpec } from './support.ts';
 import { lazy, peekAll } from './rx-checks.ts';
+import { uintBits } from '../arbitraries.ts';
+
+/** RCR's fields below bit 16 (accept bits, WRAP, MXDMA, RBLEN, RXFTH: spec-notes §6). */
+const RCR_LOW_BITS = 16;
 
 type Cls = 'broadcast' | 'mine' | 'multicast' | 'other';
 interface FilterInput {
@@ -80,7 +84,10 @@ export const nicRxFilterProperties = [
           { weight: 4, arbitrary: fc.array(fc.integer({ min: 0, max: 0xff }), { minLength: 8, maxLength: 8 }) },
           { weight: 1, arbitrary: fc.constantFrom(Array<number>(8).fill(0), Array<number>(8).fill(0xff)) },
         ),
-        rcr: fc.integer({ min: 0, max: 15 }).map((b) => b | NIC.RCR_WRAP),
+        // Every bit of RCR's low 16 (the four accept bits, WRAP, RBLEN, the FIFO and DMA fields):
+        // only AAP, APM, AM and AB may decide what is taken.
+        // AAP (accept all) is cleared three times in four, so the class filter itself decides.
+        rcr: fc.tuple(uintBits(RCR_LOW_BITS), fc.integer({ min: 0, max: 3 })).map(([v, coin]) => (coin > 0 ? v & ~NIC.RCR_AAP : v)),
         rxEnabled: fc.boolean(),
         mac: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((m) => toHex(Uint8Array.from([m[0]! & 0xfe, ...m.subarray(1)]))),
         frames: fc.array(fc.record({ cls: fc.constantFrom<Cls>('broadcast', 'mine', 'multicast', 'other'), body: frameSpec(ctx.limits.minRxFrame - 6, 200) }), { minLength: 1, maxLength: 6 }),

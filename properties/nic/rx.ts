@@ -7,6 +7,7 @@ import { defineProperty, type PropertyContext } from '../../src/runner/property.
 import { must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { align4, ieee8023Crc32, CRC32_CHECK } from '../oracles.ts';
+import { ringCrossing, rxLength } from './arbitraries.ts';
 import { checkAgainstRing, checkFrameAndCrc, checkHeader, checkPlacement, lazy, peekAll, rangesText, writtenRanges } from './rx-checks.ts';
 import {
   NIC,
@@ -52,10 +53,10 @@ const actionOps = (acts: Action[]): Op[] => acts.map((a): Op => (a.kind === 'inj
 type FitAction = { kind: 'fit'; delta: -4 | 0 | 4; slack: number; seed: number };
 type RingAction = Action | FitAction;
 
-const ringFullActions = (): fc.Arbitrary<RingAction[]> =>
+const ringFullActions = (ctx: PropertyContext): fc.Arbitrary<RingAction[]> =>
   fc.array(
     fc.oneof(
-      { weight: 6, arbitrary: frameSpec(1, NIC.MAX_WRITTEN).map((frame): Action => ({ kind: 'inject', frame })) },
+      { weight: 6, arbitrary: fc.record({ length: rxLength(ctx, 1, NIC.MAX_WRITTEN), seed: fc.nat({ max: 0xffff }) }).map((frame): Action => ({ kind: 'inject', frame })) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('fit' as const), delta: fc.constantFrom<-4 | 0 | 4>(-4, 0, 4), slack: fc.integer({ min: 0, max: 3 }), seed: fc.nat({ max: 0xffff }) }) },
       { weight: 2, arbitrary: fc.constant<Action>({ kind: 'poll' }) },
     ),
@@ -72,8 +73,9 @@ const ringFullOps = memoOps((acts: RingAction[], ctx: PropertyContext): Op[] => 
   const ring = new RingModel(ctx.limits.rxRingBytes, ctx.limits.minRxFrame);
   const ops: Op[] = [{ op: 'init' }];
   const inject = (frame: string): void => {
-    ring.inject(frame);
     ops.push({ op: 'inject', frame });
+    // MPC read through the chip's port, not only the snapshot, after every refusal.
+    if (!ring.inject(frame).accepted) ops.push({ op: 'read-register', name: 'MPC' });
   };
   for (const a of acts) {
     if (a.kind === 'poll') {
@@ -124,7 +126,8 @@ const wrapOps = memoOps((w: WrapInput, ctx: PropertyContext): Op[] => {
     { op: 'peek-ring', offset: 0, length: end - ring },
     { op: 'read-register', name: 'CBR' },
   );
-  if (w.wrap) ops.push({ op: 'poll' }, { op: 'inject', frame: toHex(patterned(ctx.limits.minEthernetFrame, w.seed + 1)) }, { op: 'poll' });
+  // The poll of the crossing frame, CAPR read through the port, then a frame at the wrapped offset.
+  if (w.wrap) ops.push({ op: 'poll' }, { op: 'read-register', name: 'CAPR' }, { op: 'inject', frame: toHex(patterned(ctx.limits.minEthernetFrame, w.seed + 1)) }, { op: 'poll' });
   return ops;
 });
 
@@ -251,13 +254,10 @@ export const nicRxProperties = [
   }),
   defineProperty({
     id: 'nic.rx.wrap',
-    title: 'a frame crossing the ring end is written in one piece into the guard with WRAP (split to the ring start without), the write offset wraps, and the driver delivers it intact',
+    title: 'a frame crossing the ring end (its header in any dword up to the last) is written in one piece into the guard with WRAP (split to the ring start without), the write offset wraps, the driver delivers it intact and its read offset wraps with it (CAPR = RX_OFFSET - 16 in 16 bits)',
     layer: 'nic',
-    clauses: ['nic.rx.wrap'],
-    arbitrary: (ctx) =>
-      fc
-        .record({ back: fc.integer({ min: 1, max: 400 }), length: fc.integer({ min: ctx.limits.minRxFrame, max: ctx.limits.rxCallerBufferBytes - NIC.CRC }), seed: fc.nat({ max: 999 }), wrap: fc.boolean() })
-        .filter((w) => w.length + NIC.HEADER + NIC.CRC > 4 * w.back),
+    clauses: ['nic.rx.wrap', 'nic.rx.advance'],
+    arbitrary: (ctx) => fc.record({ crossing: ringCrossing(ctx), seed: fc.nat({ max: 999 }), wrap: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }).map(({ crossing, seed, wrap }): WrapInput => ({ ...crossing, seed, wrap })),
     scenario: (w, ctx) => wrapOps(w, ctx),
     check: (w, trace, ctx, t) => {
       const ring = ctx.limits.rxRingBytes;
@@ -266,37 +266,49 @@ export const nicRxProperties = [
       // The ring must be where the scenario put it: the driver's read pointer at the crossing
       // frame (where it is not, that is nic.rx.advance's rule, not this one).
       if (stateAt(trace, i - 1).CAPR !== ((at - 16) & 0xffff)) return;
-      t.check('nic.rx.wrap', () => {
-      expectSame(injectValue(trace, i), { accepted: true, offset: at }, `the ${w.length}-byte frame after the ring was advanced to ${at}`);
       const frame = patterned(w.length, w.seed);
       const end = at + NIC.HEADER + w.length + NIC.CRC;
-      const written = writtenRanges(dmaOf(trace), i);
+      const next = align4(end) - ring;
+      t.check('nic.rx.wrap', () => {
+        expectSame(injectValue(trace, i), { accepted: true, offset: at }, `the ${w.length}-byte frame after the ring was advanced to ${at}`);
+        const written = writtenRanges(dmaOf(trace), i);
+        if (w.wrap) {
+          expectSame(rangesText(written), rangesText([[at, end]]), 'with WRAP the chip writes header, frame and CRC in one piece past the ring end');
+          checkPlacement(peekBytes(trace, i + 1), 0, frame, 'the crossing frame');
+        } else {
+          expectSame(rangesText(written), rangesText([[0, end - ring], [at, ring]]), 'without WRAP the chip splits the frame at the ring end');
+          const joined = Uint8Array.from([...peekBytes(trace, i + 1).subarray(0, ring - at), ...peekBytes(trace, i + 2)]);
+          checkPlacement(joined, 0, frame, 'the split frame (ring end, then ring start)');
+        }
+        expectSame(registerValue(trace, i + 3), next, 'CBR after the crossing frame (wrapped)');
+        if (w.wrap) {
+          // Intact: the frame's bytes (what follows them is nic.rx.deliver-includes-crc's rule).
+          const p = pollValue(trace, i + 4);
+          must(p.frame.startsWith(toHex(frame)), `the crossing frame (header at ring offset ${at}) was not delivered intact (got ${p.length} bytes)`);
+          expectSame(injectValue(trace, i + 6), { accepted: true, offset: next }, 'the next frame starts at the wrapped write offset');
+          must(pollValue(trace, i + 7).frame.startsWith(toHex(patterned(ctx.limits.minEthernetFrame, w.seed + 1))), 'the next frame, after the wrapped write offset, was not delivered intact');
+        }
+      });
+      // The driver's read offset wraps too: RX_OFFSET = align4(...) mod ring, CAPR 16 below it
+      // in 16 bits (0xFFF0 when it lands on 0), in the snapshot and read through the port.
       if (w.wrap) {
-        expectSame(rangesText(written), rangesText([[at, end]]), 'with WRAP the chip writes header, frame and CRC in one piece past the ring end');
-        checkPlacement(peekBytes(trace, i + 1), 0, frame, 'the crossing frame');
-      } else {
-        expectSame(rangesText(written), rangesText([[0, end - ring], [at, ring]]), 'without WRAP the chip splits the frame at the ring end');
-        const joined = Uint8Array.from([...peekBytes(trace, i + 1).subarray(0, ring - at), ...peekBytes(trace, i + 2)]);
-        checkPlacement(joined, 0, frame, 'the split frame (ring end, then ring start)');
+        t.check('nic.rx.advance', () => {
+          okValue(trace, i + 4, 'poll of the crossing frame');
+          const s = stateAt(trace, i + 4);
+          const capr = (next - 16) & 0xffff;
+          expectSame([s.RX_OFFSET % ring, s.CAPR], [next, capr], `RX_OFFSET, CAPR after the frame crossing the ring end by ${end - ring} bytes`);
+          expectSame(`0x${registerValue(trace, i + 5, 'CAPR read through its port').toString(16)}`, `0x${capr.toString(16)}`, 'CAPR read through its port after the crossing frame');
+        });
       }
-      expectSame(registerValue(trace, i + 3), align4(end) % ring, 'CBR after the crossing frame (wrapped)');
-      if (w.wrap) {
-        // Intact: the frame's bytes (what follows them is nic.rx.deliver-includes-crc's rule).
-        const p = pollValue(trace, i + 4);
-        must(p.frame.startsWith(toHex(frame)), `the crossing frame was not delivered intact (got ${p.length} bytes)`);
-        expectSame(injectValue(trace, i + 5), { accepted: true, offset: align4(end) - ring }, 'the next frame starts at the wrapped write offset');
-        must(pollValue(trace, i + 6).frame.startsWith(toHex(patterned(ctx.limits.minEthernetFrame, w.seed + 1))), 'the next frame, after the wrapped write offset, was not delivered intact');
-      }
-    });
     },
-    runsFactor: 0.3,
+    runsFactor: 0.4,
   }),
   defineProperty({
     id: 'nic.rx.ring-full',
     title: 'a frame is written only if align4(frame + 8) < free space; a refused frame writes nothing, sets RXOVW and counts in MPC; unread frames are never touched and come out intact',
     layer: 'nic',
     clauses: ['nic.rx.ring-full', 'nic.rx.no-overwrite'],
-    arbitrary: () => ringFullActions(),
+    arbitrary: (ctx) => ringFullActions(ctx),
     scenario: (acts, ctx) => ringFullOps(acts, ctx),
     check: (acts, trace, ctx, t) => {
       const ops = ringFullOps(acts, ctx);
@@ -305,6 +317,10 @@ export const nicRxProperties = [
       let refused = 0;
       for (let i = 1; i < ops.length; i++) {
         const op = ops[i]!;
+        if (op.op === 'read-register') {
+          t.step('nic.rx.ring-full', () => expectSame(registerValue(trace, i, `MPC read through its port (op #${i})`), ring.mpc, `MPC read through its port after ${refused} refused frames (op #${i})`));
+          continue;
+        }
         if (op.op === 'poll') {
           ring.poll(ctx.limits.rxCallerBufferBytes);
           // The driver's read pointer is another clause's (nic.rx.advance): once it differs from

@@ -5,6 +5,7 @@ import type { Op, Trace } from '../../src/iut/contract.ts';
 import { defineProperty, type Checks, type PropertyContext } from '../../src/runner/property.ts';
 import { must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import { sendLength, tsdSize } from './arbitraries.ts';
 import { NIC, expectSame, initValue, ioOfOp, patterned, peekValue, registerValue, stateAt, wireOf, type WireObs } from './support.ts';
 
 interface SendSpec {
@@ -18,13 +19,8 @@ interface SendSpec {
 const sendOp = (s: SendSpec): Op => ({ op: 'send', frame: toHex(patterned(s.length, s.seed)), ...(s.len !== undefined ? { len: s.len } : {}) });
 const sendLenOf = (s: SendSpec): number => s.len ?? s.length;
 
-/** Lengths a send may have: mostly legal, some over the 2 KiB buffer. */
-const sendSpec = (ctx: PropertyContext, overWeight = 1): fc.Arbitrary<SendSpec> =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.record({ length: fc.integer({ min: 0, max: ctx.limits.minEthernetFrame + 10 }), seed: fc.nat({ max: 0xffff }) }) },
-    { weight: 4, arbitrary: fc.record({ length: fc.integer({ min: 0, max: ctx.limits.txBufferBytes }), seed: fc.nat({ max: 0xffff }) }) },
-    { weight: overWeight, arbitrary: fc.record({ length: fc.integer({ min: ctx.limits.txBufferBytes + 1, max: ctx.limits.txBufferBytes + 64 }), seed: fc.nat({ max: 0xffff }) }) },
-  );
+/** Lengths a send may have: boundary-first around 60 and the 2 KiB buffer, some far over it. */
+const sendSpec = (ctx: PropertyContext, overWeight = 1): fc.Arbitrary<SendSpec> => fc.record({ length: sendLength(ctx, overWeight), seed: fc.nat({ max: 0xffff }) });
 
 /** What the clauses say goes on the wire for a send: the data, zero-padded to the minimum. */
 const expectedWire = (s: SendSpec, ctx: PropertyContext): string => {
@@ -32,6 +28,11 @@ const expectedWire = (s: SendSpec, ctx: PropertyContext): string => {
   const data = patterned(s.length, s.seed).subarray(0, len);
   return toHex(data) + '00'.repeat(Math.max(0, ctx.limits.minEthernetFrame - len));
 };
+
+/** The early-TX threshold field of TSD (bits 16-21): software-writable beside the size. */
+const TSD_THRESHOLD_SHIFT = 16;
+const TSD_THRESHOLD_MAX = 0x3f;
+const tsdValue = (x: { sizes: number[]; thresholds: number[] }, d: number): number => (x.sizes[d]! | (x.thresholds[d]! << TSD_THRESHOLD_SHIFT)) >>> 0;
 
 const wireOfOp = (t: Trace, op: number): WireObs[] => wireOf(t).filter((w) => w.op === op);
 
@@ -242,7 +243,9 @@ export const nicTxProperties = [
     arbitrary: (ctx) =>
       fc.record({
         order: fc.shuffledSubarray([...Array(ctx.limits.txDescriptors).keys()], { minLength: 1 }),
-        sizes: fc.array(fc.integer({ min: 1, max: 1600 }), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors }),
+        // Every bit of the 13-bit size field, and the early-TX threshold (bits 16-21) beside it.
+        sizes: fc.array(tsdSize(ctx), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors }),
+        thresholds: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: TSD_THRESHOLD_MAX })), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors }),
         teOff: fc.boolean(),
       }),
     scenario: (x) => [
@@ -250,7 +253,7 @@ export const nicTxProperties = [
       ...(x.teOff ? [{ op: 'write-register', name: 'CR', value: NIC.CR_RE } as Op] : []),
       ...x.order.flatMap((d): Op[] => [
         { op: 'write-register', name: `TSAD${d}`, value: 0x300000 + d * 0x1000 },
-        { op: 'write-register', name: `TSD${d}`, value: x.sizes[d]! },
+        { op: 'write-register', name: `TSD${d}`, value: tsdValue(x, d) },
       ]),
       ...(x.teOff ? [{ op: 'write-register', name: 'CR', value: NIC.CR_RE | NIC.CR_TE } as Op] : []),
     ],
@@ -263,7 +266,7 @@ export const nicTxProperties = [
       let ready = 0;
       for (let d = 0; writtenAt.has(d); d++) {
         ready = Math.max(ready, writtenAt.get(d)!);
-        expected.push({ descriptor: d, op: x.teOff ? enableOp : ready, tsd: x.sizes[d]!, tsad: 0x300000 + d * 0x1000 });
+        expected.push({ descriptor: d, op: x.teOff ? enableOp : ready, tsd: tsdValue(x, d), tsad: 0x300000 + d * 0x1000 });
       }
       const wire = wireOf(trace).map((w) => ({ descriptor: w.descriptor, op: w.op, tsd: w.tsd, tsad: w.tsad }));
       t.check('nic.tx.device-order', () => {
@@ -271,7 +274,7 @@ export const nicTxProperties = [
         expectSame(wire, expected, `frames on the wire for TSD writes in order ${x.order.join(',')}${x.teOff ? ' with TE enabled last' : ''}`);
       });
       const sent = wireOf(trace);
-      if (sent.length > 0) t.check('nic.tx.device-send', () => sent.forEach((w) => expectSame(w.bytes.length / 2, w.tsd & NIC.TSD_SIZE, `bytes sent from descriptor ${w.descriptor}`)));
+      if (sent.length > 0) t.check('nic.tx.device-send', () => sent.forEach((w) => expectSame(w.bytes.length / 2, w.tsd & NIC.TSD_SIZE, `bytes sent from descriptor ${w.descriptor} with TSD 0x${w.tsd.toString(16)} (TSD & 0x1FFF)`)));
     },
     runsFactor: 0.3,
   }),

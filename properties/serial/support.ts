@@ -139,10 +139,10 @@ export const rxOps = (x: RxInput): Op[] => [
   ...chunked(x.datagrams, x.cuts).chunks.flatMap((c): Op[] => [{ op: 'feed', bytes: toHex(c) }, { op: 'receive' }, { op: 'ready' }]),
 ];
 
-export type Item = { kind: 'good' | 'bad-escape'; datagram: Uint8Array; bad: number } | { kind: 'too-long'; fill: number };
+export type Item = { kind: 'good' | 'bad-escape'; datagram: Uint8Array; bad: number } | { kind: 'too-long'; fill: number; over: number };
 
 export const itemBytes = (it: Item, ctx: PropertyContext): Uint8Array => {
-  if (it.kind === 'too-long') return rfc1055Encode(new Uint8Array(ctx.limits.slipBufferBytes + 1).fill(it.fill));
+  if (it.kind === 'too-long') return rfc1055Encode(new Uint8Array(ctx.limits.slipBufferBytes + it.over).fill(it.fill));
   const e = rfc1055Encode(it.datagram);
   if (it.kind === 'good') return e;
   return Uint8Array.from([...e.subarray(0, -1), SLIP.ESC, it.bad, ...e.subarray(1)]);
