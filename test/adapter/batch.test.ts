@@ -93,7 +93,7 @@ describe('implementations without batches, and batches that fail', () => {
     }
   });
 
-  for (const mode of ['short', 'error', 'crash-batch=0']) {
+  for (const mode of ['short', 'error', 'crash-batch=0', 'deep']) {
     it(`a batch that fails (${mode}) is a typed error, and prefetched runs fall back to execute`, async () => {
       const b = await start(fixtureCommand('batcher.mjs', mode));
       try {

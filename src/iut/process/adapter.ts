@@ -135,6 +135,11 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
       await child.stop(0);
       throw fail(`bad reply to request #${id} (${BATCH_METHOD}): ${t.problem}${child.stderrNote()}`, 'protocol');
     }
+    // The same bound as a single execute reply's trace: the report writer must be able to take it.
+    for (const [i, trace] of t.traces.entries()) {
+      const deep = jsonProblem(trace, TRACE_BOUNDS, `traces[${i}]`);
+      if (deep) throw fail(`bad reply to request #${id} (${BATCH_METHOD}): ${deep}${child.stderrNote()}`, 'protocol');
+    }
     return t.traces;
   }
 
