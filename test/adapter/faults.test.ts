@@ -76,9 +76,10 @@ describe('faults give one clear error row; the process is restarted and the run 
   });
 
   it('a hang (no reply): a timeout after --timeout, not later', async () => {
-    const { outcome, ms } = await runFixture([`hang=${TRIGGER}`], { timeoutMs: 1000 });
-    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 1 s/);
-    expect(ms).toBeLessThan(1000 + 6000);
+    // 3 s, not less: the fixture's own hello must get through on a loaded 2-core machine.
+    const { outcome, ms } = await runFixture([`hang=${TRIGGER}`], { timeoutMs: 3000 });
+    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 3 s/);
+    expect(ms).toBeLessThan(3000 + 6000);
   });
 
   it('garbage on stdout instead of the reply', async () => {
@@ -108,8 +109,8 @@ describe('faults give one clear error row; the process is restarted and the run 
   });
 
   it('half a reply line, then silence', async () => {
-    const { outcome } = await runFixture([`partial=${TRIGGER}`], { timeoutMs: 1000 });
-    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 1 s \(it wrote an unfinished line: \{"id":\d+,"tr\)/);
+    const { outcome } = await runFixture([`partial=${TRIGGER}`], { timeoutMs: 3000 });
+    expectOnlyTargetErrors(outcome.properties, /^timeout: no reply to request #\d+ \(execute\) within 3 s \(it wrote an unfinished line: \{"id":\d+,"tr\)/);
   });
 
   it('a stray line after a good reply fails the next request', async () => {
@@ -146,7 +147,7 @@ describe('faults give one clear error row; the process is restarted and the run 
         if (r.method === 'hello') { if (!again) console.log(JSON.stringify({ id: r.id, protocol: 1, statement: { name: 'x', version: '1', profile: 'seed', layers: ['codec'] } })); return; }
         if (++n === 3) process.exit(5);
         console.log(JSON.stringify({ id: r.id, trace: { results: r.scenario.ops.map(() => ({ ok: false, error: { kind: 'unsupported-op', message: '' } })) } }));
-      });`], { timeoutMs: 1000 });
+      });`], { timeoutMs: 3000 });
     await impl.start();
     const started = performance.now();
     const o = await runSuite(allProperties, impl, { seed: 1, runs: 5, only: ['codec.tcp'] });
@@ -158,9 +159,9 @@ describe('faults give one clear error row; the process is restarted and the run 
     const crash = messages.findIndex((m) => /crash: the implementation exited with code 5/.test(m));
     expect(crash, messages.join('\n')).toBeGreaterThanOrEqual(0);
     expect(crash).toBeLessThan(o.properties.length - 4);
-    for (const m of messages.slice(crash + 1, crash + 4)) expect(m).toMatch(/^timeout: restarting the implementation \(start #\d\) failed: no reply to request #0 \(hello\) within 1 s/);
+    for (const m of messages.slice(crash + 1, crash + 4)) expect(m).toMatch(/^timeout: restarting the implementation \(start #\d\) failed: no reply to request #0 \(hello\) within 3 s/);
     for (const m of messages.slice(crash + 4)) expect(m).toMatch(/^crash: gave up restarting the implementation after 3 failed starts in a row/);
-    expect(performance.now() - started).toBeLessThan(3 * 1000 + 6000);
+    expect(performance.now() - started).toBeLessThan(3 * 3000 + 6000);
   });
 });
 
