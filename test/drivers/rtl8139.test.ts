@@ -56,7 +56,7 @@ describe('rtl8139 driver: discovery and init', () => {
     expect(bm).toBeLessThan(cfg1);
     expect(rst).toBeLessThan(poll);
     expect(poll).toBeLessThan(rb);
-    expect(m.nic.registers()).toMatchObject({ CR: 0x0d, RCR: 0x8f, IMR: 5, CONFIG1: 0, RBSTART: m.layout.rxRing });
+    expect(m.nic.registers()).toMatchObject({ CR: 0x0d, RCR: 0x8f, IMR: 5, CONFIG1: 0x0c, RBSTART: m.layout.rxRing }); // CONFIG1: IOMAP, MEMMAP read-only, set
   });
 
   it('polls CR until RST clears', () => {
