@@ -1,13 +1,13 @@
 // Guest memory of a QEMU machine: every read and write is a qtest command, so what the drivers
 // see is what QEMU's RTL8139 DMAed. Device writes are announced to the memory's listeners by
 // the NIC's outside (nic.ts) once a frame has landed, as the model's DMA is.
-import { GuestMemory } from '../memory.ts';
+import { ForwardedMemory } from '../forwarded-memory.ts';
 import type { QtestChannel } from './qtest.ts';
 
 /** The largest single qtest transfer (one command line of 2 hex digits per byte). */
 const CHUNK = 0x8000;
 
-export class QemuMemory extends GuestMemory {
+export class QemuMemory extends ForwardedMemory {
   constructor(readonly qtest: QtestChannel) {
     super();
   }
@@ -16,21 +16,6 @@ export class QemuMemory extends GuestMemory {
     const out = new Uint8Array(Math.max(0, Math.trunc(length)));
     for (let at = 0; at < out.length; at += CHUNK) out.set(this.qtest.read((addr + at) >>> 0, Math.min(CHUNK, out.length - at)), at);
     return out;
-  }
-
-  override readInto(addr: number, length: number, into: Uint8Array, at = 0): number {
-    const total = Math.max(0, Math.min(Math.trunc(length), into.length - at));
-    into.set(this.read(addr, total), at);
-    return total;
-  }
-
-  override readU8(addr: number): number {
-    return this.read(addr, 1)[0] ?? 0;
-  }
-
-  override readU16LE(addr: number): number {
-    const b = this.read(addr, 2);
-    return (b[0] ?? 0) | ((b[1] ?? 0) << 8);
   }
 
   override write(addr: number, bytes: Uint8Array): void {

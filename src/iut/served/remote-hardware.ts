@@ -2,7 +2,7 @@
 // requests to r2net (protocol 2), answered before the call returns. What the served reference's
 // drivers run on; the C and Rust client libraries (clients/) are the same thing for other code.
 import type { PortIo, Width } from '../../hw/bus.ts';
-import { GuestMemory } from '../../hw/memory.ts';
+import { ForwardedMemory } from '../../hw/forwarded-memory.ts';
 import { fromHex, toHex } from '../../util/bytes.ts';
 import { MAX_MEMORY_TRANSFER } from './requests.ts';
 import type { SyncLines } from './sync-lines.ts';
@@ -53,7 +53,7 @@ export function remotePortIo(hw: RemoteHardware): PortIo {
  * Guest memory reached through read/write requests: the reference drivers already go through
  * a memory object, so they use r2net's guest memory directly (no mirror to keep coherent).
  */
-export class RemoteMemory extends GuestMemory {
+export class RemoteMemory extends ForwardedMemory {
   constructor(readonly hw: RemoteHardware) {
     super();
   }
@@ -68,22 +68,6 @@ export class RemoteMemory extends GuestMemory {
       out.set(bytes, at);
     }
     return out;
-  }
-
-  // Every read primitive goes to r2net's memory: the local pages of GuestMemory stay empty here.
-  override readInto(addr: number, length: number, into: Uint8Array, at = 0): number {
-    const total = Math.max(0, Math.min(Math.trunc(length), into.length - at));
-    into.set(this.read(addr, total), at);
-    return total;
-  }
-
-  override readU8(addr: number): number {
-    return this.read(addr, 1)[0] ?? 0;
-  }
-
-  override readU16LE(addr: number): number {
-    const b = this.read(addr, 2);
-    return (b[0] ?? 0) | ((b[1] ?? 0) << 8);
   }
 
   override fill(addr: number, length: number, value = 0): void {
