@@ -296,7 +296,7 @@ export const nicRxProperties = [
           okValue(trace, i + 4, 'poll of the crossing frame');
           const s = stateAt(trace, i + 4);
           const capr = (next - 16) & 0xffff;
-          expectSame([s.RX_OFFSET % ring, s.CAPR], [next, capr], `RX_OFFSET, CAPR after the frame crossing the ring end by ${end - ring} bytes`);
+          expectSame([s.RX_OFFSET % ring, s.CAPR], [next, capr], `RX_OFFSET, CAPR after the frame with its header at ${at}, crossing the ring end by ${end - ring} bytes`);
           expectSame(`0x${registerValue(trace, i + 5, 'CAPR read through its port').toString(16)}`, `0x${capr.toString(16)}`, 'CAPR read through its port after the crossing frame');
         });
       }
