@@ -34,6 +34,15 @@ describe('spec/hardware/qemu.json failure patterns', () => {
     expect(recordedDifference(qemu, 'nic.rx.advance', advanceMsg(8188, 80, 80, 64))).toBeUndefined();
   });
 
+  it('back-pressure: a fitting frame refused as held only while less than a full frame (1514 bytes) is free', () => {
+    const msg = (free: number, reason: string): string =>
+      `inject of a 1500-byte frame (op #3, align4(frame + 8) = 1508, free ${free}, 2 unread frames, refused as ${reason}): accepted: expected true, got false`;
+    for (const free of [1512, 1513]) expect(recordedDifference(qemu, 'nic.rx.ring-full', msg(free, 'held'))?.id).toBe('rx-back-pressure');
+    for (const free of [1514, 1600, 8000]) expect(recordedDifference(qemu, 'nic.rx.ring-full', msg(free, 'held'))).toBeUndefined();
+    expect(recordedDifference(qemu, 'nic.rx.ring-full', msg(1512, 'ring-full'))).toBeUndefined();
+    expect(recordedDifference(qemu, 'nic.rx.ring-full', msg(1512, 'rx-disabled'))).toBeUndefined();
+  });
+
   it('a held frame surviving CR.RST: only frame #0 into an empty RBLEN 1-3 ring', () => {
     const msg = (rblen: number, frame: number, free: number): string =>
       `RBLEN ${rblen} (a ${RING << rblen}-byte ring): frame #${frame} (1514 bytes, ${free} bytes free): accepted: expected true, got false`;
