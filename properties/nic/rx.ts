@@ -296,7 +296,7 @@ export const nicRxProperties = [
           okValue(trace, i + 4, 'poll of the crossing frame');
           const s = stateAt(trace, i + 4);
           const capr = (next - 16) & 0xffff;
-          expectSame([s.RX_OFFSET % ring, s.CAPR], [next, capr], `RX_OFFSET, CAPR after the frame crossing the ring end by ${end - ring} bytes`);
+          expectSame([s.RX_OFFSET % ring, s.CAPR], [next, capr], `RX_OFFSET, CAPR after the frame with its header at ${at}, crossing the ring end by ${end - ring} bytes`);
           expectSame(`0x${registerValue(trace, i + 5, 'CAPR read through its port').toString(16)}`, `0x${capr.toString(16)}`, 'CAPR read through its port after the crossing frame');
         });
       }
@@ -337,7 +337,8 @@ export const nicRxProperties = [
         t.step('nic.rx.ring-full', () => {
           const got = injectValue(trace, i);
           const s = stateAt(trace, i);
-          expectSame(got.accepted, want.accepted, () => `inject of a ${frame.length / 2}-byte frame (op #${i}, align4(frame + 8) = ${need}, free ${free}, ${unread.length} unread frames): accepted`);
+          const answer = got.accepted ? '' : `, refused as ${got.reason}`;
+          expectSame(got.accepted, want.accepted, () => `inject of a ${frame.length / 2}-byte frame (op #${i}, align4(frame + 8) = ${need}, free ${free}, ${unread.length} unread frames${answer}): accepted`);
           if (!want.accepted) {
             refused++;
             expectSame(got, want, () => `the refused frame (op #${i})`);
@@ -346,6 +347,10 @@ export const nicRxProperties = [
           }
           expectSame(s.MPC, ring.mpc, () => `MPC after op #${i} (${refused} refused so far)`);
         });
+        // Where the chip's write offset lands after a frame is the slot layout's rule (nic.rx.align,
+        // nic.rx.header): once it differs from the model, the model's free space no longer
+        // describes the ring (as for CAPR above).
+        const moved = stateAt(trace, i).CBR !== ring.cbr;
         t.check('nic.rx.no-overwrite', () => {
           for (const [a, b] of writtenRanges(dma, i)) {
             for (const [ua, ub] of unread) {
@@ -355,6 +360,7 @@ export const nicRxProperties = [
             }
           }
         });
+        if (moved) return;
       }
       // Everything accepted comes out intact and in order: the frame bytes are the unread data.
       checkAgainstRing(ops, trace, ctx, t, { order: 'nic.rx.no-overwrite' }, 1);

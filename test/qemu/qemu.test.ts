@@ -109,6 +109,23 @@ describe.skipIf(!version)('reference drivers over QEMU', () => {
       impl.close();
     }
   }, 60_000);
+
+  it('a frame refused with RXOVW unmasked (counted in MPC, kept in the QEMU queue) does not reach the next scenario: it starts with MPC 0 and an empty queue', () => {
+    const frame = 'ff'.repeat(6) + '52'.repeat(1508);
+    const inject = (n: number) => Array.from({ length: n }, () => ({ op: 'inject' as const, frame }));
+    const impl = createQemuReference();
+    try {
+      type T = { results: { ok: boolean; value?: unknown }[] };
+      const first = impl.execute({ layer: 'nic', ops: [{ op: 'init' }, { op: 'write-register', name: 'IMR', value: 0x15 }, ...inject(6), { op: 'read-register', name: 'MPC' }] }) as T;
+      expect(first.results[7]!.value).toEqual({ accepted: false, reason: 'ring-full' });
+      expect(first.results[8]!.value).toEqual({ value: 1 });
+      const next = impl.execute({ layer: 'nic', ops: [{ op: 'init' }, { op: 'read-register', name: 'MPC' }, ...inject(1)] }) as T;
+      expect(next.results[1]!.value).toEqual({ value: 0 });
+      expect(next.results[2]!.value).toEqual({ accepted: true, offset: 0 });
+    } finally {
+      impl.close();
+    }
+  }, 60_000);
 });
 
 /** QEMUs this process started that still run (zombies not yet reaped do not), after a grace period for SIGKILL. */

@@ -10,6 +10,7 @@ import { IoBus, type IoDevice, type Width } from '../bus.ts';
 import { Clock } from '../clock.ts';
 import { dmaLayout } from '../memory.ts';
 import { DEFAULT_MAC, DEFAULT_NIC_PCI, type Machine, type MachineOptions } from '../index.ts';
+import { REG } from '../rtl8139-regs.ts';
 import { PCI_CFG, PCI_COMMAND, PCI_CONFIG_ADDRESS, PciHost, pciAddress } from '../pci.ts';
 import { Rtl8139Driver } from '../../drivers/rtl8139.ts';
 import { SerialPort } from '../../drivers/serial.ts';
@@ -85,6 +86,9 @@ export class QemuBackend {
     const q = this.#ready(config);
     const ioBase = o.nicIoBase ?? this.profile.defaults.nicIoFallback;
     this.#firmware(q, config, ioBase);
+    // Neither the system reset nor CR.RST clears QEMU's MPC (measured: 1 after both); any
+    // write clears it, as on the RTL8139.
+    if (config.nicDev !== null) q.qtest.out((ioBase & 0xff00) + REG.MPC, 4, 0);
     return this.#assemble(q, config, ioBase);
   }
 

@@ -24,6 +24,7 @@ export class QemuNic {
   #cfgAddress = 0;
   /** Frames refused for now and still waiting in QEMU's end of the wire. */
   held = 0;
+  /** Called when QEMU keeps a refused frame in its own queue (held, or counted in MPC). */
   onHeld: () => void = () => undefined;
 
   constructor(
@@ -109,7 +110,12 @@ export class QemuNic {
       this.#landed(before.cbr);
       return { accepted: true, offset: before.cbr };
     }
-    if (changed()) return { accepted: false, reason: 'ring-full' };
+    if (changed()) {
+      // Counted in MPC, yet QEMU keeps the frame queued and stops receiving until room is made:
+      // the next scenario on this QEMU would get it (and MPC counts again on every retry).
+      this.onHeld();
+      return { accepted: false, reason: 'ring-full' };
+    }
     // QEMU keeps the first refused frame in its own queue, the next ones in the socket: a frame
     // that changed nothing is held when the ring lacks a full frame of room and RXOVW is masked
     // (what QEMU refuses for; spec/hardware/qemu.json 'rx-back-pressure'), else it was dropped.
