@@ -22,8 +22,9 @@ export default {
   mutate: [...chosen.map((f) => (FILE.test(f) ? f : `src/${f}/**/*.ts`)), ...NOT_REFERENCE.map((f) => `!${f}`)],
   // At most 2 workers: the machine it was written on has 2 cores shared by several people.
   concurrency: Number(process.env.R2NET_MUTATION_CONCURRENCY || 2),
-  // Property runs are CPU-bound and the machine is shared: generous slack before "timeout".
-  timeoutMS: 10000,
+  // "Timeout" = 1.5 × the covering properties' dry-run time + 5 s (R2NET_MUTATION_TIMEOUT_MS): slack
+  // for a shared machine; mutants that loop forever each cost this much of a worker.
+  timeoutMS: Number(process.env.R2NET_MUTATION_TIMEOUT_MS || 5000),
   timeoutFactor: 1.5,
   // Static mutants (module-level code: constants, tables) run EVERY property each, ~60% of the
   // time of a run; `npm run mutation -- --static` includes them.
