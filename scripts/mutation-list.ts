@@ -46,7 +46,7 @@ const picked = f.mutants.filter(
     m.location.start.line <= to &&
     (!mutators || mutators.includes(m.mutatorName)) &&
     (values.replacement === undefined || m.replacement === values.replacement) &&
-    !listed.has(mutantKey(values.file!, m)),
+    !listed.has(mutantKey(values.file!, f.source, m)),
 );
 const entries: Equivalent[] = picked.map((m) => ({
   file: values.file!,

@@ -45,12 +45,13 @@ export function loadEquivalents(path = EQUIVALENTS_FILE): Equivalent[] {
   return (JSON.parse(readFileSync(path, 'utf8')) as { equivalents: Equivalent[] }).equivalents;
 }
 
-export function equivalentKey(e: Pick<Equivalent, 'file' | 'line' | 'column' | 'mutator' | 'replacement'>): string {
-  return `${e.file}:${e.line}:${e.column}:${e.mutator}:${e.replacement}`;
+/** Two mutants can share start, mutator and replacement (`a && b` → true and `a` → true): the original text tells them apart. */
+export function equivalentKey(e: Pick<Equivalent, 'file' | 'line' | 'column' | 'mutator' | 'original' | 'replacement'>): string {
+  return `${e.file}:${e.line}:${e.column}:${e.mutator}:${JSON.stringify(e.original)}:${e.replacement}`;
 }
 
-export function mutantKey(file: string, m: ReportMutant): string {
-  return equivalentKey({ file, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement ?? '' });
+export function mutantKey(file: string, source: string, m: ReportMutant): string {
+  return equivalentKey({ file, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, original: originalText(source, m.location), replacement: m.replacement ?? '' });
 }
 
 /** The source text a mutant replaces (report locations: 1-based lines and columns). */
@@ -82,7 +83,7 @@ export function scores(report: Report, equivalents: Equivalent[]): { folders: Fo
       s.total++;
       if (m.status === 'Killed') s.killed++;
       else if (m.status === 'Timeout') s.timeout++;
-      else if (listed.has(mutantKey(file, m))) s.equivalent++;
+      else if (listed.has(mutantKey(file, f.source, m))) s.equivalent++;
       else {
         if (m.status === 'NoCoverage') s.noCoverage++;
         else s.survived++;

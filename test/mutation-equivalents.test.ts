@@ -35,25 +35,30 @@ describe('spec/mutation-equivalents.json', () => {
 
   it('scores count a listed survivor as equivalent, and a killed one only once', () => {
     const loc = { start: { line: 3, column: 5 }, end: { line: 3, column: 9 } };
+    // Same start, mutator and replacement as #6, but a shorter original text: not the listed one.
+    const inner = { start: { line: 3, column: 5 }, end: { line: 3, column: 7 } };
     const report = {
       files: {
         'src/codec/x.ts': {
-          source: '',
+          source: '\n\n    true;\n',
           mutants: [
             { id: '1', mutatorName: 'StringLiteral', replacement: '""', status: 'Survived', location: loc },
             { id: '2', mutatorName: 'BooleanLiteral', replacement: 'false', status: 'Killed', location: loc },
             { id: '3', mutatorName: 'EqualityOperator', replacement: 'a < b', status: 'Survived', location: loc },
             { id: '4', mutatorName: 'BlockStatement', replacement: '{}', status: 'Timeout', location: loc },
+            { id: '5', mutatorName: 'ConditionalExpression', replacement: 'false', status: 'Survived', location: inner },
+            { id: '6', mutatorName: 'ConditionalExpression', replacement: 'false', status: 'Survived', location: loc },
           ],
         },
       },
     };
     const listed = [
-      { file: 'src/codec/x.ts', line: 3, column: 5, mutator: 'StringLiteral', original: "'x'", replacement: '""', reason: 'error text only' },
+      { file: 'src/codec/x.ts', line: 3, column: 5, mutator: 'StringLiteral', original: 'true', replacement: '""', reason: 'error text only' },
       { file: 'src/codec/x.ts', line: 3, column: 5, mutator: 'BooleanLiteral', original: 'true', replacement: 'false', reason: 'killed anyway' },
+      { file: 'src/codec/x.ts', line: 3, column: 5, mutator: 'ConditionalExpression', original: 'true', replacement: 'false', reason: 'the whole condition' },
     ];
     const { folders, survivors } = scores(report, listed);
-    expect(folders).toEqual([{ folder: 'codec', total: 4, killed: 1, timeout: 1, survived: 1, noCoverage: 0, equivalent: 1, score: 0.75 }]);
-    expect(survivors.map((s) => s.mutant.id)).toEqual(['3']);
+    expect(folders).toEqual([{ folder: 'codec', total: 6, killed: 1, timeout: 1, survived: 2, noCoverage: 0, equivalent: 2, score: 4 / 6 }]);
+    expect(survivors.map((s) => s.mutant.id)).toEqual(['3', '5']);
   });
 });
