@@ -6,14 +6,8 @@
 // listed mutants first: an entry counts as killed in the scores, so its reason must hold for each.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EQUIVALENTS_FILE, equivalentKey, loadEquivalents, mutantKey, originalText, type Equivalent } from './mutation-scores.ts';
+import { EQUIVALENTS_FILE, equivalentKey, loadEquivalents, mutantKey, originalText, type Equivalent, type ReportMutant } from './mutation-scores.ts';
 
-interface ReportMutant {
-  mutatorName: string;
-  replacement?: string;
-  status: string;
-  location: { start: { line: number; column: number }; end: { line: number; column: number } };
-}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -17,7 +17,7 @@ export interface Equivalent {
   reason: string;
 }
 
-interface ReportMutant {
+export interface ReportMutant {
   id: string;
   mutatorName: string;
   replacement?: string;

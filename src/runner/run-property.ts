@@ -209,7 +209,8 @@ export async function runProperty(def: PropertyDef, impl: Implementation, ctx: P
       lastFailure = hit;
       throw new TargetFailed(`${hit.clause}: ${hit.message}`);
     });
-    const params: fc.Parameters<[unknown]> = opts.replay ? { seed, path: opts.replay.path, numRuns: 1, endOnFailure: true } : { seed, numRuns };
+    // shrink: false keeps each failure's first case (verdicts are the same, counterexamples larger).
+    const params: fc.Parameters<[unknown]> = opts.replay ? { seed, path: opts.replay.path, numRuns: 1, endOnFailure: true } : { seed, numRuns, ...(opts.shrink === false ? { endOnFailure: true } : {}) };
     // No fast-check interruptAfterTimeLimit: its timer would race beforeDeadline's and, when it
     // won, turn a time-limit cut into a spurious failure. Once a pass stops, every later run
     // returns at once, so the property ends promptly anyway.

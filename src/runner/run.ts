@@ -65,6 +65,12 @@ export interface RunOptions {
   replay?: { seed: number; path: string; clause?: string };
   /** Shard i of n (1-based): properties are dealt round-robin in id order. */
   shard?: { index: number; count: number };
+  /**
+   * false: a failing clause keeps the first case that failed it instead of shrinking it. The
+   * verdicts are the same; for runs that only need them (mutation testing), not the smallest
+   * counterexample. Default true.
+   */
+  shrink?: boolean;
   /** Whole-run time limit in ms (runSuite): properties not started by then are 'error' rows "not run: time limit". */
   timeLimitMs?: number;
   /** Absolute deadline on the performance.now() clock; runSuite derives it from timeLimitMs. */
