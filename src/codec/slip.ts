@@ -13,6 +13,7 @@ import { ok, err } from '../util/result.ts';
 import type { Result, StackError } from '../util/result.ts';
 import { seedProfile } from '../spec/profile.ts';
 import { copyOf } from './fields.ts';
+import { MEMORY, SLIP_ENCODE_MAX, SLIP_WINDOW, wasm } from './wasm/kernels.ts';
 
 export const SLIP_END = 0xc0;
 export const SLIP_ESC = 0xdb;
@@ -22,11 +23,14 @@ export const SLIP_ESC_ESC = 0xdd;
 const seedLimit = (): number => seedProfile().limits.slipBufferBytes;
 const validLimit = (limit: unknown): limit is number => typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0;
 
-// Speed: END and ESC are rare in most data (2 byte values in 256), so both directions find
-// them with Buffer#indexOf (native memchr) and move the clean runs between them with native
-// copies (TypedArray#set, copyWithin); only the bytes next to an END or ESC go through JS.
-// Inputs shorter than NATIVE_MIN_BYTES are walked byte by byte: there a native call costs
-// more than it saves.
+// Speed: from NATIVE_MIN_BYTES on, both directions run in WebAssembly (wasm/codec.wat): the
+// input is copied into the module's memory, scanned for END and ESC 16 bytes at a time with
+// SIMD and (un)escaped there, and the result copied out — one crossing per datagram or run.
+// Without WebAssembly SIMD they find END and ESC with Buffer#indexOf (native memchr) and move
+// the clean runs between them with native copies (TypedArray#set, copyWithin). Shorter
+// inputs are walked byte by byte: there a crossing costs more than it saves. Every path
+// gives the events of the byte-wise definition (#byte), which decides whatever the fast
+// paths stop at.
 const NATIVE_MIN_BYTES = 64;
 /** Shorter clean runs are copied by a loop rather than a native call. */
 const RUN_LOOP_MAX = 24;
@@ -94,6 +98,15 @@ export function slipEncode(datagram: Uint8Array, limit: number = seedLimit()): R
   const where = 'slip.encode';
   if (!validLimit(limit)) return err('invalid-argument', where, `limit ${String(limit)} is not a non-negative integer`);
   const n = datagram.length;
+  const k = wasm;
+  if (k !== undefined && n >= NATIVE_MIN_BYTES && n <= SLIP_ENCODE_MAX) {
+    k.mem.set(datagram, MEMORY.slipIn);
+    const size = k.slipEncode(MEMORY.slipIn, n, MEMORY.slipOut);
+    if (size > limit) return err('too-large', where, `encoding of ${size} bytes exceeds the ${limit}-byte SLIP buffer`);
+    const out = allocBytesToOverwrite(size);
+    out.set(k.mem.subarray(MEMORY.slipOut, MEMORY.slipOut + size));
+    return ok(out);
+  }
   const count = scanSpecials(datagram, limit - n - 2);
   const size = n + count + 2;
   if (size > limit) return err('too-large', where, `encoding of ${slipEncodedSize(datagram)} bytes exceeds the ${limit}-byte SLIP buffer`);
@@ -153,6 +166,10 @@ export class SlipDecoder {
       for (let i = 0; i < n; i++) this.#byte(bytes[i]!, events);
       return events;
     }
+    if (wasm !== undefined) {
+      this.#pushWasm(bytes, events);
+      return events;
+    }
     // The next END and ESC at or after i (-1: none left); searched again once i passes them.
     let end = indexOfByte(bytes, SLIP_END, 0);
     let esc = indexOfByte(bytes, SLIP_ESC, 0);
@@ -187,6 +204,63 @@ export class SlipDecoder {
       i++;
     }
     return events;
+  }
+
+  /**
+   * push() through the wasm kernel: the input goes into wasm memory in windows of up to
+   * SLIP_WINDOW bytes; slipUnescape decodes data and complete escapes there up to the next
+   * END, an escape it cannot complete in the window, or the byte that would pass the limit,
+   * and #byte takes the byte it stopped at. A frame decoded whole in one run is copied out of
+   * wasm memory once, straight into the frame handed out.
+   */
+  #pushWasm(bytes: Uint8Array, events: SlipDecodeEvent[]): void {
+    const k = wasm!;
+    const mem = k.mem;
+    const n = bytes.length;
+    let winStart = 0;
+    let winEnd = 0;
+    let i = 0;
+    while (i < n) {
+      if (this.#dropping) {
+        const end = indexOfByte(bytes, SLIP_END, i);
+        if (end < 0) return; // the rest is discarded
+        this.#dropping = false;
+        i = end + 1;
+        continue;
+      }
+      if (this.#escaped) {
+        this.#byte(bytes[i]!, events);
+        i++;
+        continue;
+      }
+      if (i >= winEnd) {
+        winStart = i;
+        winEnd = Math.min(n, i + SLIP_WINDOW);
+        mem.set(winStart === 0 && winEnd === n ? bytes : bytes.subarray(winStart, winEnd), MEMORY.slipIn);
+      }
+      const len = this.#len;
+      const r = k.slipUnescape(MEMORY.slipIn + (i - winStart), winEnd - i, MEMORY.slipOut, Math.min(this.limit - len, SLIP_WINDOW));
+      const used = r & 0xffff;
+      const written = r >>> 16;
+      i += used;
+      if (written > 0) {
+        const out = mem.subarray(MEMORY.slipOut, MEMORY.slipOut + written);
+        if (len === 0 && i < winEnd && bytes[i] === SLIP_END) {
+          const frame = allocBytesToOverwrite(written);
+          frame.set(out);
+          events.push({ frame });
+          i++;
+          continue;
+        }
+        if (len + written > this.#buf.length) this.#grow(len + written);
+        this.#buf.set(out, len);
+        this.#len = len + written;
+      }
+      if (i < n) {
+        this.#byte(bytes[i]!, events);
+        i++;
+      }
+    }
   }
 
   /**
