@@ -1,10 +1,8 @@
 // The codec's WebAssembly kernels (codec.wat, built into codec.wasm): the RFC 1071 sum and SLIP
 // escaping/unescaping, 16 bytes at a time with SIMD. Each call copies its input into the
 // module's memory (one memcpy), runs one function, and the caller copies the result out.
-//
-// `wasm` is undefined where the module cannot be instantiated (no WebAssembly SIMD) or while a
-// test has switched it off (useWasmKernels(false)): every caller then takes its JS path, which
-// computes the same results (test/codec/wasm.test.ts checks the two against each other).
+// WebAssembly with SIMD is part of every Node.js this project supports (engines: >= 20.19);
+// where it is missing, the first call says so.
 import { readFileSync } from 'node:fs';
 
 /** Byte offsets of the module's regions (codec.wat's memory: 4 pages, never grown). */
@@ -41,26 +39,19 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-function instantiate(): WasmKernels | undefined {
+function instantiate(): WasmKernels {
+  const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const bytes = readFileSync(new URL('./codec.wasm', import.meta.url));
   try {
-    const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-    const bytes = readFileSync(new URL('./codec.wasm', import.meta.url));
+    if (!api) throw new Error('no WebAssembly in this runtime');
     const ex = new api.Instance(new api.Module(bytes), {}).exports as Omit<WasmKernels, 'mem'> & { memory: { buffer: ArrayBuffer } };
     return { mem: new Uint8Array(ex.memory.buffer), sum: ex.sum, slipEncode: ex.slipEncode, slipUnescape: ex.slipUnescape };
-  } catch {
-    return undefined; // no WebAssembly SIMD here: the JS paths do the work
+  } catch (e) {
+    throw new Error(`the codec needs WebAssembly with SIMD (Node.js >= 20.19) for src/codec/wasm/codec.wasm: ${(e as Error).message}`);
   }
 }
 
-const loaded = instantiate();
+let kernels: WasmKernels | undefined;
 
-/** The kernels, or undefined: callers use their JS path then. */
-export let wasm: WasmKernels | undefined = loaded;
-
-/** Whether the kernels could be loaded on this host. */
-export const wasmAvailable = (): boolean => loaded !== undefined;
-
-/** Tests: switch the kernels off (false) or back on (true), to run the JS paths on the same inputs. */
-export function useWasmKernels(on: boolean): void {
-  wasm = on ? loaded : undefined;
-}
+/** The kernels, instantiated on first use. */
+export const wasmKernels = (): WasmKernels => (kernels ??= instantiate());
