@@ -71,6 +71,11 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
     return this.#child?.alive ? this.#child.proc.pid : undefined;
   }
 
+  /** How the running child's messages travel after hello: JSON lines, or CBOR frames (framing.ts). */
+  get framing(): 'json' | 'cbor' | undefined {
+    return this.#child?.framing;
+  }
+
   /** The last stderr lines of the current child. */
   stderrTail(): string[] {
     return this.#child?.stderrLines() ?? [];
@@ -238,7 +243,7 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
       throw fail(`the implementation could not be started (${(e as Error).message})`, 'crash');
     }
     try {
-      const { statement, batch } = await hello(child, this.timeoutMs);
+      const { statement, batch } = await hello(child, this.timeoutMs, this.#opts.framing !== 'json');
       this.#failedStarts = 0;
       return { child, statement, batch };
     } catch (e) {
