@@ -2,7 +2,8 @@
 // the price of the process boundary. The scenarios are those the property definitions
 // generate, each property weighted by its runsFactor, so the mix is the one a real run sends.
 // Out of process is measured one request per scenario (protocol v1) and, when the served
-// implementation advertises it, with executeBatch requests. Rates are per CPU second of both
+// implementation advertises it, with executeBatch requests, in CBOR frames (what r2net serve
+// chooses) and in JSON lines (r2net serve --json-lines). Rates are per CPU second of both
 // processes (this one's plus the served child's, read from /proc), so the ratio is the cost
 // of the boundary whatever else the machine runs; per wall second where /proc is missing.
 import { spawnSync } from 'node:child_process';
@@ -56,6 +57,7 @@ const suiteRuns = (layer: Layer): number => allProperties.filter((d) => d.layer 
 export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
   const reference = createReference();
   const served = await startProcessImplementation([process.execPath, join(rootDir, 'bin/r2net.js'), 'serve', '--quiet']);
+  const servedJson = await startProcessImplementation([process.execPath, join(rootDir, 'bin/r2net.js'), 'serve', '--quiet', '--json-lines']);
   const hasPython = spawnSync('python3', ['--version']).status === 0;
   const python = hasPython ? await startProcessImplementation(['python3', join(rootDir, 'examples/python/r2net_impl.py')]) : undefined;
   // The reference loaded as a module (--impl FILE): it runs in a worker thread (its CPU counts in this process's).
@@ -63,6 +65,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
   const worker = await startWorkerImplementation({ spec: module, path: module }, { timeoutMs: 60_000 });
   const rows: BenchRow[] = [];
   const servedCpu = childCpuMs(served.pid);
+  const servedJsonCpu = childCpuMs(servedJson.pid);
   const pythonCpu = python ? childCpuMs(python.pid) : undefined;
   // Rates per CPU second where the children's CPU time can be read (Linux), else per wall second.
   const basis: Basis = servedCpu && (!python || pythonCpu) ? 'cpu' : 'wall';
@@ -75,7 +78,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       const ops = scenarios.reduce((k, s) => k + s.ops.length, 0) / n;
       const fns: Array<{ fn: AsyncOp; async: true; extraCpuMs?: () => number }> = [{ fn: pass(reference, scenarios), async: true }, out(pass(served, scenarios))];
       const canBatch = typeof (served as Batcher).executeBatch === 'function';
-      if (canBatch) fns.push(out(batchedPass(served, scenarios)));
+      if (canBatch) fns.push(out(batchedPass(served, scenarios)), out(batchedPass(servedJson, scenarios), servedJsonCpu));
       const usePython = python?.statement.layers.includes(layer);
       if (usePython) fns.push(out(pass(python!, scenarios), pythonCpu));
       fns.push({ fn: pass(worker, scenarios), async: true });
@@ -87,8 +90,9 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       const singleRow = rateRow('adapter', `${layer}: out of process (r2net serve), one request per scenario`, 'scenarios/s', single!, n, basis);
       rows.push(informative(singleRow, anchor));
       if (canBatch) {
-        const row = rateRow('adapter', `${layer}: out of process (r2net serve), executeBatch`, 'scenarios/s', rest.shift()!, n, basis);
+        const row = rateRow('adapter', `${layer}: out of process (r2net serve), executeBatch, ${served.framing === 'cbor' ? 'CBOR frames' : 'JSON lines'}`, 'scenarios/s', rest.shift()!, n, basis);
         rows.push(goal ? anchored(row, anchor, goal) : informative(row, anchor));
+        rows.push(informative(rateRow('adapter', `${layer}: out of process (r2net serve --json-lines), executeBatch, JSON lines`, 'scenarios/s', rest.shift()!, n, basis), anchor));
       }
       if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
       rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
@@ -109,6 +113,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
     }
   } finally {
     await served.close();
+    await servedJson.close();
     await python?.close();
     await worker.close();
   }

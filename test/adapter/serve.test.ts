@@ -127,7 +127,7 @@ describe('the server side (r2net serve)', () => {
 });
 
 describe('the protocol schema', () => {
-  it('validates every request and reply of a real run (adapter -> r2net serve, recorded by a tap)', async () => {
+  it('validates every request and reply of a real run (adapter -> r2net serve in CBOR frames, recorded by a tap)', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'r2net-tap-')), 'traffic.log');
     const impl = await loadImplementation(commandLine(process.execPath, fixture('tap.mjs'), log, '--', ...splitCommandLine(serveCommand())));
     try {
@@ -138,6 +138,7 @@ describe('the protocol schema', () => {
     }
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     const requests = lines.filter((l) => l.startsWith('> ')).map((l) => JSON.parse(l.slice(2)) as { method: string });
+    expect(JSON.parse(lines.find((l) => l.startsWith('< '))!.slice(2))).toMatchObject({ framing: 'cbor' }); // the rest travelled as frames
     const replies = lines.filter((l) => l.startsWith('< ')).map((l) => JSON.parse(l.slice(2)) as unknown);
     expect(requests.length).toBeGreaterThan(100);
     // runSuite prefetches in batches from a server that advertises them, and sends single executes while shrinking.

@@ -25,7 +25,7 @@ function parseOptions(v: string | undefined): Record<string, Json> | undefined {
 
 const SERVE = {
   name: 'serve',
-  usage: `Usage: r2net serve [--mutant NAME|list] [--layers L,L...] [--options JSON] [--hardware served] [--quiet]
+  usage: `Usage: r2net serve [--mutant NAME|list] [--layers L,L...] [--options JSON] [--hardware served] [--json-lines] [--quiet]
 
 Serves the reference (or a deliberately wrong mutant) over the out-of-process protocol
 (spec/contract/protocol.md) on stdin/stdout, e.g.
@@ -39,6 +39,8 @@ Serves the reference (or a deliberately wrong mutant) over the out-of-process pr
   --max-request-bytes N    longest request line accepted (default ${DEFAULT_SERVE_BOUNDS.maxRequestBytes})
   --max-reply-bytes N      longest reply line written; a larger trace gets an error reply
                            (default ${DEFAULT_SERVE_BOUNDS.maxReplyBytes})
+  --json-lines             JSON lines throughout, even when hello offers CBOR frames
+                           (spec/contract/protocol.md, "Binary framing")
   --quiet                  no banner on stderr
   -h, --help               this text`,
   options: {
@@ -48,6 +50,7 @@ Serves the reference (or a deliberately wrong mutant) over the out-of-process pr
     'max-request-bytes': { type: 'string' },
     'max-reply-bytes': { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    'json-lines': { type: 'boolean', default: false },
     hardware: { type: 'string' },
   },
 } as const;
@@ -59,6 +62,7 @@ export async function cmdServe(argv: string[]): Promise<number> {
   const bounds = {
     maxRequestBytes: parsePositive(values['max-request-bytes'], '--max-request-bytes', DEFAULT_SERVE_BOUNDS.maxRequestBytes),
     maxReplyBytes: parsePositive(values['max-reply-bytes'], '--max-reply-bytes', DEFAULT_SERVE_BOUNDS.maxReplyBytes),
+    frames: !values['json-lines'],
   };
   if (values.mutant === 'list') {
     for (const m of allMutants) out(`${m.name}\t${m.layer}\t${m.description}`);

@@ -21,7 +21,7 @@
 // the pipes: r2net never waits on a pipe a stranger holds.
 // The parts: child.ts (one child process and its pipes), hello.ts (the handshake), sweep.ts
 // (the exit sweep), options.ts (ProcessOptions); this file holds the Implementation itself.
-import { jsonProblem, TRACE_BOUNDS } from '../../util/json-bounds.ts';
+import { boundsProblem } from './wire-bounds.ts';
 import { ImplementationError, type Implementation, type Scenario, type Statement, type Trace } from '../contract.ts';
 import { servedLink } from './served.ts';
 import { SERVED_LAYERS, executeServed } from '../served/executors.ts';
@@ -69,6 +69,11 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
   /** Process id of the running child, if any (for tests that check nothing is left behind). */
   get pid(): number | undefined {
     return this.#child?.alive ? this.#child.proc.pid : undefined;
+  }
+
+  /** How the running child's messages travel after hello: JSON lines, or CBOR frames (framing.ts). */
+  get framing(): 'json' | 'cbor' | undefined {
+    return this.#child?.framing;
   }
 
   /** The last stderr lines of the current child. */
@@ -137,7 +142,7 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
     }
     // The same bound as a single execute reply's trace: the report writer must be able to take it.
     for (const [i, trace] of t.traces.entries()) {
-      const deep = jsonProblem(trace, TRACE_BOUNDS, `traces[${i}]`);
+      const deep = boundsProblem(trace, `traces[${i}]`);
       if (deep) throw fail(`bad reply to request #${id} (${BATCH_METHOD}): ${deep}${child.stderrNote()}`, 'protocol');
     }
     return t.traces;
@@ -223,7 +228,7 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
       throw fail(`bad reply to request #${id} (execute): ${t.problem}: ${excerpt(JSON.stringify(reply.trace) ?? 'undefined')}${child.stderrNote()}`, 'protocol');
     }
     // JSON from a program has no cycles or BigInts, but may nest past what the report writer can take.
-    const deep = jsonProblem(t.trace, TRACE_BOUNDS, 'trace');
+    const deep = boundsProblem(t.trace, 'trace');
     if (deep) throw fail(`bad reply to request #${id} (execute): ${deep}${child.stderrNote()}`, 'protocol');
     return t.trace;
   }
@@ -238,7 +243,7 @@ export class ProcessImplementation implements Implementation, BatchExecutor {
       throw fail(`the implementation could not be started (${(e as Error).message})`, 'crash');
     }
     try {
-      const { statement, batch } = await hello(child, this.timeoutMs);
+      const { statement, batch } = await hello(child, this.timeoutMs, this.#opts.framing !== 'json');
       this.#failedStarts = 0;
       return { child, statement, batch };
     } catch (e) {

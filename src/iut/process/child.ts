@@ -1,16 +1,18 @@
 // One running child process of the out-of-process adapter: its spawn in its own process group,
-// the JSON-lines discipline on its pipes (one request and its reply or fault at a time, hardware
+// the JSON-lines (or, once hello agreed on it, CBOR frames: framing.ts) discipline on its pipes (one request and its reply or fault at a time, hardware
 // requests served meanwhile, stderr tail), and its stop/kill.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { killAll, newToken, TOKEN_VAR } from './reap.ts';
 import { ImplementationError } from '../contract.ts';
 import { hwRequestOutsideOp, type HwHandler } from './served.ts';
-import { checkReplyLine, excerpt, type Request } from './protocol.ts';
+import { checkReply, checkReplyLine, excerpt, excerptValue, type ReplyField, type Request } from './protocol.ts';
 import type { ProcessOptions } from './options.ts';
 import { live, unswept, installExitHook } from './sweep.ts';
+import { CBOR_FRAMING, FrameReader, decodeFrame, encodeFrame, type Framing } from './framing.ts';
+import { TRACE_BOUNDS } from '../../util/json-bounds.ts';
 
 export type Fault = ImplementationError['fault'];
-export type ReplyField = 'statement' | 'trace' | 'ok' | 'traces' | 'result';
+export type { ReplyField } from './protocol.ts';
 export type Reply = Record<string, unknown> & { id: number | null };
 
 export const fail = (message: string, fault: Fault): ImplementationError => new ImplementationError(message, fault);
@@ -41,6 +43,8 @@ export class Child {
   answered = 0;
   #waiter: Waiter | undefined;
   #stdout: Buffer[] = [];
+  /** Set once hello agreed on CBOR frames: stdout is then cut into frames, not lines. */
+  #frames: FrameReader | undefined;
   #stdoutBytes = 0;
   #stderrTail: string[] = [];
   #stderrPartial = '';
@@ -119,17 +123,43 @@ export class Child {
     return [...this.#stderrTail];
   }
 
+  get framing(): Framing {
+    return this.#frames ? CBOR_FRAMING : 'json';
+  }
+
+  /** After a hello reply that chose CBOR frames: every later message, both ways, is a frame. */
+  useFrames(): void {
+    if (this.#frames) return;
+    this.#frames = new FrameReader(this.opts.maxLineBytes);
+    // Bytes after the hello reply's line are already the first frame's.
+    const rest = this.#stdout;
+    this.#stdout = [];
+    this.#stdoutBytes = 0;
+    for (const chunk of rest) this.#onStdout(chunk);
+  }
+
+  #send(req: Request): void {
+    this.proc.stdin!.write(this.#frames ? encodeFrame(req) : JSON.stringify(req) + '\n');
+  }
+
+  /** What an unfinished reply holds so far, for a message ('' when nothing). */
+  #unfinished(): string {
+    if (this.#frames) return this.#frames.partialNote();
+    return this.#stdoutBytes > 0 ? excerpt(Buffer.concat(this.#stdout).toString('utf8')) : '';
+  }
+
   /** Sends one request and waits for its reply (or a fault); `hw` serves hardware requests meanwhile. */
   request(req: Request, field: ReplyField, timeoutMs: number, hw?: HwHandler): Promise<Reply> {
     if (this.#idleFault) return Promise.reject(this.#idleFault);
     if (!this.alive) return Promise.reject(this.#deadFault(req));
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const partial = this.#stdoutBytes > 0 ? ` (it wrote an unfinished line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))})` : '';
+        const u = this.#unfinished();
+        const partial = u ? ` (it wrote an unfinished ${this.#frames ? 'frame' : 'line'}: ${u})` : '';
         this.#settle(fail(`no reply to request #${req.id} (${req.method}) within ${seconds(timeoutMs)}${partial}${this.stderrNote()}`, 'timeout'));
       }, timeoutMs);
       this.#waiter = { id: req.id, method: req.method, field, resolve, reject, timer, ...(hw ? { hw } : {}) };
-      this.proc.stdin!.write(JSON.stringify(req) + '\n');
+      this.#send(req);
     });
   }
 
@@ -137,7 +167,7 @@ export class Child {
   async stop(graceMs: number, shutdown?: Request): Promise<void> {
     if (this.#waiter) this.#settle(fail('the adapter was closed while a request was pending', 'crash'));
     if (this.alive && graceMs > 0) {
-      if (shutdown) this.proc.stdin!.write(JSON.stringify(shutdown) + '\n');
+      if (shutdown) this.#send(shutdown);
       this.proc.stdin!.end();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
@@ -186,6 +216,13 @@ export class Child {
   }
 
   #onStdout(chunk: Buffer): void {
+    if (this.#frames) {
+      for (const e of this.#frames.push(chunk)) {
+        if ('frame' in e) this.#onFrame(e.frame);
+        else this.#protocolFault(fail(`stdout frame of ${e.tooLong} bytes, more than ${this.opts.maxLineBytes}${this.stderrNote()}`, 'protocol'));
+      }
+      return;
+    }
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
       this.#stdout.push(chunk.subarray(start, nl));
@@ -199,14 +236,34 @@ export class Child {
       this.#stdout.push(chunk.subarray(start));
       this.#stdoutBytes += chunk.length - start;
       if (this.#stdoutBytes > this.opts.maxLineBytes) {
-        const f = fail(`stdout line longer than ${this.opts.maxLineBytes} bytes without a newline${this.stderrNote()}`, 'protocol');
         this.#stdout = [];
         this.#stdoutBytes = 0;
-        if (this.#waiter) this.#settle(f);
-        else this.#idleFault ??= f;
-        this.kill();
+        this.#protocolFault(fail(`stdout line longer than ${this.opts.maxLineBytes} bytes without a newline${this.stderrNote()}`, 'protocol'));
       }
     }
+  }
+
+  /** A stream that can no longer be read (too long, garbage): the pending request fails, or the next one. */
+  #protocolFault(f: ImplementationError): void {
+    if (this.#waiter) this.#settle(f);
+    else this.#idleFault ??= f;
+    this.kill();
+  }
+
+  /** One CBOR frame: the reply to the pending request, checked as a JSON line's would be. */
+  #onFrame(body: Buffer): void {
+    const w = this.#waiter;
+    const d = decodeFrame(body, TRACE_BOUNDS.maxDepth);
+    if (!d.ok) {
+      this.#protocolFault(fail(`${w ? `bad reply to request #${w.id} (${w.method}): ` : `the implementation wrote while no request was pending (after ${this.answered} replies): `}${d.problem}${this.stderrNote()}`, 'protocol'));
+      return;
+    }
+    if (!w) {
+      this.#idleFault ??= fail(`the implementation wrote to stdout while no request was pending (after ${this.answered} replies): ${excerptValue(d.value)}${this.stderrNote()}`, 'protocol');
+      return;
+    }
+    const r = checkReply(d.value, { id: w.id, field: w.field }, () => excerptValue(d.value));
+    this.#settle(r.ok ? r.reply : fail(`bad reply to request #${w.id} (${w.method}): ${r.problem}${this.stderrNote()}`, 'protocol'));
   }
 
   #onLine(line: string): void {
@@ -253,7 +310,8 @@ export class Child {
     if (this.#exit) return;
     this.#exit = { code, signal };
     live.delete(this);
-    const unfinished = this.#stdoutBytes > 0 ? `; its last, unfinished stdout line: ${excerpt(Buffer.concat(this.#stdout).toString('utf8'))}` : '';
+    const u = this.#unfinished();
+    const unfinished = u ? `; its last, unfinished stdout ${this.#frames ? 'frame' : 'line'}: ${u}` : '';
     const w = this.#waiter;
     if (w) this.#settle(fail(`${this.#exitText()} while executing request #${w.id} (${w.method}), after ${this.answered} replies${unfinished}${this.stderrNote()}`, 'crash'));
     else this.#idleFault ??= fail(`${this.#exitText()} while no request was pending, after ${this.answered} replies${unfinished}${this.stderrNote()}`, 'crash');

@@ -1,19 +1,21 @@
 // The hello handshake with a freshly started child: protocol version negotiation (newest first),
-// then the checks on its reply (statement, executeBatch limit, served hardware needs protocol 2).
+// then the checks on its reply (statement, executeBatch limit, served hardware needs protocol 2,
+// the framing of every later message: JSON lines, or CBOR frames when offered and chosen).
 import { CONTRACT_VERSION, type Statement } from '../contract.ts';
-import { PROTOCOL_VERSION, checkStatement } from './protocol.ts';
+import { PROTOCOL_VERSION, checkStatement, excerpt } from './protocol.ts';
 import { helloVersions } from './served.ts';
 import { batchLimitOf } from './batch.ts';
 import { fail, type Child, type Reply } from './child.ts';
+import { CBOR_FRAMING, type Framing } from './framing.ts';
 
 /** Says hello to `child` and checks its reply. Throws ImplementationError('protocol') (or the request's fault). */
-export async function hello(child: Child, timeoutMs: number): Promise<{ statement: Statement; batch: number | undefined }> {
+export async function hello(child: Child, timeoutMs: number, offerFrames = true): Promise<{ statement: Statement; batch: number | undefined; framing: Framing }> {
   // Offer the newest version; one that refuses it as unsupported is offered the older ones.
   let reply: Reply | undefined;
   let offered = PROTOCOL_VERSION;
   for (const v of helloVersions()) {
     offered = v;
-    reply = await child.request({ id: child.nextId++, method: 'hello', protocol: v, contract: CONTRACT_VERSION }, 'statement', timeoutMs);
+    reply = await child.request({ id: child.nextId++, method: 'hello', protocol: v, contract: CONTRACT_VERSION, ...(offerFrames ? { framing: [CBOR_FRAMING] } : {}) }, 'statement', timeoutMs);
     if (!('error' in reply) || (reply.error as { kind?: unknown }).kind !== 'unsupported-version') break;
   }
   if ('error' in reply!) {
@@ -29,5 +31,12 @@ export async function hello(child: Child, timeoutMs: number): Promise<{ statemen
   const batch = batchLimitOf(reply!);
   if (typeof batch === 'object') throw fail(`${batch.problem}${child.stderrNote()}`, 'protocol');
   if (s.statement.hardware === 'served' && spoken < 2) throw fail(`bad hello reply: statement.hardware "served" needs protocol 2, the implementation speaks ${spoken}${child.stderrNote()}`, 'protocol');
-  return { statement: s.statement, batch };
+  const framing = reply!.framing;
+  if (framing !== undefined && (!offerFrames || framing !== CBOR_FRAMING)) {
+    throw fail(`bad hello reply: framing ${excerpt(JSON.stringify(framing) ?? '')} was not offered (offered: ${offerFrames ? JSON.stringify([CBOR_FRAMING]) : 'none'}); leave it out to speak JSON lines${child.stderrNote()}`, 'protocol');
+  }
+  // Served hardware interleaves hardware requests with the op's reply: JSON lines only.
+  if (framing !== undefined && s.statement.hardware === 'served') throw fail(`bad hello reply: framing "${framing}" with statement.hardware "served"; served hardware speaks JSON lines only${child.stderrNote()}`, 'protocol');
+  if (framing === CBOR_FRAMING) child.useFrames();
+  return { statement: s.statement, batch, framing: framing === CBOR_FRAMING ? CBOR_FRAMING : 'json' };
 }

@@ -12,6 +12,8 @@ export interface ProcessOptions {
   maxLineBytes?: number;
   /** Consecutive failed starts after which the adapter gives up (default 3). */
   maxFailedStarts?: number;
+  /** 'json': do not offer CBOR frames in hello (JSON lines whatever the implementation can do); default: offer them. */
+  framing?: 'json' | 'cbor';
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Sees every stderr line as it arrives (e.g. to pass it through). */

@@ -13,7 +13,8 @@ export const MIN_PROTOCOL_VERSION = 1;
 /** Error kinds an implementation may put in an error reply (others are allowed, these are named). */
 export const PROTOCOL_ERROR_KINDS = ['bad-request', 'unsupported-version', 'unsupported-method', 'internal'] as const;
 
-export type HelloRequest = { id: number; method: 'hello'; protocol: number; contract: number };
+/** `framing`: the binary framings r2net can switch to after hello (framing.ts); absent: JSON lines only. */
+export type HelloRequest = { id: number; method: 'hello'; protocol: number; contract: number; framing?: string[] };
 export type ExecuteRequest = { id: number; method: 'execute'; scenario: Scenario };
 export type ShutdownRequest = { id: number; method: 'shutdown' };
 /** Protocol 2: one driver op of a served-hardware scenario (spec/contract/protocol.md). */
@@ -26,7 +27,8 @@ export interface ProtocolError {
 }
 
 /** `batch`: the implementation takes executeBatch requests of up to that many scenarios (batch.ts). */
-export type HelloReply = { id: number; protocol: number; statement: Statement; batch?: number };
+/** `framing`: the one of the offered framings every later message uses; absent: JSON lines. */
+export type HelloReply = { id: number; protocol: number; statement: Statement; batch?: number; framing?: string };
 export type ExecuteReply = { id: number; trace: Trace };
 export type ShutdownReply = { id: number; ok: true };
 /** `id` is null only when the request could not be read far enough to know its id. */
@@ -84,31 +86,50 @@ export type ReplyCheck =
   | { ok: true; reply: Record<string, unknown> & { id: number | null } }
   | { ok: false; problem: string };
 
+/** The payload field each method's reply carries. */
+export type ReplyField = 'statement' | 'trace' | 'ok' | 'traces' | 'result';
+
 /**
  * Reads one stdout line as a reply envelope: a JSON object with an integer (or, for an error
  * reply, null) id and exactly one of the payload fields the method calls for (or `error`).
  */
-export function checkReplyLine(line: string, expect: { id: number; field: 'statement' | 'trace' | 'ok' | 'traces' | 'result' }): ReplyCheck {
+export function checkReplyLine(line: string, expect: { id: number; field: ReplyField }): ReplyCheck {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch {
     return { ok: false, problem: `not JSON: ${excerpt(line)}` };
   }
-  if (!isObject(v)) return { ok: false, problem: `a reply must be a JSON object, got: ${excerpt(line)}` };
+  return checkReply(v, expect, () => excerpt(line));
+}
+
+/** The envelope checks of checkReplyLine on a decoded message (a CBOR frame's); `shown` words it for a message. */
+export function checkReply(v: unknown, expect: { id: number; field: ReplyField }, shown: () => string): ReplyCheck {
+  if (!isObject(v)) return { ok: false, problem: `a reply must be a JSON object, got: ${shown()}` };
   const hasError = 'error' in v;
   if (hasError) {
     const e = v.error;
     if (!isObject(e) || typeof e.kind !== 'string' || typeof e.message !== 'string') {
-      return { ok: false, problem: `an error reply needs error: {kind: string, message: string}, got: ${excerpt(line)}` };
+      return { ok: false, problem: `an error reply needs error: {kind: string, message: string}, got: ${shown()}` };
     }
     if (v.id !== expect.id && v.id !== null) return { ok: false, problem: `error reply for id ${JSON.stringify(v.id)} while waiting for id ${expect.id}` };
-    if (expect.field in v) return { ok: false, problem: `a reply carries both error and ${expect.field}: ${excerpt(line)}` };
+    if (expect.field in v) return { ok: false, problem: `a reply carries both error and ${expect.field}: ${shown()}` };
     return { ok: true, reply: v as Record<string, unknown> & { id: number | null } };
   }
-  if (v.id !== expect.id) return { ok: false, problem: `reply has id ${JSON.stringify(v.id)} while waiting for id ${expect.id}: ${excerpt(line)}` };
-  if (!(expect.field in v)) return { ok: false, problem: `reply to request ${expect.id} has no '${expect.field}' (nor 'error'): ${excerpt(line)}` };
+  if (v.id !== expect.id) return { ok: false, problem: `reply has id ${JSON.stringify(v.id)} while waiting for id ${expect.id}: ${shown()}` };
+  if (!(expect.field in v)) return { ok: false, problem: `reply to request ${expect.id} has no '${expect.field}' (nor 'error'): ${shown()}` };
   return { ok: true, reply: v as Record<string, unknown> & { id: number } };
+}
+
+/** A decoded frame's message, shortened for an error message (it may hold values JSON has not). */
+export function excerptValue(v: unknown): string {
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+  } catch {
+    s = undefined;
+  }
+  return excerpt(s ?? String(v));
 }
 
 /** Checks the trace of an execute reply far enough to hand it to the suite (which checks the rest). */
