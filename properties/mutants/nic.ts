@@ -217,6 +217,14 @@ class ReinitKeepsTxIndex extends Rtl8139Driver {
   }
 }
 
+/** Before init, sends (and polls) at the fallback I/O base, as a driver with IO_BASE defaulting to 0xC000 would. */
+class UsesFallbackBeforeInit extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number) {
+    if (this.ioBase === undefined) this.ioBase = this.profile.defaults.nicIoFallback;
+    return super.sendFrame(data, len);
+  }
+}
+
 /** A second init keeps the old RX_OFFSET and TX_INDEX while the chip restarts at 0. */
 class ReinitKeepsIndices extends Rtl8139Driver {
   override init() {
@@ -402,6 +410,7 @@ export const nicMutants: Mutant[] = [
   { name: 'nic-pci-bus-zero-only', layer: 'nic', description: 'find_io_base scans bus 0 only and falls back to 0xC000 for a card elsewhere', caughtBy: ['nic.pci.discovery'], executor: nicExecutor({ driver: driverOf(ScansBusZeroOnly) }) },
   { name: 'nic-init-order-swapped', layer: 'nic', description: 'init programs RCR before enabling RE/TE in CR', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(RcrBeforeEnable) }) },
   { name: 'nic-init-no-reset-poll', layer: 'nic', description: 'init programs RBSTART right after CR <- RST without waiting for RST to clear', caughtBy: ['nic.init.sequence'], executor: nicExecutor({ driver: driverOf(NoResetPoll) }) },
+  { name: 'nic-sends-before-init', layer: 'nic', description: 'send_frame before init uses the fallback I/O base instead of refusing', caughtBy: ['nic.driver.before-init'], breaks: ['nic.driver.before-init'], executor: nicExecutor({ driver: driverOf(UsesFallbackBeforeInit) }) },
   { name: 'nic-reinit-keeps-indices', layer: 'nic', description: 'a second init keeps RX_OFFSET and TX_INDEX while the chip restarts at 0', caughtBy: ['nic.init.reinit'], breaks: ['nic.init.resets-indices', 'nic.init.resets-tx-index'], executor: nicExecutor({ driver: driverOf(ReinitKeepsIndices) }) },
   {
     name: 'nic-reinit-keeps-tx-index',

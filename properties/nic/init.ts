@@ -5,6 +5,7 @@ import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty, type PropertyContext } from '../../src/runner/property.ts';
 import { must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
+import { sendLength } from './arbitraries.ts';
 import { NIC, expectSame, dmaOf, footprint, initValue, injectValue, ioOfOp, patterned, peekBytes, peekValue, pciAddress, pollValue, registerValue, wireOf, type IoObs } from './support.ts';
 
 interface Loc {
@@ -235,6 +236,40 @@ export const nicInitProperties = [
       expectSame(toHex(Uint8Array.from(idr)), want, 'IDR0-5');
     },
     runsFactor: 0.3,
+  }),
+  defineProperty({
+    id: 'nic.driver.before-init',
+    title: 'before init the driver touches no port: poll returns 0, read_mac_addr six zero bytes, send a device error with nothing on the wire',
+    layer: 'nic',
+    clauses: ['nic.driver.before-init'],
+    arbitrary: (ctx) =>
+      fc.record({
+        order: fc.constantFrom(...(['send', 'poll', 'read-mac'] as const).flatMap((a, _i, all) => all.filter((b) => b !== a).map((b) => [a, b, all.find((c) => c !== a && c !== b)!] as const))),
+        len: sendLength(ctx),
+        seed: fc.nat({ max: 999 }),
+        mac: fc.option(fc.uint8Array({ minLength: 6, maxLength: 6 }).map(toHex), { nil: undefined }),
+      }),
+    scenario: (r): Op[] => [
+      ...(r.mac !== undefined ? [{ op: 'setup', mac: r.mac } as Op] : []),
+      ...r.order.map((k): Op => (k === 'send' ? { op: 'send', frame: toHex(patterned(r.len, r.seed)) } : { op: k })),
+      { op: 'init' },
+      { op: 'read-mac' },
+    ],
+    check: (r, trace) => {
+      const first = r.mac !== undefined ? 1 : 0;
+      r.order.forEach((k, j) => {
+        const i = first + j;
+        expectSame(ioOfOp(trace, i).length, 0, `port accesses during ${k} before init`);
+        if (k === 'send') {
+          mustFail(trace, i, `send of ${r.len} bytes before init`, ['device']);
+          expectSame(wireOf(trace).filter((w) => w.op === i).length, 0, 'frames on the wire from a send before init');
+        } else if (k === 'poll') expectSame(pollValue(trace, i).length, 0, 'poll before init');
+        else expectSame(okValue<{ mac: string }>(trace, i, 'read-mac before init').mac, '000000000000', 'read_mac_addr before init');
+      });
+      // The zeros are "no I/O base yet", not a chip without an address: after init it reads back.
+      expectSame(okValue<{ mac: string }>(trace, first + 4, 'read-mac after init').mac, r.mac ?? NIC.DEFAULT_MAC, 'read_mac_addr after init');
+    },
+    runsFactor: 0.2,
   }),
   defineProperty({
     id: 'nic.pci.discovery',
