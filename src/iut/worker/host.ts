@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { isImplementation, type Implementation, type Scenario } from '../contract.ts';
 import { jsonProblem, TRACE_BOUNDS } from '../../util/json-bounds.ts';
+import { boundsProblem } from '../process/wire-bounds.ts';
 
 export type ToWorker = { type: 'execute'; id: number; scenario: Scenario } | { type: 'close' };
 export type FromWorker =
@@ -68,7 +69,8 @@ export async function runHost(): Promise<void> {
     }
     try {
       const trace: unknown = await it.execute(m.scenario);
-      const bad = jsonProblem(trace, TRACE_BOUNDS, 'trace');
+      // boundsProblem: jsonProblem's verdict and message, without its cost for a plain trace.
+      const bad = boundsProblem(trace, 'trace');
       if (bad) post({ type: 'fault', id: m.id, fault: 'protocol', message: `the trace execute() returned is not JSON data: ${bad}` });
       else post({ type: 'trace', id: m.id, json: JSON.stringify(trace) });
     } catch (e) {
