@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { equivalentKey, loadEquivalents, scores } from '../scripts/mutation-scores.ts';
 
 const equivalents = loadEquivalents();
-const MUTATED = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
+const MUTATED = /^src\/(codec|hw|drivers|kernel)\/([\w-]+\/)*[\w-]+\.ts$/;
 
 describe('spec/mutation-equivalents.json', () => {
   it('has a well-formed entry for every listed mutant, none twice', () => {

@@ -124,11 +124,12 @@ export const slipProperties = [
     title: 'an encoding of up to the SLIP buffer size is sent; one byte more, or far more, is refused as too large (END/ESC-dense or plain datagrams)',
     layer: 'slip',
     clauses: ['slip.encode.limit'],
-    // One case: encodings one under, at, one over and k over the buffer. The sizes are the point,
-    // not the byte values: shrinking 4 KiB arrays would only burn time.
+    // One case: encodings one under, at, one over and k over the buffer, k up to 64 buffers (far
+    // past a whole IPv4 datagram and any fixed scratch area an encoder may keep). The
+    // sizes are the point, not the byte values: shrinking 4 KiB arrays would only burn time.
     arbitrary: (ctx) =>
       fc.noShrink(
-        boundaryInt({ min: 2, max: ctx.limits.slipBufferBytes }).chain((k) =>
+        boundaryInt({ min: 2, max: 64 * ctx.limits.slipBufferBytes }).chain((k) =>
           fc.tuple(...limitSizes(ctx.limits.slipBufferBytes, 0, k).map((size) => datagramWithEncodedSize(size.n).map((data) => ({ size, data })))),
         ),
       ),
