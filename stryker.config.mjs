@@ -1,24 +1,19 @@
 // Stryker for `npm run mutation` (scripts/mutation.ts sets R2NET_MUTATE; see README "Mutation").
 // The vitest runner runs test/mutation/ (vitest.mutation.config.ts): every property on the
 // mutated reference in process; perTest coverage runs only the properties that reach a mutant.
-const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
-const FILE = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
-const NOT_REFERENCE = ['src/hw/qemu/**/*.ts', 'src/hw/forwarded-memory.ts'];
+import { FILE, FOLDERS, NOT_REFERENCE, reportFolder } from './scripts/mutation-selection.mjs';
+
 // R2NET_MUTATE: folders of src/ and/or single files under them (src/hw/rtl8139.ts).
 const chosen = (process.env.R2NET_MUTATE || FOLDERS.join(',')).split(',').filter(Boolean);
 for (const f of chosen) if (!FOLDERS.includes(f) && !FILE.test(f)) throw new Error(`R2NET_MUTATE: '${f}' is neither a folder (${FOLDERS.join(', ')}) nor a file under one`);
-// A report per selection, so a partial run never overwrites the full run's incremental results.
-const all = FOLDERS.every((f) => chosen.includes(f));
-const out = all ? 'reports/mutation' : `reports/mutation/${chosen.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')).join('+')}`;
+const out = reportFolder(chosen);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
   coverageAnalysis: 'perTest',
-  // The reference only: src/hw/qemu/ and forwarded-memory.ts bridge to QEMU's and a served
-  // implementation's hardware (test/qemu/, test/served/ drive them against the real thing); the
-  // in-process properties never load them, so their mutants would be "no coverage" by design.
+  // The reference only (NOT_REFERENCE says why).
   mutate: [...chosen.map((f) => (FILE.test(f) ? f : `src/${f}/**/*.ts`)), ...NOT_REFERENCE.map((f) => `!${f}`)],
   // At most 2 workers: the machine it was written on has 2 cores shared by several people.
   concurrency: Number(process.env.R2NET_MUTATION_CONCURRENCY || 2),

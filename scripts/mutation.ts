@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';
 import { loadEquivalents, scores, scoreTable } from './mutation-scores.ts';
 
-const FOLDERS = ['codec', 'hw', 'drivers', 'kernel'];
-const FILE = /^src\/(codec|hw|drivers|kernel)\/[\w-]+\.ts$/;
+import { FILE, FOLDERS, reportFolder } from './mutation-selection.mjs';
 const MUTATION = {
   name: 'mutation',
   usage: `Usage: npm run mutation [-- FOLDER|FILE ... --runs N --concurrency N --static]
@@ -49,7 +48,7 @@ function parse(): { folders: string[]; runs: number; concurrency: number; static
 const args = parse();
 if (!args) process.exit(0);
 // The same report folder stryker.config.mjs derives from R2NET_MUTATE.
-const out = FOLDERS.every((f) => args.folders.includes(f)) ? 'reports/mutation' : `reports/mutation/${args.folders.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')).join('+')}`;
+const out = reportFolder(args.folders);
 const started = Date.now();
 const run = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run'], {
   stdio: 'inherit',

@@ -1,0 +1,5 @@
+// Types of mutation-selection.mjs (plain JS, since stryker.config.mjs loads it).
+export declare const FOLDERS: string[];
+export declare const FILE: RegExp;
+export declare const NOT_REFERENCE: string[];
+export declare function reportFolder(selection: string[]): string;
