@@ -4,10 +4,10 @@
 // when one place is nearest). Entries it cannot place are listed and left for review: a moved
 // mutant's reason must still hold, so read the diff before committing it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { EQUIVALENTS_FILE as PATH, type Equivalent } from './mutation-scores.ts';
 
-const PATH = 'spec/mutation-equivalents.json';
 const MAX_DISTANCE = 80;
-const doc = JSON.parse(readFileSync(PATH, 'utf8')) as { equivalents: { file: string; line: number; column: number; original: string }[] };
+const doc = JSON.parse(readFileSync(PATH, 'utf8')) as { equivalents: Equivalent[] };
 const sources = new Map<string, string>();
 const textOf = (f: string) => sources.get(f) ?? (sources.set(f, readFileSync(f, 'utf8')), sources.get(f)!);
 

@@ -350,8 +350,8 @@ export class Ledger {
   // --- NET_FRAME_BUF --------------------------------------------------------------------------
 
   /** A frame was copied into NET_FRAME_BUF and its message pushed (or not: queue full, or no such live process). */
-  delivered(frameId: number, origin: FrameOrigin, len: number, port: number | null, dstPid: number, outcome: PushOutcome | boolean): void {
-    const pushed = outcome === true || outcome === 'pushed';
+  delivered(frameId: number, origin: FrameOrigin, len: number, port: number | null, dstPid: number, outcome: PushOutcome): void {
+    const pushed = outcome === 'pushed';
     if (this.unreadFrame !== null) {
       const lost = this.unreadFrame;
       this.unreadFrame = null;

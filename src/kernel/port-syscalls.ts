@@ -10,6 +10,7 @@ import { SerialPort } from '../drivers/serial.ts';
 import type { Profile } from '../spec/profile.ts';
 import { IPC_MSG_BUF_ADDR, NET_FRAME_BUF_ADDR, PORT_SYS, RC, SERIAL_OP } from './constants.ts';
 import type { Ledger } from './ledger.ts';
+import { readU16LE, readU32LE } from './packet-build.ts';
 import type { Process } from './scheduler.ts';
 import type { UserAccess } from './user-access.ts';
 
@@ -25,7 +26,6 @@ export interface KernelBuffers {
 }
 
 const u32le = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
-const readLE = (b: Uint8Array): number => b.reduce((acc, x, i) => acc + x * 2 ** (8 * i), 0);
 
 export class PortSyscalls {
   /** COM1 as serial.rs drives it, over the same bus as everything else. */
@@ -53,8 +53,8 @@ export class PortSyscalls {
 
   /** 0x30: out of width 1 — the low byte of *arg2 (u32) to the port *arg1 (u16). Neither pointer is checked. */
   protected portWrite(p: Process, arg1: number, arg2: number): number {
-    const port = readLE(this.unchecked(p, PORT_SYS.PortWrite, 'arg1', arg1, 2));
-    const value = readLE(this.unchecked(p, PORT_SYS.PortWrite, 'arg2', arg2, 4)) & 0xff;
+    const port = readU16LE(this.unchecked(p, PORT_SYS.PortWrite, 'arg1', arg1, 2), 0);
+    const value = readU32LE(this.unchecked(p, PORT_SYS.PortWrite, 'arg2', arg2, 4), 0) & 0xff;
     const register = port - this.profile.defaults.nicIoFallback;
     // Any process reprograms the NIC under its driver (kernel.hazard.portio-nic-reprogram).
     if (register >= 0 && register < NIC_IO_SIZE) this.ledger.hazard({ hazard: 'portio-nic-reprogram', pid: p.pid, port, register, value });
@@ -65,7 +65,7 @@ export class PortSyscalls {
   /** 0x31: a 32-bit in from the port *arg1 (unchecked), stored at arg2 (checked) as a little-endian u32. */
   protected portRead(ua: UserAccess, p: Process, arg1: number, arg2: number): number {
     if (!this.checked(p, arg2)) return RC.InvalidInput;
-    const port = readLE(this.unchecked(p, PORT_SYS.PortRead, 'arg1', arg1, 2));
+    const port = readU16LE(this.unchecked(p, PORT_SYS.PortRead, 'arg1', arg1, 2), 0);
     ua.toUser(arg2, u32le(this.inl(port)));
     return RC.Okay;
   }
@@ -96,7 +96,7 @@ export class PortSyscalls {
         return RC.Okay;
       case SERIAL_OP.Write: {
         if (!this.checked(p, arg2)) return RC.InvalidInput;
-        const value = readLE(ua.fromUser(arg2, 4));
+        const value = readU32LE(ua.fromUser(arg2, 4), 0);
         this.com1.write(value & 0xff); // spins on THRE; the model UART always gets there
         return RC.Okay;
       }

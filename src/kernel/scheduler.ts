@@ -282,7 +282,13 @@ export class Scheduler {
 
   /** Round-robin: the first runnable process after the last one picked, in pid order, wrapping around. */
   protected pickNext(): Process | undefined {
-    const runnable = this.procs.filter((p) => p.state === 'runnable');
-    return runnable.find((p) => p.pid > this.current) ?? runnable[0];
+    // Round robin by pid without an array per tick: the first runnable after current, else the first.
+    let first: Process | undefined;
+    for (const p of this.procs) {
+      if (p.state !== 'runnable') continue;
+      if (p.pid > this.current) return p;
+      first ??= p;
+    }
+    return first;
   }
 }

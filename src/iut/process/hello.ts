@@ -6,10 +6,10 @@ import { PROTOCOL_VERSION, checkStatement, excerpt } from './protocol.ts';
 import { helloVersions } from './served.ts';
 import { batchLimitOf } from './batch.ts';
 import { fail, type Child, type Reply } from './child.ts';
-import { CBOR_FRAMING, type Framing } from './framing.ts';
+import { CBOR_FRAMING } from './framing.ts';
 
 /** Says hello to `child` and checks its reply. Throws ImplementationError('protocol') (or the request's fault). */
-export async function hello(child: Child, timeoutMs: number, offerFrames = true): Promise<{ statement: Statement; batch: number | undefined; framing: Framing }> {
+export async function hello(child: Child, timeoutMs: number, offerFrames = true): Promise<{ statement: Statement; batch: number | undefined }> {
   // Offer the newest version; one that refuses it as unsupported is offered the older ones.
   let reply: Reply | undefined;
   let offered = PROTOCOL_VERSION;
@@ -38,5 +38,5 @@ export async function hello(child: Child, timeoutMs: number, offerFrames = true)
   // Served hardware interleaves hardware requests with the op's reply: JSON lines only.
   if (framing !== undefined && s.statement.hardware === 'served') throw fail(`bad hello reply: framing "${framing}" with statement.hardware "served"; served hardware speaks JSON lines only${child.stderrNote()}`, 'protocol');
   if (framing === CBOR_FRAMING) child.useFrames();
-  return { statement: s.statement, batch, framing: framing === CBOR_FRAMING ? CBOR_FRAMING : 'json' };
+  return { statement: s.statement, batch };
 }

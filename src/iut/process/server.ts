@@ -55,10 +55,11 @@ export async function handleRequest(impl: Implementation, req: unknown, frames =
     case 'hello':
       // This server brings its own hardware: protocol 1, which every newer offer includes.
       if (typeof req.protocol !== 'number' || !Number.isInteger(req.protocol) || req.protocol < SERVER_PROTOCOL) return errorReply(id, 'unsupported-version', `this server speaks protocol ${SERVER_PROTOCOL}, not ${JSON.stringify(req.protocol)}`);
-      if (frames && Array.isArray(req.framing) && req.framing.includes(CBOR_FRAMING)) {
-        return { reply: { id, protocol: SERVER_PROTOCOL, statement: impl.statement, batch: SERVE_BATCH_LIMIT, framing: CBOR_FRAMING }, frames: true };
+      {
+        const cbor = frames && Array.isArray(req.framing) && req.framing.includes(CBOR_FRAMING);
+        const reply = { id, protocol: SERVER_PROTOCOL, statement: impl.statement, batch: SERVE_BATCH_LIMIT, ...(cbor ? { framing: CBOR_FRAMING } : {}) };
+        return cbor ? { reply, frames: true } : { reply };
       }
-      return { reply: { id, protocol: SERVER_PROTOCOL, statement: impl.statement, batch: SERVE_BATCH_LIMIT } };
     case 'execute': {
       const scenario = checkScenario(req.scenario);
       if (typeof scenario === 'string') return errorReply(id, 'bad-request', scenario);
