@@ -44,7 +44,8 @@ export const kernelMiscProperties = [
     arbitrary: () => fc.record({ fill: fc.integer({ min: 1, max: 0xff }), order: fc.shuffledSubarray([...Array(13).keys()], { minLength: 13 }) }),
     scenario: (a, ctx): Op[] => {
       const cases = extentCases(ctx.limits.userWindowStart, ctx.limits.userWindowEnd);
-      const ops: Op[] = [{ op: 'boot', mac: '020000000001', ip: '0a000001' }, { op: 'spawn' }];
+      // boot with the implementation's default MAC and IP (both are optional): memory needs neither.
+      const ops: Op[] = [{ op: 'boot' }, { op: 'spawn' }];
       for (const i of a.order) {
         const c = cases[i]!;
         ops.push({ op: 'poke', pid: c.pid, addr: c.addr, bytes: toHex(new Uint8Array(c.len).fill(a.fill)) }, { op: 'peek', pid: c.pid, addr: c.addr, len: c.len });
