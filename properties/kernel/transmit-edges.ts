@@ -89,6 +89,24 @@ function txPlan(a: TxCase, ctx: PropertyContext): Plan {
       }),
     ),
   );
+  // The same 14-byte frame ending 2 bytes before the window end: its total_length (frame bytes
+  // 16..18) is read past the window, so the syscall is one unchecked-copy-length event though the
+  // frame it sends lies inside.
+  const near = wend - f14.length - 1;
+  const copyBefore = plan.add({ op: 'snapshot', fields: ['hazards'] });
+  send(SEND.Raw, near, Uint8Array.from([...f14, 0, 0, 0, 0]), '0x34/0x04 of a 14-byte frame ending at userWindowEnd - 2', (tr, at, t) =>
+    t.check(C.rawBounds, () => {
+      okay(tr, at, '0x34/0x04 of a 14-byte frame near the window end');
+      mustEqual(wireAt(tr, at), [padded(f14)], `op #${at}: the 14-byte frame at ${near} is sent once, padded`);
+    }),
+  );
+  const copyAfter = plan.add({ op: 'snapshot', fields: ['hazards'] });
+  plan.checks.push((tr, t) =>
+    t.check(C.pastWindow, () => {
+      const count = (at: number) => okValue<{ hazards: Record<string, unknown> | null }>(tr, at, 'snapshot').hazards?.['unchecked-copy-length'] ?? 0;
+      mustEqual(Number(count(copyAfter)) - Number(count(copyBefore)), 1, `ops #${copyBefore}..#${copyAfter}: a 0x34/0x04 at ${near} reads total_length at ${near + 16}..${near + 17}, past the window end ${wend}: one unchecked-copy-length event`);
+    }),
+  );
   // The shortest frame the loopback test applies to: 34 bytes, src == dst.
   const f34 = ethernet(PEER, MAC, ETHERTYPE_IPV4, [...datagram(IPV4_HEADER, a.src, 0)]);
   send(SEND.Raw, buf, f34, '0x34/0x04: a 34-byte IPv4 frame, src == dst', (tr, at, t) =>
@@ -141,7 +159,7 @@ export const kernelTransmitEdgeProperties: PropertyDef[] = [
     id: 'kernel.transmit.edges',
     title: '0x34 at its edges: 14- and 34-byte raw frames, ARP never looped, unknown types and a pointer past the window refused, and the sends that answer Okay but are lost counted as silent-loss',
     layer: 'kernel',
-    clauses: [C.rawBounds, C.loopBothPaths, C.unknown0x34, C.pointerCheck, C.okayDespiteLoss, TX_LOSS_EVENTS],
+    clauses: [C.rawBounds, C.loopBothPaths, C.unknown0x34, C.pointerCheck, C.okayDespiteLoss, TX_LOSS_EVENTS, C.pastWindow],
     arbitrary: () =>
       fc.record({
         fill: fc.integer({ min: 1, max: 0xfe }),
