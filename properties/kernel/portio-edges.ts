@@ -1,7 +1,7 @@
 // Edges of userland port I/O the model-based run cannot reach: what an unchecked pointer reads at
 // the edges of the kernel's buffers, of guest memory and of the number line
 // (kernel.decision.portio-unchecked-pointer-memory), and which 0x30/0x31 calls the snapshot's
-// `hazards` counts (kernel.model.portio-hazard-events). Every edge is in every case; the
+// `hazards` counts (kernel.decision.portio-hazard-events). Every edge is in every case; the
 // arbitrary only varies the bytes, so a few runs cover it.
 import fc from 'fast-check';
 import type { Op, Trace } from '../../src/iut/contract.ts';
@@ -18,7 +18,7 @@ import { RC, SYS } from './model.ts';
 import { IPC_MSG_BUF_ADDR } from '../../src/kernel/constants.ts';
 import { hx, Plan, portWrite, serialAt } from './portio.ts';
 
-export const HAZARD_EVENTS = 'kernel.model.portio-hazard-events';
+export const HAZARD_EVENTS = 'kernel.decision.portio-hazard-events';
 /** The RTL8139 receive header before each frame in the ring (status u16, length u16). */
 const RX_HEADER = 4;
 /** Bit 0 of the receive status: ROK, a good frame. */

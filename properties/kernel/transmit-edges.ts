@@ -134,13 +134,15 @@ function txPlan(a: TxCase, ctx: PropertyContext): Plan {
       mustEqual([serialAt(tr, at), wireAt(tr, at)], ['', []], `op #${at}: a refused 0x34 sends nothing (serial, wire)`);
     }),
   );
-  // A valid datagram one byte past the window end (process memory, but not the caller's to pass).
-  send(SEND.Ipv4, wend + 1, d, '0x34/0x01 with arg2 one past the window end', (tr, at, t) =>
+  // A valid raw frame one byte past the window end (process memory, but not the caller's to pass).
+  send(SEND.Raw, wend + 1, fArp, '0x34/0x04 with arg2 one past the window end', (tr, at, t) =>
     t.check(C.pointerCheck, () => {
-      mustEqual(okValue<{ result: unknown }>(tr, at, '0x34').result, RC.InvalidInput, `op #${at}: 0x34/0x01 with arg2 = userWindowEnd + 1 (${wend + 1})`);
-      mustEqual(serialAt(tr, at), '', `op #${at}: a 0x34 refused for its pointer sends nothing`);
+      mustEqual(okValue<{ result: unknown }>(tr, at, '0x34').result, RC.InvalidInput, `op #${at}: 0x34/0x04 with arg2 = userWindowEnd + 1 (${wend + 1})`);
+      mustEqual(wireAt(tr, at), [], `op #${at}: a 0x34 refused for its pointer sends nothing`);
     }),
   );
+  // The serial path is an optional feature (serial.slip).
+  if (ctx.statement.features && !ctx.statement.features.includes('serial.slip')) return plan;
   // A datagram of END bytes whose SLIP encoding (each byte doubled) overflows the SLIP buffer.
   const big = datagram(Math.ceil(slipBufferBytes / 2) + IPV4_HEADER, other, SLIP_END);
   counted(1, `a ${big.length}-byte datagram whose SLIP encoding exceeds ${slipBufferBytes} bytes`, () =>

@@ -140,7 +140,7 @@ export const kernelPortioMutants: Mutant[] = [
     layer: 'kernel',
     description: 'an unchecked 0x30/0x31 pointer is reported as a hazard only when its first byte is outside the window, not when it runs past the window end',
     caughtBy: ['kernel.portio.hazard-events'],
-    breaks: ['kernel.model.portio-hazard-events'],
+    breaks: ['kernel.decision.portio-hazard-events'],
     executor: withPorts(StartOnlyHazardPorts),
   },
   {
