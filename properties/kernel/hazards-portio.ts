@@ -156,7 +156,7 @@ export const kernelPortioHazardProperties: PropertyDef[] = [
 ];
 
 /** One 0x30 with the port pointer on COM1's THR (poked at w0) and the value pointer at `addr`: the byte there goes on the line. */
-function portReadBack(plan: Plan, w0: number, ctx: PropertyContext, addr: number): number {
+export function portReadBack(plan: Plan, w0: number, ctx: PropertyContext, addr: number): number {
   const thr = ctx.defaults.comBase + UART.THR;
   plan.add({ op: 'poke', pid: 1, addr: w0, bytes: toHex(Uint8Array.of(thr & 0xff, thr >> 8)) });
   return plan.add({ op: 'syscall', pid: 1, no: PORT_SYS.Write, arg1: w0, arg2: addr, note: `0x30 COM1 THR ← the byte at ${hx(addr)} (value pointer unchecked)` });

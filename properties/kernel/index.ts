@@ -7,7 +7,9 @@ import { kernelMiscProperties } from './misc.ts';
 import { kernelHazardProperties } from './hazards.ts';
 import { kernelPortioProperties } from './portio.ts';
 import { kernelPortioHazardProperties } from './hazards-portio.ts';
+import { kernelPortioEdgeProperties } from './portio-edges.ts';
+import { kernelTransmitEdgeProperties } from './transmit-edges.ts';
 import { kernelLifetimeProperties } from './lifetimes.ts';
 import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelPortioEdgeProperties, ...kernelTransmitEdgeProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];

@@ -3,10 +3,12 @@
 // After every command a snapshot of the process table (ProcessesCmd) is checked against the model,
 // so a wrong state, slot, pick or queue is caught on the op that caused it.
 import fc from 'fast-check';
-import type { PropertyContext, PropertyDef } from '../../src/runner/property.ts';
+import type { Op } from '../../src/iut/contract.ts';
+import { defineProperty, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
+import { mustEqual, okValue } from '../../src/runner/assert.ts';
 import { PORT_POOL } from './frames.ts';
 import type { Model } from './model.ts';
-import { C, commandArb, CountersCmd, lifetimeArb, ProcessesCmd, type LifeMix, type Mix } from './commands/index.ts';
+import { C, commandArb, CountersCmd, declaresLifetimes, lifetimeArb, ProcessesCmd, type LifeMix, type Mix } from './commands/index.ts';
 import { setupArb, type EngineConfig, type KCmd, type Real } from './engine.ts';
 import { machineProperty } from './machine.ts';
 
@@ -32,7 +34,53 @@ const watch =
     };
   };
 
+/**
+ * Spawns until the pid counter reaches the no-pid sentinel, the table kept free by killing each
+ * round and a tick reaping them: every spawn below the sentinel gets the next pid, then spawn
+ * answers the sentinel for good (kernel.scheduler.process-ids), reaping or not.
+ */
+function exhaustionOps(ctx: PropertyContext, extra: number): { ops: Op[]; spawns: { at: number; want: number }[] } {
+  const { noPid, maxProcesses, kernelProcesses } = ctx.limits;
+  const room = maxProcesses - kernelProcesses;
+  const ops: Op[] = [{ op: 'boot', mac: '020000000001', ip: '0a000001' }];
+  const spawns: { at: number; want: number }[] = [];
+  let next = 1;
+  while (next < noPid) {
+    const round: number[] = [];
+    for (let i = 0; i < room && next < noPid; i++, next++) {
+      spawns.push({ at: ops.push({ op: 'spawn' }) - 1, want: next });
+      round.push(next);
+    }
+    for (const pid of round) ops.push({ op: 'kill', pid });
+    ops.push({ op: 'tick' });
+  }
+  for (let i = 0; i < extra; i++) {
+    spawns.push({ at: ops.push({ op: 'spawn' }) - 1, want: noPid });
+    ops.push({ op: 'tick' });
+  }
+  ops.push({ op: 'snapshot', fields: ['processes'] });
+  return { ops, spawns };
+}
+
 export const kernelLifetimeProperties: PropertyDef[] = [
+  defineProperty<number>({
+    id: 'kernel.process.pid-exhaustion',
+    title: 'spawn, kill and reap until the pid counter reaches 0xff: every pid below it is handed out once, in order, then spawn answers the sentinel however many slots are free',
+    layer: 'kernel',
+    clauses: [C.processIds],
+    arbitrary: () => fc.integer({ min: 1, max: 3 }),
+    scenario: (extra, ctx) => (declaresLifetimes(ctx) ? exhaustionOps(ctx, extra).ops : []),
+    check: (extra, trace, ctx, t) => {
+      if (!declaresLifetimes(ctx)) return; // without kill, no run can spawn past the table limit
+      const { ops, spawns } = exhaustionOps(ctx, extra);
+      // Every spawned process was killed and reaped: a spawn that answered the sentinel made none.
+      t.check(C.processIds, () => mustEqual(okValue<{ processes: unknown }>(trace, ops.length - 1, 'snapshot').processes, [], `op #${ops.length - 1}: the process table after every spawned process was killed and reaped, and the spawns past the pid counter's end were refused`));
+      for (const s of spawns)
+        t.check(C.processIds, () => mustEqual(okValue<{ pid: unknown }>(trace, s.at, 'spawn').pid, s.want, `op #${s.at}: ${s.want === ctx.limits.noPid ? `the pid counter has reached the sentinel ${ctx.limits.noPid}: spawn answers it, though the table has room` : `spawn hands out the next pid`}`));
+    },
+    // One case holds every edge; its ~560 ops are cheap.
+    runsFactor: 0.02,
+  }),
   machineProperty({
     id: 'kernel.model.lifetimes',
     title: 'process lifetimes: the 10-slot table with the kernel\'s 4, pids never reused, slots reused, dead reaped next tick, crashed kept, sleeps woken on time, only runnable processes picked, busy ticks skipped',

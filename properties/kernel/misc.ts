@@ -1,16 +1,76 @@
 // Kernel properties outside the model-based runs: a machine whose NIC cannot be initialised,
-// and syscalls with wholly random numbers and arguments.
+// syscalls with wholly random numbers and arguments, and the reach of poke and peek.
 import fc from 'fast-check';
 import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
-import { must, mustEqual, okValue, resultAt } from '../../src/runner/assert.ts';
+import { must, mustEqual, mustFail, okValue, resultAt } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { C, documented } from './commands/index.ts';
 import { isOutOfScopeAnswer } from './engine.ts';
 import { RC, SYS } from './model.ts';
 import { buildRxFrame, rxFrame } from './frames.ts';
+import { hx } from './portio.ts';
+
+export const MEMORY_EXTENT = 'kernel.model.process-memory-extent';
+/** How far process memory reaches past userWindowEnd: one more byte than a u16 length (kernel.model.process-memory-extent). */
+const PAST_END = 0x10000;
+
+/** poke and peek at each edge of process memory; `fits` says whether the range lies inside it. */
+function extentCases(w0: number, wend: number): { addr: number; len: number; pid: number; fits: boolean; what: string }[] {
+  const last = wend + PAST_END;
+  return [
+    { addr: w0, len: 1, pid: 1, fits: true, what: 'the window start' },
+    { addr: w0 - 1, len: 1, pid: 1, fits: false, what: 'one byte below the window' },
+    { addr: w0 - 1, len: 2, pid: 1, fits: false, what: 'a range starting one byte below the window' },
+    { addr: w0, len: 0, pid: 1, fits: true, what: 'an empty range at the window start' },
+    { addr: wend, len: 4, pid: 1, fits: true, what: 'across the window end' },
+    { addr: last, len: 1, pid: 1, fits: true, what: 'the last byte of process memory' },
+    { addr: last - 3, len: 4, pid: 1, fits: true, what: 'the last 4 bytes of process memory' },
+    { addr: last, len: 2, pid: 1, fits: false, what: 'one byte past the end of process memory' },
+    { addr: last + 1, len: 1, pid: 1, fits: false, what: 'just past process memory' },
+    { addr: last + 1, len: 0, pid: 1, fits: true, what: 'an empty range at the end of process memory' },
+    { addr: last + 2, len: 0, pid: 1, fits: false, what: 'an empty range past the end of process memory' },
+    { addr: w0 + 0.5, len: 1, pid: 1, fits: false, what: 'a fractional address' },
+    { addr: w0, len: 1, pid: 9, fits: false, what: 'a pid nobody has' },
+  ];
+}
 
 export const kernelMiscProperties = [
+  defineProperty({
+    id: 'kernel.machine.memory-extent',
+    title: 'poke and peek reach the userland window and the 64 KiB past its end, nothing more; fractional addresses and unknown pids are invalid-argument',
+    layer: 'kernel',
+    clauses: [MEMORY_EXTENT],
+    arbitrary: () => fc.record({ fill: fc.integer({ min: 1, max: 0xff }), order: fc.shuffledSubarray([...Array(13).keys()], { minLength: 13 }) }),
+    scenario: (a, ctx): Op[] => {
+      const cases = extentCases(ctx.limits.userWindowStart, ctx.limits.userWindowEnd);
+      // boot with the implementation's default MAC and IP (both are optional): memory needs neither.
+      const ops: Op[] = [{ op: 'boot' }, { op: 'spawn' }];
+      for (const i of a.order) {
+        const c = cases[i]!;
+        ops.push({ op: 'poke', pid: c.pid, addr: c.addr, bytes: toHex(new Uint8Array(c.len).fill(a.fill)) }, { op: 'peek', pid: c.pid, addr: c.addr, len: c.len });
+      }
+      return ops;
+    },
+    check: (a, trace, ctx, t) => {
+      const cases = extentCases(ctx.limits.userWindowStart, ctx.limits.userWindowEnd);
+      a.order.forEach((i, k) => {
+        const c = cases[i]!;
+        const at = 2 + 2 * k;
+        const range = `pid ${c.pid}, [${c.addr}, +${c.len}) (${c.what})`;
+        t.check(MEMORY_EXTENT, () => {
+          if (!c.fits) {
+            mustFail(trace, at, `op #${at}: poke ${range}`, ['invalid-argument']);
+            mustFail(trace, at + 1, `op #${at + 1}: peek ${range}`, ['invalid-argument']);
+            return;
+          }
+          okValue(trace, at, `op #${at}: poke ${range}`);
+          mustEqual(okValue<{ bytes: string }>(trace, at + 1, `op #${at + 1}: peek`).bytes, toHex(new Uint8Array(c.len).fill(a.fill)), `op #${at + 1}: peek ${range} right after a poke of ${hx(a.fill)} bytes there`);
+        });
+      });
+    },
+    runsFactor: 0.05,
+  }),
   defineProperty({
     id: 'kernel.driver.init-failure',
     title: 'with no NIC to initialise, 0x37 arg1 = 0 returns NotImplemented, no driver is registered, and NetStatus says so',

@@ -107,7 +107,48 @@ class QueueFullLedger extends Ledger {
 
 const lifetimes = ['kernel.model.lifetimes'];
 
+/** The pid counter never runs out: after 254 the sentinel 0xff itself is handed out as a pid, then 256, ... */
+class EndlessPidScheduler extends Scheduler {
+  override spawn(): number {
+    const { noPid } = this.profile.limits;
+    if (this.nextPid < noPid) return super.spawn();
+    const saved = this.nextPid;
+    this.nextPid = noPid - 1; // pass the counter check, then hand out the real counter value
+    const pid = super.spawn();
+    if (pid === noPid) return pid;
+    const p = this.byPid.get(pid)!;
+    this.byPid.delete(pid);
+    (p as { pid: number }).pid = saved;
+    this.byPid.set(saved, p);
+    this.nextPid = saved + 1;
+    return saved;
+  }
+}
+
+/** A tick that runs does not report whom it reaped (the dead still leave the table). */
+class SilentReapScheduler extends Scheduler {
+  override tick(busy = false): TickRecord {
+    return { ...super.tick(busy), reaped: [] };
+  }
+}
+
 export const kernelLifetimeMutants: Mutant[] = [
+  {
+    name: 'pid-counter-endless',
+    layer: 'kernel',
+    description: 'the pid counter never stops: once it reaches 0xff, spawn hands out 0xff, 0x100, ... as pids instead of refusing',
+    caughtBy: ['kernel.process.pid-exhaustion'],
+    breaks: ['kernel.scheduler.process-ids'],
+    executor: withComponents(scheduler(EndlessPidScheduler)),
+  },
+  {
+    name: 'tick-reaped-unreported',
+    layer: 'kernel',
+    description: "a tick reaps the dead but reports reaped: [] (the tick's reaped names nobody)",
+    caughtBy: ['kernel.model.lifetimes'],
+    breaks: ['kernel.process.dead-reaped'],
+    executor: withComponents(scheduler(SilentReapScheduler)),
+  },
   {
     name: 'pid-reused',
     layer: 'kernel',

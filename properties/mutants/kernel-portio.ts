@@ -1,6 +1,7 @@
 // Deliberately wrong userland port I/O (0x30..0x32): the reference kernel whose PortSyscalls is
 // replaced by a subclass that breaks one rule of kernel.portio.* (or a portio decision). Each
-// is caught at default runs by the property it names, and fails the clause it `breaks`.
+// is caught at default runs by the property it names, and fails the clause it `breaks`. One more
+// breaks the reach of the test ops poke and peek (kernel.model.process-memory-extent).
 import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
 import { createMachine } from '../../src/kernel/machine.ts';
@@ -10,6 +11,8 @@ import type { Process } from '../../src/kernel/scheduler.ts';
 import type { UserAccess } from '../../src/kernel/user-access.ts';
 import { RC, SERIAL_OP } from '../../src/kernel/constants.ts';
 import { UART_REG } from '../../src/hw/uart16550.ts';
+import type { Profile } from '../../src/spec/profile.ts';
+import { err } from '../../src/util/result.ts';
 
 type PortSyscallsClass = new (...a: ConstructorParameters<typeof PortSyscalls>) => PortSyscalls;
 
@@ -103,7 +106,59 @@ class UncheckedSerialWritePorts extends PortSyscalls {
   }
 }
 
+/** An unchecked pointer counts as a hazard only when its first byte is outside the window (not when its last one is). */
+class StartOnlyHazardPorts extends PortSyscalls {
+  protected override unchecked(p: Process, syscall: number, arg: 'arg1' | 'arg2', addr: number, len: number): Uint8Array {
+    if (!p.memory.inWindow(addr)) this.ledger.hazard({ hazard: 'portio-unchecked-pointers', pid: p.pid, syscall, arg, addr, len });
+    return this.kernelRead(p, addr, len);
+  }
+}
+
+/** An unchecked pointer at or past 2^32 wraps around into guest memory instead of reading zero. */
+class WrappingPointerPorts extends PortSyscalls {
+  protected override kernelRead(p: Process, addr: number, len: number): Uint8Array {
+    const out = super.kernelRead(p, addr, len);
+    for (let i = 0; i < len; i++) if (Number.isSafeInteger(addr + i) && addr + i >= 2 ** 32) out[i] = this.hw.memory.read((addr + i) % 2 ** 32, 1)[0] ?? 0;
+    return out;
+  }
+}
+
+/** poke and peek stop one byte short of the end of process memory (userWindowEnd + 0xFFFF). */
+function shortMemoryMachine(profile: Profile, options: Parameters<typeof createMachine>[1]): ReturnType<typeof createMachine> {
+  const m = createMachine(profile, options);
+  const atEnd = (pid: number, addr: number, len: number) => len > 0 && addr + len === m.kernel.scheduler.get(pid)?.memory.limit;
+  return {
+    ...m,
+    poke: (pid, addr, bytes) => (atEnd(pid, addr, bytes.length) ? err('invalid-argument', 'machine.poke', 'past the end of process memory') : m.poke(pid, addr, bytes)),
+    peek: (pid, addr, len) => (atEnd(pid, addr, len) ? err('invalid-argument', 'machine.peek', 'past the end of process memory') : m.peek(pid, addr, len)),
+  };
+}
+
 export const kernelPortioMutants: Mutant[] = [
+  {
+    name: 'portio-hazard-start-only',
+    layer: 'kernel',
+    description: 'an unchecked 0x30/0x31 pointer is reported as a hazard only when its first byte is outside the window, not when it runs past the window end',
+    caughtBy: ['kernel.portio.hazard-events'],
+    breaks: ['kernel.decision.portio-hazard-events'],
+    executor: withPorts(StartOnlyHazardPorts),
+  },
+  {
+    name: 'portio-pointer-wraps-at-4g',
+    layer: 'kernel',
+    description: 'an unchecked pointer at or past 2^32 wraps around into guest memory instead of reading zero',
+    caughtBy: ['kernel.portio.unchecked-memory'],
+    breaks: ['kernel.decision.portio-unchecked-pointer-memory'],
+    executor: withPorts(WrappingPointerPorts),
+  },
+  {
+    name: 'memory-extent-one-short',
+    layer: 'kernel',
+    description: 'poke and peek refuse the last byte of process memory (userWindowEnd + 0x10000)',
+    caughtBy: ['kernel.machine.memory-extent'],
+    breaks: ['kernel.model.process-memory-extent'],
+    executor: kernelExecutor(shortMemoryMachine),
+  },
   {
     name: 'portio-0x30-writes-dword',
     layer: 'kernel',

@@ -88,6 +88,7 @@ export class BusyTickCmd extends KCmd {
     const woke = Array.isArray(v.woken) ? v.woken : [];
     const reaped = Array.isArray(v.reaped) ? v.reaped : [];
     r.ck(C.busySkipped, woke.length === 0 && reaped.length === 0, () => `${what}: a skipped tick wakes and reaps nobody, got woken ${JSON.stringify(woke)}, reaped ${JSON.stringify(reaped)}`);
+    r.ck(C.busySkipped, Array.isArray(v.order) && v.order.length === 0, () => `${what}: a skipped tick runs none of its steps, so its order is []; got ${JSON.stringify(v.order)}`);
   }
   toString(): string {
     return 'busy-tick';

@@ -7,6 +7,7 @@ import type { Model } from '../model.ts';
 import { isObj, KCmd, showResult, valueOf, type Real } from '../engine.ts';
 import { C, describeFrame } from './clauses.ts';
 import { onCopy } from './receive.ts';
+import { declaresLifetimes } from './lifetimes.ts';
 
 export class InjectCmd extends KCmd {
   constructor(readonly frame: RxFrame) {
@@ -114,6 +115,13 @@ export class TickCmd extends KCmd {
               ? `pid ${v.picked} is blocked in a receive and must not be picked`
               : 'round-robin over the runnable processes, after the last one picked';
       r.ck(clause, v.picked === exp.picked, () => `${what}: should pick ${exp.picked === m.noPid ? 'nobody (idle)' : `pid ${exp.picked}`} (${why}), picked ${v.picked}`);
+    }
+    // A tick that runs is not skipped; it reaps exactly the dead and wakes exactly the sleepers due.
+    if (declaresLifetimes(r.ctx)) {
+      r.ck(C.busySkipped, v.skipped === false, () => `${what}: a tick that runs (no busy flag) must report skipped: false, got ${JSON.stringify(v.skipped)}`);
+      r.ck(C.deadReaped, JSON.stringify(v.reaped) === JSON.stringify(exp.reaped), () => `${what}: the tick reaps the dead processes ${JSON.stringify(exp.reaped)} (exited or killed since the last tick that ran), it reported reaped=${JSON.stringify(v.reaped)}`);
+      const sorted = (x: unknown) => JSON.stringify(Array.isArray(x) ? [...x].sort() : x);
+      r.ck(C.sleepWake, sorted(v.woken) === sorted(exp.woken), () => `${what}: the tick wakes the sleepers whose sleep_until it reached, ${JSON.stringify(exp.woken)}; it reported woken=${JSON.stringify(v.woken)}`);
     }
     const res = isObj(v.resumed) ? v.resumed : null;
     const expRes = exp.resumed;
