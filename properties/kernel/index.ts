@@ -9,5 +9,8 @@ import { kernelPortioProperties } from './portio.ts';
 import { kernelPortioHazardProperties } from './hazards-portio.ts';
 import { kernelLifetimeProperties } from './lifetimes.ts';
 import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
+import { kernelHazardCountProperties } from './hazard-counts.ts';
+import { kernelNicResetProperties } from './nic-reset.ts';
+import { kernelRoutingEdgeProperties } from './routing-edges.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties, ...kernelHazardCountProperties, ...kernelNicResetProperties, ...kernelRoutingEdgeProperties];

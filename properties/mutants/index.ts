@@ -8,5 +8,6 @@ import { kernelMutants } from './kernel.ts';
 import { kernelPortioMutants } from './kernel-portio.ts';
 import { kernelLifetimeMutants } from './kernel-lifetimes.ts';
 import { kernelRoutingMutants } from './kernel-routing.ts';
+import { kernelHazardMutants } from './kernel-hazards.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants, ...kernelPortioMutants, ...kernelLifetimeMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants, ...kernelPortioMutants, ...kernelLifetimeMutants, ...kernelHazardMutants];
