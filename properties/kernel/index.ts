@@ -12,5 +12,6 @@ import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
 import { kernelHazardCountProperties } from './hazard-counts.ts';
 import { kernelNicResetProperties } from './nic-reset.ts';
 import { kernelRoutingEdgeProperties } from './routing-edges.ts';
+import { kernelRingLongRunProperties } from './ring-long-run.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties, ...kernelHazardCountProperties, ...kernelNicResetProperties, ...kernelRoutingEdgeProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties, ...kernelHazardCountProperties, ...kernelNicResetProperties, ...kernelRoutingEdgeProperties, ...kernelRingLongRunProperties];

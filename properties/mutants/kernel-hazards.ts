@@ -41,6 +41,13 @@ class ForgetfulResetLedger extends Ledger {
   }
 }
 
+/** The ring's books forget to drop the frames already taken when they compact (after 1024): the taken ones count as waiting again. */
+class CompactingLedger extends Ledger {
+  protected override compactRing(): void {
+    if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) this.ringHead = 0;
+  }
+}
+
 /** tcp_dest_port checks only that the frame holds an IPv4 header, then reads the port from NET_FRAME_BUF whatever the frame's length. */
 class LengthBlindNetDrv extends NetDrv {
   override route(frame: Uint8Array, len: number): { port: number | null; dstPid: number } {
@@ -100,6 +107,14 @@ export const kernelHazardMutants: Mutant[] = [
     caughtBy: ['kernel.model.nic-reset-loss'],
     breaks: ['kernel.accounting.balance', 'kernel.decision.hazard-counts'],
     executor: withComponents({ ledger: (limit) => new ForgetfulResetLedger(limit) }),
+  },
+  {
+    name: 'ring-books-compact-wrong',
+    layer: 'kernel',
+    description: 'after 1024 frames through the RX ring the books compact their list of ring frames without dropping the ones taken, so an empty ring looks full and the driver "drops" frames that are not there',
+    caughtBy: ['kernel.model.ring-long-run'],
+    breaks: ['kernel.accounting.balance'],
+    executor: withComponents({ ledger: (limit) => new CompactingLedger(limit) }),
   },
   {
     name: 'routing-reads-stale-port',
