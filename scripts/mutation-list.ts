@@ -1,8 +1,8 @@
 // node --import tsx scripts/mutation-list.ts REPORT.json --file F --lines A[-B] [--mutator M,...]
-//   [--replacement TEXT] [--reason WHY --write]
+//   [--column C] [--replacement TEXT] [--reason WHY --write]
 // Lists the surviving (or uncovered) mutants of a Stryker report that are not yet in
-// spec/mutation-equivalents.json, on lines A..B of file F (optionally only some mutators or one
-// replacement); with --reason and --write it adds them, each with that one-line reason. Read the
+// spec/mutation-equivalents.json, on lines A..B of file F (optionally only some mutators, one
+// column or one replacement); with --reason and --write it adds them, each with that one-line reason. Read the
 // listed mutants first: an entry counts as killed in the scores, so its reason must hold for each.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { EQUIVALENTS_FILE, equivalentKey, loadEquivalents, mutantKey, originalTe
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { file: { type: 'string' }, lines: { type: 'string' }, mutator: { type: 'string' }, replacement: { type: 'string' }, reason: { type: 'string' }, write: { type: 'boolean' } },
+  options: { file: { type: 'string' }, lines: { type: 'string' }, mutator: { type: 'string' }, column: { type: 'string' }, replacement: { type: 'string' }, reason: { type: 'string' }, write: { type: 'boolean' } },
 });
 const [reportPath] = positionals;
 const range = /^(\d+)(?:-(\d+))?$/.exec(values.lines ?? '');
@@ -39,6 +39,7 @@ const picked = f.mutants.filter(
     m.location.start.line >= from &&
     m.location.start.line <= to &&
     (!mutators || mutators.includes(m.mutatorName)) &&
+    (values.column === undefined || m.location.start.column === Number(values.column)) &&
     (values.replacement === undefined || m.replacement === values.replacement) &&
     !listed.has(mutantKey(values.file!, f.source, m)),
 );

@@ -44,6 +44,8 @@ export type RxFrame =
   /** An IPv4/TCP frame cut `short` bytes before the end of its 20-byte TCP header (the port stays whole). */
   | { kind: 'tcp-short-header'; dstPort: number; ihl: number; short: number }
   | { kind: 'tcp-bad-ihl'; dstPort: number; ihl: number }
+  /** IPv4 (protocol TCP) with no TCP byte: received with its CRC, exactly 14 + IHL*4 + 4 bytes, so the "port" is CRC bytes 2..3. */
+  | { kind: 'tcp-header-only'; ihl: number }
   | { kind: 'udp'; dstPort: number }
   | { kind: 'icmp'; payload: number }
   | { kind: 'arp' }
@@ -97,6 +99,8 @@ export function buildRxFrame(f: RxFrame): Uint8Array {
       return tcpFrame(f.dstPort, { ihl: f.ihl }).slice(0, Math.min(ETH_HEADER + f.ihl * 4 + 3, f.keep));
     case 'tcp-short-header':
       return tcpFrame(f.dstPort, { ihl: f.ihl }).slice(0, ETH_HEADER + f.ihl * 4 + TCP_HEADER - f.short);
+    case 'tcp-header-only':
+      return tcpFrame(0, { ihl: f.ihl }).slice(0, ETH_HEADER + f.ihl * 4);
     case 'tcp-bad-ihl': {
       // The port also sits where an IHL-blind read would look (14 + IHL*4 + 2, inside the IPv4
       // header): a kernel that forgets the IHL >= 5 rule then finds a bound port there.
@@ -142,6 +146,8 @@ export function describeRx(f: RxFrame, len: number): string {
       return `${len}-byte IPv4/TCP frame to port ${f.dstPort} with IHL ${f.ihl}`;
     case 'tcp-short-header':
       return `IPv4/TCP frame (IHL ${f.ihl}) to port ${f.dstPort} cut to ${len} bytes, ${f.short} short of its TCP header`;
+    case 'tcp-header-only':
+      return `${len}-byte IPv4 header (IHL ${f.ihl}, protocol TCP) with no TCP byte: its 4 CRC bytes sit where the ports would`;
     case 'udp':
       return `${len}-byte IPv4/UDP frame to port ${f.dstPort}`;
     case 'icmp':

@@ -11,5 +11,9 @@ import { kernelPortioEdgeProperties } from './portio-edges.ts';
 import { kernelTransmitEdgeProperties } from './transmit-edges.ts';
 import { kernelLifetimeProperties } from './lifetimes.ts';
 import { kernelLifetimeHazardProperties } from './hazards-lifetimes.ts';
+import { kernelHazardCountProperties } from './hazard-counts.ts';
+import { kernelNicResetProperties } from './nic-reset.ts';
+import { kernelRoutingEdgeProperties } from './routing-edges.ts';
+import { kernelRingLongRunProperties } from './ring-long-run.ts';
 
-export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelPortioEdgeProperties, ...kernelTransmitEdgeProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties];
+export const kernelProperties: PropertyDef[] = [...kernelModelProperties, ...kernelBuildProperties, ...kernelMiscProperties, ...kernelHazardProperties, ...kernelPortioProperties, ...kernelPortioHazardProperties, ...kernelPortioEdgeProperties, ...kernelTransmitEdgeProperties, ...kernelLifetimeProperties, ...kernelLifetimeHazardProperties, ...kernelHazardCountProperties, ...kernelNicResetProperties, ...kernelRoutingEdgeProperties, ...kernelRingLongRunProperties];

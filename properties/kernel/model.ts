@@ -11,6 +11,7 @@ import type { Defaults, Limits } from '../../src/spec/profile.ts';
 import { align4, rfc1055Encode, u16At, withFcs } from '../oracles.ts';
 import { PortModel, type PortIoEffects } from './model-portio.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
+import { HazardBooks } from './model-hazards.ts';
 
 /** kernel.scheduler.process-ids: the first process gets pid 1. */
 export const FIRST_PID = 1;
@@ -191,6 +192,8 @@ export class Model {
   lastCrossing: { op: number; pid: number; no: number; addr: number; len: number; write: boolean } | null = null;
   /** Userland port I/O and COM1's receive side (model-portio.ts). */
   readonly ports: PortModel;
+  /** The hazard events the snapshot's `hazards` counts (kernel.decision.hazard-counts, model-hazards.ts). */
+  readonly hazards = new HazardBooks();
 
   constructor(
     readonly limits: Limits,
@@ -396,7 +399,11 @@ export class Model {
 
   /** A frame offered on the wire: accepted into the ring, or missed by the NIC. */
   inject(bytes: Uint8Array, op: number): { frame: MFrame; accepted: boolean; why?: string } {
-    if (!this.rxEnabled) return { frame: this.newFrame(bytes, 'wire', op, 'nic-missed'), accepted: false, why: 'no driver has enabled the receiver' };
+    if (!this.rxEnabled) {
+      const frame = this.newFrame(bytes, 'wire', op, 'nic-missed');
+      this.hazards.add('silent-loss', `frame #${frame.n} (op #${op}) refused by the NIC before any driver enabled its receiver`);
+      return { frame, accepted: false, why: 'no driver has enabled the receiver' };
+    }
     const total = align4(bytes.length + 8);
     if (bytes.length === 0 || total >= this.ringFree()) return { frame: this.newFrame(bytes, 'wire', op, 'nic-missed'), accepted: false, why: 'the ring is full' };
     this.ringWrite = (this.ringWrite + total) % this.limits.rxRingBytes;
@@ -409,23 +416,32 @@ export class Model {
   private deliver(frame: MFrame, tick: number, byPoll: boolean): { dstPid: number; pushed: boolean } {
     if (this.unread) {
       this.unread.fate = 'overwritten';
+      this.hazards.add('silent-loss', `frame #${this.unread.n}'s unread message: frame #${frame.n} overwrote NET_FRAME_BUF`);
       this.unread = null;
     }
     this.netFrameBuf.set(frame.received);
     this.lastCopied = frame;
-    const { dstPid } = this.route(frame.received);
+    const { port, dstPid } = this.route(frame.received);
     frame.dstPid = dstPid;
     frame.tick = tick;
+    this.hazards.copied(frame, dstPid);
     const outcome = this.push(dstPid, { kind: 'frame', frame, len: frame.received.length }, { tick, byPoll });
     if (outcome === 'pushed') {
       frame.fate = 'pending-unread';
       this.unread = frame;
     } else frame.fate = outcome === 'gone' ? 'lost-receiver-gone' : 'lost-queue-full';
+    if (outcome === 'full') this.hazards.add('silent-loss', `frame #${frame.n}: pid ${dstPid}'s queue was full`);
+    else if (outcome === 'gone' && port !== null && this.lookup(port) !== null) this.hazards.add('binding-outlives-process', `frame #${frame.n} for port ${port}, bound to the dead pid ${dstPid}`);
+    else if (outcome === 'gone') this.hazards.add('driver-outlives-process', `frame #${frame.n} for the driver, the dead pid ${dstPid}`);
     return { dstPid, pushed: outcome === 'pushed' };
   }
 
   private loopback(bytes: Uint8Array, origin: 'loopback-raw' | 'loopback-ipv4', op: number): MFrame {
-    if (this.driverPid === this.noPid) return this.newFrame(bytes, origin, op, 'looped-no-driver');
+    if (this.driverPid === this.noPid) {
+      const f = this.newFrame(bytes, origin, op, 'looped-no-driver');
+      this.hazards.add('silent-loss', `frame #${f.n} (op #${op}) looped back while no driver was registered`);
+      return f;
+    }
     const f = this.newFrame(bytes, origin, op, 'pending-unread');
     this.deliver(f, this.ticks, false);
     return f;
@@ -488,6 +504,7 @@ export class Model {
     let fresh: boolean;
     if (msg.kind === 'frame') {
       bytes = this.netFrameBuf.slice(0, msg.len);
+      this.hazards.frameRead(p.pid, msg.frame, msg.len);
       fresh = msg.frame === this.unread;
       if (fresh) {
         msg.frame.fate = 'read';
@@ -499,7 +516,7 @@ export class Model {
       if (fresh) {
         msg.ipc.fate = 'read';
         this.ipcUnread = null;
-      }
+      } else this.hazards.add('ipc-buffer-overwrite', `pid ${p.pid} read IPC message ${msg.ipc.n} (from pid ${msg.ipc.src}) after a later 0x36 overwrote the buffer`);
     }
     this.memWrite(p, addr, bytes);
     return { pid: p.pid, addr, len: bytes.length, bytes, msg, fresh };
@@ -561,7 +578,10 @@ export class Model {
             wire.set(frame);
             fx.wire = wire;
             fx.wireLen = len;
-          } else fx.why = 'no driver has initialised the NIC: nothing is sent';
+          } else {
+            fx.why = 'no driver has initialised the NIC: nothing is sent';
+            this.hazards.add('silent-loss', `a ${len}-byte 0x34/0x04 frame (op #${op}) the uninitialised NIC refused`);
+          }
           return RC.Okay;
         }
         if (arg1 === 0x01) {
@@ -576,7 +596,10 @@ export class Model {
           }
           const enc = rfc1055Encode(dgram);
           if (enc.length <= this.limits.slipBufferBytes) fx.serial = enc;
-          else fx.why = `its SLIP encoding (${enc.length} bytes) exceeds the ${this.limits.slipBufferBytes}-byte buffer: nothing is sent`;
+          else {
+            fx.why = `its SLIP encoding (${enc.length} bytes) exceeds the ${this.limits.slipBufferBytes}-byte buffer: nothing is sent`;
+            this.hazards.add('silent-loss', `a ${total}-byte 0x34/0x01 datagram (op #${op}) whose SLIP encoding exceeds the buffer`);
+          }
           return RC.Okay;
         }
         return bad('unknown transmit type');
@@ -609,6 +632,7 @@ export class Model {
         const bytes = read(arg2, this.limits.ipcMessageBytes);
         if (this.ipcUnread) {
           this.ipcUnread.fate = 'overwritten';
+          this.hazards.add('ipc-buffer-overwrite', `pid ${p.pid}'s 0x36 (op #${op}) overwrote IPC message ${this.ipcUnread.n} before pid ${this.ipcUnread.dst} read it`);
           this.ipcUnread = null;
         }
         this.ipcBuf.set(bytes);
@@ -616,7 +640,10 @@ export class Model {
         this.ipcs.push(ipc);
         this.ipcLast = ipc;
         if (this.push(target.pid, { kind: 'ipc', ipc }, { tick: this.ticks, byPoll: false }) === 'pushed') this.ipcUnread = ipc;
-        else ipc.fate = 'lost-queue-full';
+        else {
+          ipc.fate = 'lost-queue-full';
+          this.hazards.add('silent-loss', `IPC message ${ipc.n} (op #${op}): pid ${target.pid}'s queue was full`);
+        }
         fx.ipc = ipc;
         return RC.Okay;
       }
@@ -631,7 +658,10 @@ export class Model {
             return RC.NotImplemented;
           }
           // Initialising the NIC resets it: whatever sat in the ring is gone.
-          for (const f of this.ring) f.fate = 'lost-to-nic-reset';
+          for (const f of this.ring) {
+            f.fate = 'lost-to-nic-reset';
+            this.hazards.add('silent-loss', `frame #${f.n} sat in the RX ring when registration (op #${op}) reset the NIC`);
+          }
           this.ring = [];
           this.ringRead = this.ringWrite = 0;
           this.rxEnabled = true;
@@ -642,6 +672,8 @@ export class Model {
         }
         if (!isU(arg1, 0xffff)) return bad(`port ${arg1} is not a 16-bit port`);
         fx.bind = this.bind(arg1, p.pid);
+        const prev = fx.bind.previous;
+        if (prev && prev.pid !== p.pid) this.hazards.add('port-hijack', `pid ${p.pid}'s bind of port ${arg1} (op #${op}) took slot ${fx.bind.slot} from pid ${prev.pid} (port ${prev.port})`);
         return RC.Okay;
       }
       case SYS.Status: {

@@ -9,5 +9,6 @@ import { kernelPortioMutants } from './kernel-portio.ts';
 import { kernelLifetimeMutants } from './kernel-lifetimes.ts';
 import { kernelRoutingMutants } from './kernel-routing.ts';
 import { kernelTransmitMutants } from './kernel-transmit.ts';
+import { kernelHazardMutants } from './kernel-hazards.ts';
 
-export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants, ...kernelPortioMutants, ...kernelLifetimeMutants, ...kernelTransmitMutants];
+export const allMutants: Mutant[] = [...codecMutants, ...slipMutants, ...nicMutants, ...serialMutants, ...kernelMutants, ...kernelRoutingMutants, ...kernelPortioMutants, ...kernelLifetimeMutants, ...kernelTransmitMutants, ...kernelHazardMutants];

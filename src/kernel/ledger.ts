@@ -85,18 +85,6 @@ export interface IpcAccounting {
 
 export const IPC_PARTS = ['lostQueueFull', 'lostReceiverGone', 'overwrittenBeforeRead', 'read', 'pendingUnread'] as const;
 
-/** Sum of the parts against the total, for the accounting property. */
-export function frameBalance(a: FrameAccounting): { total: number; parts: number; balanced: boolean } {
-  const total = a.injected + a.looped;
-  const parts = FRAME_PARTS.reduce((n, k) => n + a[k], 0);
-  return { total, parts, balanced: total === parts };
-}
-
-export function ipcBalance(a: IpcAccounting): { total: number; parts: number; balanced: boolean } {
-  const parts = IPC_PARTS.reduce((n, k) => n + a[k], 0);
-  return { total: a.sent, parts, balanced: a.sent === parts };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hazards (spec-notes §9): each event names the clause it breaks.
 

@@ -151,6 +151,9 @@ export function checkState(m: Model, r: Real, at: number, v: Record<string, unkn
         const clause = mp.blocked ? C.blocking : mp.receive ? C.wake : C.blocking;
         r.ck(clause, ps.state === want, () => `${what}: pid ${mp.pid} should be ${want}${mp.receive && !mp.blocked ? ' (a push woke it from its blocking receive)' : mp.blocked ? ' (blocked in a receive on an empty queue)' : ''}, the snapshot says ${ps.state}`);
       }
+      // The whole queue, oldest first: its length too (a wrapped circular queue shows every message once).
+      if (Array.isArray(ps.queue)) r.ck(C.queueDepth, ps.queue.length === mp.queue.length, () => `${what}: pid ${mp.pid}'s queue should list its ${mp.queue.length} queued message(s), it lists ${(ps.queue as unknown[]).length}`);
+      if (typeof ps.inReceive === 'boolean') r.ck(C.blocking, ps.inReceive === (mp.receive !== null), () => `${what}: pid ${mp.pid} is ${mp.receive ? '' : 'not '}inside a blocking 0x35, the snapshot says inReceive ${ps.inReceive}`);
       (Array.isArray(ps.queue) ? ps.queue : []).forEach((q, i) => {
         const e = mp.queue[i];
         if (!isObj(q) || !e) return;
