@@ -67,6 +67,9 @@ function checkCounts(m: Model, r: Real): void {
   r.ck(HAZARD_COUNTS, h !== null, () => `op #${at} snapshot has no 'hazards' counters: ${showResult(got[0])}`);
   if (!h) return;
   for (const kind of COUNTED_HAZARDS) {
+    // A lost 0x34 send is kernel.decision.tx-loss-events' to check: a trace with one says nothing
+    // here about silent-loss (one wrong rule fails one clause).
+    if (m.hazards.shared(kind)) continue;
     const want = m.hazards.count(kind);
     const events = m.hazards.events.filter((e) => e.kind === kind).map((e) => e.why);
     r.ck(HAZARD_COUNTS, h[kind] === want, () => `op #${at}: hazards['${kind}'] should be ${want}${events.length ? ` (${events.slice(0, 6).join('; ')}${events.length > 6 ? '; …' : ''})` : ' (no such event happened)'}, the snapshot says ${JSON.stringify(h[kind])}`);

@@ -11,8 +11,8 @@ import { RC, SYS } from './model.ts';
 import { buildRxFrame, rxFrame } from './frames.ts';
 import { hx } from './portio.ts';
 
-export const MEMORY_EXTENT = 'kernel.model.process-memory-extent';
-/** How far process memory reaches past userWindowEnd: one more byte than a u16 length (kernel.model.process-memory-extent). */
+export const MEMORY_EXTENT = 'kernel.decision.process-memory-extent';
+/** How far process memory reaches past userWindowEnd: one more byte than a u16 length (kernel.decision.process-memory-extent). */
 const PAST_END = 0x10000;
 
 /** poke and peek at each edge of process memory; `fits` says whether the range lies inside it. */

@@ -7,6 +7,9 @@
 // calls add() where each happens; the events keep a line each for messages.
 import type { MFrame } from './model.ts';
 
+/** The clause that checks the silent-loss count of a lost 0x34 send (properties/kernel/transmit-edges.ts). */
+export const TX_LOSS_EVENTS = 'kernel.decision.tx-loss-events';
+
 /** The hazard counters this model keeps (the two port-I/O ones and unchecked-copy-length are checked by their own properties). */
 export const COUNTED_HAZARDS = ['netframebuf-disclosure', 'silent-loss', 'port-hijack', 'ipc-buffer-overwrite', 'driver-outlives-process', 'binding-outlives-process'] as const;
 export type CountedHazard = (typeof COUNTED_HAZARDS)[number];
@@ -19,12 +22,18 @@ interface Owner {
 }
 
 export class HazardBooks {
-  readonly events: { kind: CountedHazard; why: string }[] = [];
+  /** `owner`: the clause that checks this event's count when it is not kernel.decision.hazard-counts. */
+  readonly events: { kind: CountedHazard; why: string; owner?: string }[] = [];
   /** Bottom (oldest, longest) to top (newest): a later, shorter frame leaves the tail of older ones. */
   private owners: Owner[] = [];
 
-  add(kind: CountedHazard, why: string): void {
-    this.events.push({ kind, why });
+  add(kind: CountedHazard, why: string, owner?: string): void {
+    this.events.push(owner === undefined ? { kind, why } : { kind, why, owner });
+  }
+
+  /** A counter some of whose events another clause checks: its total cannot tell whose count is wrong. */
+  shared(kind: CountedHazard): boolean {
+    return this.events.some((e) => e.kind === kind && e.owner !== undefined);
   }
 
   count(kind: CountedHazard): number {

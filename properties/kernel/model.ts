@@ -11,7 +11,7 @@ import type { Defaults, Limits } from '../../src/spec/profile.ts';
 import { align4, rfc1055Encode, u16At, withFcs } from '../oracles.ts';
 import { PortModel, type PortIoEffects } from './model-portio.ts';
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, rawFrameLength, tcpDestPortOracle } from './frames.ts';
-import { HazardBooks } from './model-hazards.ts';
+import { HazardBooks, TX_LOSS_EVENTS } from './model-hazards.ts';
 
 /** kernel.scheduler.process-ids: the first process gets pid 1. */
 export const FIRST_PID = 1;
@@ -580,7 +580,7 @@ export class Model {
             fx.wireLen = len;
           } else {
             fx.why = 'no driver has initialised the NIC: nothing is sent';
-            this.hazards.add('silent-loss', `a ${len}-byte 0x34/0x04 frame (op #${op}) the uninitialised NIC refused`);
+            this.hazards.add('silent-loss', `a ${len}-byte 0x34/0x04 frame (op #${op}) the uninitialised NIC refused`, TX_LOSS_EVENTS);
           }
           return RC.Okay;
         }
@@ -598,7 +598,7 @@ export class Model {
           if (enc.length <= this.limits.slipBufferBytes) fx.serial = enc;
           else {
             fx.why = `its SLIP encoding (${enc.length} bytes) exceeds the ${this.limits.slipBufferBytes}-byte buffer: nothing is sent`;
-            this.hazards.add('silent-loss', `a ${total}-byte 0x34/0x01 datagram (op #${op}) whose SLIP encoding exceeds the buffer`);
+            this.hazards.add('silent-loss', `a ${total}-byte 0x34/0x01 datagram (op #${op}) whose SLIP encoding exceeds the buffer`, TX_LOSS_EVENTS);
           }
           return RC.Okay;
         }

@@ -2,7 +2,7 @@
 // the shortest IPv4 frame that can loop back (34), an ARP frame whose bytes 26..34 would pass
 // the loopback test, an unknown send type and a pointer just past the window over a valid
 // datagram, and the two sends that return Okay yet send nothing (the NIC not initialised, a
-// SLIP encoding over its buffer), each counted as a silent-loss event (kernel.model.tx-loss-events).
+// SLIP encoding over its buffer), each counted as a silent-loss event (kernel.decision.tx-loss-events).
 import fc from 'fast-check';
 import type { Op, Trace } from '../../src/iut/contract.ts';
 import type { Checks, PropertyContext, PropertyDef } from '../../src/runner/property.ts';
@@ -12,9 +12,9 @@ import { toHex } from '../../src/util/bytes.ts';
 import { C } from './commands/index.ts';
 import { ARP_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, IPV4_HEADER, ethernet, ipv4Header, PROTO_UDP } from './frames.ts';
 import { RC, SYS } from './model.ts';
+import { TX_LOSS_EVENTS } from './model-hazards.ts';
 import { Plan, serialAt } from './portio.ts';
 
-export const TX_LOSS_EVENTS = 'kernel.model.tx-loss-events';
 /** 0x34 arg1: what the buffer holds (spec-notes §10). */
 const SEND = { Ipv4: 0x01, Raw: 0x04 } as const;
 /** SLIP's END byte, which the encoding doubles (RFC 1055). */

@@ -1,7 +1,7 @@
 // Deliberately wrong userland port I/O (0x30..0x32): the reference kernel whose PortSyscalls is
 // replaced by a subclass that breaks one rule of kernel.portio.* (or a portio decision). Each
 // is caught at default runs by the property it names, and fails the clause it `breaks`. One more
-// breaks the reach of the test ops poke and peek (kernel.model.process-memory-extent).
+// breaks the reach of the test ops poke and peek (kernel.decision.process-memory-extent).
 import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
 import { createMachine } from '../../src/kernel/machine.ts';
@@ -156,7 +156,7 @@ export const kernelPortioMutants: Mutant[] = [
     layer: 'kernel',
     description: 'poke and peek refuse the last byte of process memory (userWindowEnd + 0x10000)',
     caughtBy: ['kernel.machine.memory-extent'],
-    breaks: ['kernel.model.process-memory-extent'],
+    breaks: ['kernel.decision.process-memory-extent'],
     executor: kernelExecutor(shortMemoryMachine),
   },
   {

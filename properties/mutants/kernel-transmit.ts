@@ -43,7 +43,8 @@ export const kernelTransmitMutants: Mutant[] = [
     layer: 'kernel',
     description: 'a raw frame send_frame refuses (no driver has initialised the NIC) returns Okay and is counted nowhere',
     caughtBy: ['kernel.transmit.edges'],
-    breaks: ['kernel.model.tx-loss-events'],
+    breaks: ['kernel.decision.tx-loss-events'],
+    spares: ['kernel.decision.hazard-counts'],
     executor: withComponents({ ledger: (limit) => new UncountedRefusalLedger(limit) }),
   },
 ];
