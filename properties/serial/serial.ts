@@ -9,6 +9,7 @@ import { rfc1055Encode, SLIP } from '../oracles.ts';
 import { expectSame } from '../nic/support.ts';
 import { encodingAroundLimit } from './arbitraries.ts';
 import { serialReceiveProperties } from './receive.ts';
+import { serialRegisterProperties } from './registers.ts';
 import { clockAfter, lineConfig, namedWrites, writesWithoutThre, type NamedWrite, datagram, hexOf, ioOfOp, lineOf, lineOfOp, obsRecord, sizedDatagram, TIME_EPS, timedOps, UART } from './support.ts';
 
 // ------------------------------------------------------------------ properties
@@ -246,4 +247,5 @@ export const serialProperties = [
     runsFactor: 0.1,
   }),
   ...serialReceiveProperties,
+  ...serialRegisterProperties,
 ];

@@ -89,7 +89,7 @@ export interface Hardware {
   nicDriver: NicDriver;
   serialNet: SerialNet;
   /** The port-I/O bus the drivers use: userland's 0x30-0x32 reach the same one (spec-notes §10). */
-  bus: PortIo & { tap?(listener: IoListener): () => void };
+  bus: PortIo & { tap?(listener: IoListener): void };
   /** Guest physical memory (the RX ring, the TX buffers): what an unchecked kernel pointer reads. */
   memory: { read(addr: number, length: number): Uint8Array };
 }

@@ -55,18 +55,9 @@ export class IoBus implements PortIo {
     return m;
   }
 
-  unmap(mapping: IoMapping): void {
-    const i = this.mappings.indexOf(mapping);
-    if (i >= 0) this.mappings.splice(i, 1);
-  }
-
-  /** Observes every access; returns the function that stops observing. */
-  tap(listener: IoListener): () => void {
+  /** Observes every access for the bus's lifetime (a machine lives for one scenario). */
+  tap(listener: IoListener): void {
     this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
   }
 
   read(port: number, width: Width): number {
@@ -126,9 +117,3 @@ export class IoBus implements PortIo {
   }
 }
 
-/** Convenience for tests and traces: records every access until `stop()` is called. */
-export function recordAccesses(bus: IoBus): { log: IoAccess[]; stop: () => void } {
-  const log: IoAccess[] = [];
-  const stop = bus.tap((a) => log.push(a));
-  return { log, stop };
-}

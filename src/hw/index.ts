@@ -101,5 +101,4 @@ export function createHardware(profile: Profile = seedProfile(), options: Machin
   return { profile, clock, bus, memory, layout, pci, nicPciFunction, nic, uart, nicDriver, serial, serialNet };
 }
 
-export { recordAccesses } from './bus.ts';
 export type { IoAccess, PortIo } from './bus.ts';

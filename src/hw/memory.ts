@@ -20,13 +20,9 @@ export class GuestMemory {
   private lastPage: Uint8Array | undefined;
   private readonly listeners: MemoryListener[] = [];
 
-  /** Observes every write (DMA included); returns the function that stops observing. */
-  tap(listener: MemoryListener): () => void {
+  /** Observes every write (DMA included) for the memory's lifetime (one scenario's machine). */
+  tap(listener: MemoryListener): void {
     this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
   }
 
   /** Copies `length` bytes out; untouched memory reads as zero. */
@@ -90,11 +86,6 @@ export class GuestMemory {
 
   readU16LE(addr: number): number {
     return this.readU8(addr) | (this.readU8(addr + 1) << 8);
-  }
-
-  readU32LE(addr: number): number {
-    const b = this.read(addr, 4);
-    return ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) >>> 0;
   }
 
   protected notify(addr: number, length: number): void {

@@ -23,6 +23,8 @@ export interface Limits {
   serialDivisor: number;
   uartClockHz: number;
   serialBitsPerByte: number;
+  /** [hw] The 16550's transmit and receive FIFOs hold this many bytes (without FIFOs: one). */
+  uartFifoBytes: number;
   minEthernetFrame: number;
   maxEthernetFrame: number;
   minRxFrame: number;

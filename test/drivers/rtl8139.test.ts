@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHardware, recordAccesses, type Machine } from '../../src/hw/index.ts';
+import { createHardware, type Machine } from '../../src/hw/index.ts';
+import { recordAccesses } from '../io-record.ts';
 import { IoBus } from '../../src/hw/bus.ts';
 import { GuestMemory, dmaLayout } from '../../src/hw/memory.ts';
 import { PciFunction, PciHost } from '../../src/hw/pci.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHardware, recordAccesses } from '../../src/hw/index.ts';
+import { createHardware } from '../../src/hw/index.ts';
+import { recordAccesses } from '../io-record.ts';
 import { IoBus, type IoDevice } from '../../src/hw/bus.ts';
 import { SerialPort, SERIAL_SPIN_LIMIT } from '../../src/drivers/serial.ts';
 import { SlipSerial } from '../../src/drivers/slip-serial.ts';

@@ -9,7 +9,7 @@ import { defineProperty } from '../../src/runner/property.ts';
 import { field, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { createHardware } from '../../src/hw/index.ts';
-import { recordAccesses } from '../../src/hw/bus.ts';
+import { recordAccesses } from '../io-record.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
 import { modelSeam } from '../../src/iut/served/model-seam.ts';
 import { serveHardwareRequest } from '../../src/iut/served/requests.ts';

@@ -182,7 +182,7 @@ export interface KernelOutside {
   wire(): readonly WireFrame[];
   serialLine(): readonly LineByte[];
   /** Observes every port access on the machine's bus (absent: no `io` observation). */
-  tap?(listener: IoListener): () => void;
+  tap?(listener: IoListener): void;
 }
 
 /** Userland port I/O (0x30..0x32): the ops whose port accesses the `io` observation records. */
