@@ -6,5 +6,6 @@ import { nicInitProperties } from './init.ts';
 import { nicModelProperties } from './model.ts';
 import { nicRegisterProperties } from './registers.ts';
 import { nicRingLengthProperties } from './rx-ring-length.ts';
+import { nicPortProperties } from './ports.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties, ...nicPortProperties];
