@@ -371,6 +371,14 @@ class IsrClearLowNibble extends Rtl8139 {
   }
 }
 
+/** A word or dword out over IDR0-5 / MAR0-7 (byte registers) writes only its first byte. */
+class StraddlingWriteFirstOnly extends Rtl8139 {
+  override ioWrite(offset: number, width: Width, value: number): void {
+    if (offset < REG.TSD0) super.ioWrite(offset, 1, value & 0xff);
+    else super.ioWrite(offset, width, value);
+  }
+}
+
 /** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
 class IgnoresRblen extends Rtl8139 {
   override ringSize(): number {
@@ -510,5 +518,13 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.rx.ring-length'],
     breaks: ['nic.rx.ring-full'],
     executor: nicExecutor({ device: chip(IgnoresRblen) }),
+  },
+  {
+    name: 'nic-chip-straddling-write-first-only',
+    layer: 'nic',
+    description: 'a word or dword out over the byte registers IDR0-5 / MAR0-7 writes only its first byte',
+    caughtBy: ['nic.regs.byte-lanes'],
+    breaks: ['nic.regs.byte-lanes'],
+    executor: nicExecutor({ device: chip(StraddlingWriteFirstOnly) }),
   },
 ];
