@@ -379,6 +379,11 @@ class StraddlingWriteFirstOnly extends Rtl8139 {
   }
 }
 
+/** Back-pressure without release: a held frame never lands, even after CAPR writes free the ring. */
+class HeldNeverReleased extends Rtl8139 {
+  protected override releaseHeld(): void {}
+}
+
 /** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
 class IgnoresRblen extends Rtl8139 {
   override ringSize(): number {
@@ -526,5 +531,13 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.regs.byte-lanes'],
     breaks: ['nic.regs.byte-lanes'],
     executor: nicExecutor({ device: chip(StraddlingWriteFirstOnly) }),
+  },
+  {
+    name: 'nic-chip-held-never-released',
+    layer: 'nic',
+    description: 'with rxBackPressure a held frame is never written, not even after the driver frees the ring (CAPR writes)',
+    caughtBy: ['nic.rx.back-pressure'],
+    breaks: ['nic.rx.back-pressure'],
+    executor: nicExecutor({ device: chip(HeldNeverReleased) }),
   },
 ];
