@@ -384,6 +384,14 @@ class HeldNeverReleased extends Rtl8139 {
   protected override releaseHeld(): void {}
 }
 
+/** A write to MPC is ignored: the missed-packet count is never reset. */
+class MpcWriteIgnored extends Rtl8139 {
+  override ioWrite(offset: number, width: Width, value: number): void {
+    if (offset === REG.MPC) return;
+    super.ioWrite(offset, width, value);
+  }
+}
+
 /** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
 class IgnoresRblen extends Rtl8139 {
   override ringSize(): number {
@@ -539,5 +547,13 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.rx.back-pressure'],
     breaks: ['nic.rx.back-pressure'],
     executor: nicExecutor({ device: chip(HeldNeverReleased) }),
+  },
+  {
+    name: 'nic-chip-mpc-write-ignored',
+    layer: 'nic',
+    description: 'a write to MPC is ignored instead of resetting the missed packet counter',
+    caughtBy: ['nic.regs.bufe-mpc'],
+    breaks: ['nic.regs.mpc-clear'],
+    executor: nicExecutor({ device: chip(MpcWriteIgnored) }),
   },
 ];
