@@ -110,30 +110,33 @@ export const nicPortProperties = [
     scenario: (x, ctx) => pciOps(x, ctx),
     check: (x, trace, _ctx, t) => {
       const addr = pciAddress(LOC.bus, LOC.dev, LOC.fn, x.reg);
+      // Indexes of the ops' answers, as pciOps lays them out.
+      const readsAt = 4;
+      const cf8At = readsAt + x.reads.length;
+      const narrow = x.reads.filter((q) => q.w < 4);
+      const pokesAt = cf8At + narrow.length;
+      const disabledAt = pokesAt + 2 * x.pokes.length + 1;
       t.check('nic.pci.config-mechanism', () => {
         expectSame(hex(inValue(trace, 2, 'in 0xCF8 (dword)')), hex(addr), 'CONFIG_ADDRESS read back as a dword after a dword write');
+        const dword = inValue(trace, 3, 'in 0xCFC (dword)');
+        for (const [n, r] of x.reads.entries()) {
+          const want = Number((BigInt(dword) >> BigInt(8 * r.k)) & BigInt(ones(r.w)));
+          expectSame(hex(inValue(trace, readsAt + n, `in 0xCFC+${r.k} width ${r.w}`)), hex(want), `CONFIG_DATA+${r.k} width ${r.w}: bytes ${r.k}..${r.k + r.w - 1} of config dword ${hex(x.reg)} (${hex(dword)})`);
+        }
+        for (const [n, r] of narrow.entries()) {
+          expectSame(hex(inValue(trace, cf8At + n, `in 0xCF8+${r.k} width ${r.w}`)), hex(ones(r.w)), `a width-${r.w} read at 0xCF8+${r.k} is not CONFIG_ADDRESS (only dword accesses are): an unclaimed port reads all ones`);
+        }
+        for (const [n, p] of x.pokes.entries()) {
+          okValue(trace, pokesAt + 2 * n, `out 0xCF8+${p.k}`);
+          expectSame(hex(inValue(trace, pokesAt + 2 * n + 1, 'in 0xCF8 (dword)')), hex(addr), `CONFIG_ADDRESS after a width-${p.w} write of ${hex(p.value)} at 0xCF8+${p.k} (only a dword write at 0xCF8 loads it)`);
+        }
       });
-      const dword = inValue(trace, 3, 'in 0xCFC (dword)');
-      let i = 4;
-      for (const r of x.reads) {
-        const want = Number((BigInt(dword) >> BigInt(8 * r.k)) & BigInt(ones(r.w)));
-        const got = inValue(trace, i++, `in 0xCFC+${r.k} width ${r.w}`);
-        t.check('nic.pci.config-mechanism', () => expectSame(hex(got), hex(want), `CONFIG_DATA+${r.k} width ${r.w}: bytes ${r.k}..${r.k + r.w - 1} of config dword ${hex(x.reg)} (${hex(dword)})`));
-      }
-      for (const r of x.reads.filter((q) => q.w < 4)) {
-        const got = inValue(trace, i++, `in 0xCF8+${r.k} width ${r.w}`);
-        t.check('nic.pci.config-mechanism', () => expectSame(hex(got), hex(ones(r.w)), `a width-${r.w} read at 0xCF8+${r.k} is not CONFIG_ADDRESS (only dword accesses are): an unclaimed port reads all ones`));
-      }
-      for (const p of x.pokes) {
-        okValue(trace, i++, `out 0xCF8+${p.k}`);
-        const got = inValue(trace, i++, 'in 0xCF8 (dword)');
-        t.check('nic.pci.config-mechanism', () => expectSame(hex(got), hex(addr), `CONFIG_ADDRESS after a width-${p.w} write of ${hex(p.value)} at 0xCF8+${p.k} (only a dword write at 0xCF8 loads it)`));
-      }
-      i++; // the disabling CONFIG_ADDRESS write
-      for (const r of x.disabled) {
-        const got = inValue(trace, i++, `in 0xCFC+${r.k} width ${r.w} (enable clear)`);
-        t.check('nic.pci.absent-reads-ones', () => expectSame(hex(got), hex(ones(r.w)), `CONFIG_DATA+${r.k} width ${r.w} with CONFIG_ADDRESS bit 31 clear`));
-      }
+      t.check('nic.pci.absent-reads-ones', () => {
+        okValue(trace, disabledAt - 1, 'out 0xCF8 (enable bit clear)');
+        for (const [n, r] of x.disabled.entries()) {
+          expectSame(hex(inValue(trace, disabledAt + n, `in 0xCFC+${r.k} width ${r.w} (enable clear)`)), hex(ones(r.w)), `CONFIG_DATA+${r.k} width ${r.w} with CONFIG_ADDRESS bit 31 clear`);
+        }
+      });
     },
     runsFactor: 0.3,
   }),
@@ -151,12 +154,12 @@ export const nicPortProperties = [
       Buffer.from(NIC.DEFAULT_MAC, 'hex').forEach((b, k) => known.set(NIC.IDR0 + k, b));
       for (const [n, a] of xs.entries()) {
         const i = n + 1;
+        const clause = SEGMENTS[a.seg]!.clause;
         if (a.write) {
-          okValue(trace, i, `out +${hex(a.at)}`);
+          t.check(clause, () => void okValue(trace, i, `out +${hex(a.at)}`));
           for (let k = 0; k < a.w; k++) known.set(a.at + k, Number((BigInt(a.value) >> BigInt(8 * k)) & 0xffn));
           continue;
         }
-        const got = inValue(trace, i, `in +${hex(a.at)} width ${a.w}`);
         let want = 0n;
         let care = 0n;
         for (let k = 0; k < a.w; k++) {
@@ -166,8 +169,10 @@ export const nicPortProperties = [
           care |= 0xffn << BigInt(8 * k);
         }
         if (care === 0n) continue;
-        const clause = SEGMENTS[a.seg]!.clause;
-        t.check(clause, () => expectSame(hex(Number(BigInt(got) & care)) + (got > ones(a.w) ? ' (wider than the access)' : ''), hex(Number(want)), `in +${hex(a.at)} width ${a.w}: the bytes last written there (known byte mask ${hex(Number(care))})`));
+        t.check(clause, () => {
+          const got = inValue(trace, i, `in +${hex(a.at)} width ${a.w}`);
+          expectSame(hex(Number(BigInt(got) & care)) + (got > ones(a.w) ? ' (wider than the access)' : ''), hex(Number(want)), `in +${hex(a.at)} width ${a.w}: the bytes last written there (known byte mask ${hex(Number(care))})`);
+        });
       }
     },
     runsFactor: 0.3,
