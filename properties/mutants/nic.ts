@@ -371,6 +371,27 @@ class IsrClearLowNibble extends Rtl8139 {
   }
 }
 
+/** A word or dword out over IDR0-5 / MAR0-7 (byte registers) writes only its first byte. */
+class StraddlingWriteFirstOnly extends Rtl8139 {
+  override ioWrite(offset: number, width: Width, value: number): void {
+    if (offset < REG.TSD0) super.ioWrite(offset, 1, value & 0xff);
+    else super.ioWrite(offset, width, value);
+  }
+}
+
+/** Back-pressure without release: a held frame never lands, even after CAPR writes free the ring. */
+class HeldNeverReleased extends Rtl8139 {
+  protected override releaseHeld(): void {}
+}
+
+/** A write to MPC is ignored: the missed-packet count is never reset. */
+class MpcWriteIgnored extends Rtl8139 {
+  override ioWrite(offset: number, width: Width, value: number): void {
+    if (offset === REG.MPC) return;
+    super.ioWrite(offset, width, value);
+  }
+}
+
 /** Ignores RCR.RBLEN: the ring is always the 8 KiB of RBLEN 0. */
 class IgnoresRblen extends Rtl8139 {
   override ringSize(): number {
@@ -510,5 +531,29 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.rx.ring-length'],
     breaks: ['nic.rx.ring-full'],
     executor: nicExecutor({ device: chip(IgnoresRblen) }),
+  },
+  {
+    name: 'nic-chip-straddling-write-first-only',
+    layer: 'nic',
+    description: 'a word or dword out over the byte registers IDR0-5 / MAR0-7 writes only its first byte',
+    caughtBy: ['nic.regs.byte-lanes'],
+    breaks: ['nic.regs.byte-lanes'],
+    executor: nicExecutor({ device: chip(StraddlingWriteFirstOnly) }),
+  },
+  {
+    name: 'nic-chip-held-never-released',
+    layer: 'nic',
+    description: 'with rxBackPressure a held frame is never written, not even after the driver frees the ring (CAPR writes)',
+    caughtBy: ['nic.rx.back-pressure'],
+    breaks: ['nic.rx.back-pressure'],
+    executor: nicExecutor({ device: chip(HeldNeverReleased) }),
+  },
+  {
+    name: 'nic-chip-mpc-write-ignored',
+    layer: 'nic',
+    description: 'a write to MPC is ignored instead of resetting the missed packet counter',
+    caughtBy: ['nic.regs.bufe-mpc'],
+    breaks: ['nic.regs.mpc-clear'],
+    executor: nicExecutor({ device: chip(MpcWriteIgnored) }),
   },
 ];

@@ -7,5 +7,7 @@ import { nicModelProperties } from './model.ts';
 import { nicRegisterProperties } from './registers.ts';
 import { nicRingLengthProperties } from './rx-ring-length.ts';
 import { nicBusDecodingProperties } from './bus-decoding.ts';
+import { nicPortProperties } from './ports.ts';
+import { nicBackPressureProperties } from './rx-back-pressure.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties, ...nicBusDecodingProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties, ...nicBusDecodingProperties, ...nicPortProperties, ...nicBackPressureProperties];

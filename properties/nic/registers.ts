@@ -2,8 +2,8 @@
 // raised by the chip itself), and IMR read back over every bit the datasheet defines.
 import fc from 'fast-check';
 import type { Op } from '../../src/iut/contract.ts';
-import { defineProperty, type PropertyContext } from '../../src/runner/property.ts';
-import { okValue } from '../../src/runner/assert.ts';
+import { defineProperty, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
+import { must, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { uintBits } from '../arbitraries.ts';
 import { NIC, expectSame, patterned, peekValue, registerValue } from './support.ts';
@@ -47,7 +47,7 @@ const isrOps = (x: IsrInput, ctx: PropertyContext): Op[] => {
   ];
 };
 
-export const nicRegisterProperties = [
+export const nicRegisterProperties: PropertyDef[] = [
   defineProperty({
     id: 'nic.regs.isr-imr',
     title: 'writing a 16-bit value to ISR clears exactly the bits written as 1 (ROK, TOK, RXOVW raised by the chip); IMR reads back every defined bit as written',
@@ -82,3 +82,46 @@ export const nicRegisterProperties = [
     runsFactor: 0.3,
   }),
 ];
+
+/** CR bit 0: the receive buffer is empty (nic.regs.bufe). */
+const CR_BUFE = 0x01;
+/** init; a frame of (nearly) the largest size, then the largest frame the chip writes (4092 bytes): it no longer fits, so MPC counts it. */
+const bufeOps = (x: { mpcWrite: number; len: number }): Op[] => [
+  { op: 'init' },
+  { op: 'read-register', name: 'CR' },
+  { op: 'inject', frame: toHex(patterned(x.len, 1)) },
+  { op: 'read-register', name: 'CR' },
+  { op: 'inject', frame: toHex(patterned(NIC.MAX_WRITTEN, 2)) },
+  { op: 'read-register', name: 'MPC' },
+  { op: 'write-register', name: 'MPC', value: x.mpcWrite },
+  { op: 'read-register', name: 'MPC' },
+  { op: 'poll', buffer: NIC.MAX_WRITTEN + NIC.CRC },
+  { op: 'read-register', name: 'CR' },
+];
+
+nicRegisterProperties.push(
+  defineProperty({
+    id: 'nic.regs.bufe-mpc',
+    title: 'CR.BUFE reads 1 on an empty ring and 0 while a frame is unread; any write to MPC clears the missed-packet count',
+    layer: 'nic',
+    clauses: ['nic.regs.bufe', 'nic.regs.mpc-clear'],
+    arbitrary: () => fc.record({ mpcWrite: fc.oneof(fc.constant(0), fc.constant(0xffffffff), fc.nat({ max: 0xffffffff })), len: fc.integer({ min: NIC.MAX_WRITTEN - 8, max: NIC.MAX_WRITTEN }) }),
+    scenario: (x) => bufeOps(x),
+    check: (x, trace, _ctx, t) => {
+      const bufe = (i: number): number => registerValue(trace, i, `CR (op #${i})`) & CR_BUFE;
+      t.check('nic.regs.bufe', () => {
+        okValue(trace, 0, 'init');
+        expectSame(bufe(1), CR_BUFE, 'CR.BUFE after init (empty ring)');
+        expectSame(bufe(3), 0, `CR.BUFE with one unread ${x.len}-byte frame`);
+        expectSame(bufe(9), CR_BUFE, 'CR.BUFE after the poll read the only frame');
+      });
+      t.check('nic.regs.mpc-clear', () => {
+        const missed = registerValue(trace, 5, 'MPC');
+        must(missed > 0, `the ${NIC.MAX_WRITTEN}-byte frame after a ${x.len}-byte one no longer fits the ring, so MPC counts it (nic.rx.ring-full); MPC is ${missed}`);
+        okValue(trace, 6, `MPC <- ${hex(x.mpcWrite)}`);
+        expectSame(registerValue(trace, 7, 'MPC'), 0, `MPC after writing ${hex(x.mpcWrite)} to it (it held ${missed})`);
+      });
+    },
+    runsFactor: 0.1,
+  }),
+);

@@ -30,6 +30,13 @@ function dstFor(cls: Cls, mac: string, seed: number): string {
     const m = toHex(Uint8Array.from([r[0]! | 1, ...r.subarray(1)]));
     return m === 'ffffffffffff' ? '01005e000001' : m;
   }
+  // Half the time a near miss: the station address with one byte changed (a match needs all six).
+  const m = Uint8Array.from(Buffer.from(mac, 'hex'));
+  if (seed % 2 === 1 && !((m[0] ?? 0) & 1)) {
+    const k = (seed >>> 1) % 6;
+    m[k] = (m[k] ?? 0) ^ 0x80;
+    return toHex(m);
+  }
   const u = toHex(Uint8Array.from([r[0]! & 0xfe, ...r.subarray(1)]));
   return u === mac ? (mac === '020000000001' ? '020000000002' : '020000000001') : u;
 }
