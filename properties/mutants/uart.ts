@@ -49,6 +49,53 @@ const groundedNeighbour = (): Machine => {
   return m;
 };
 
+/** A UART whose wide accesses inside COM1 reach byte 0's register only. */
+class NarrowUart implements IoDevice {
+  readonly name = 'uart16550';
+  constructor(private readonly u: Uart16550) {}
+  ioRead(offset: number, width: Width): number {
+    return this.u.ioRead(offset, width);
+  }
+  ioWrite(offset: number, _width: Width, value: number): void {
+    this.u.ioWrite(offset, 1, value & 0xff);
+  }
+}
+const narrow = (): Machine => {
+  const m = createHardware(seedProfile());
+  m.bus.map(new NarrowUart(m.uart), m.profile.defaults.comBase, 8);
+  return m;
+};
+
+/** An RBR read with nothing received arms a slip: the next byte fed is dropped. */
+const emptyReadSlips = (): Machine => {
+  const m = createHardware(seedProfile());
+  let slip = false;
+  const feed = m.uart.feed.bind(m.uart);
+  m.uart.feed = (bytes) => {
+    feed(slip ? bytes.subarray(1) : bytes);
+    if (bytes.length > 0) slip = false;
+  };
+  const read = (o: number, u: Uart16550): undefined => {
+    if (o === 0 && !dlab(u) && u.registers()['rxPending'] === 0) slip = true;
+    return undefined; // the reference answers
+  };
+  m.bus.map(new TwistedUart(m.uart, { read }), m.profile.defaults.comBase, 8);
+  return m;
+};
+
+/** An FCR write that toggles bit 0 keeps the unread RX bytes (only bit 1 clears them). */
+const toggleKeepsRx = (o: number, v: number, u: Uart16550): boolean => {
+  const toggled = ((u.registers()['FCR'] ?? 0) ^ v) & 0x01;
+  if (o !== 2 || !toggled || v & 0x02) return false;
+  const lcr = u.ioRead(3, 1);
+  u.ioWrite(3, 1, lcr & 0x7f);
+  const kept = Uint8Array.from({ length: u.registers()['rxPending'] ?? 0 }, () => u.ioRead(0, 1));
+  u.ioWrite(3, 1, lcr);
+  u.ioWrite(2, 1, v);
+  u.feed(kept);
+  return true;
+};
+
 const uart = (name: string, description: string, caughtBy: string[], hardware: () => Machine, breaks?: string[]): Mutant => ({
   name,
   layer: 'serial',
@@ -76,6 +123,10 @@ export const uartMutants: Mutant[] = [
   uart('uart-fcr-clear-tx-ignored', 'FCR bit 2 does not discard the bytes waiting in the TX FIFO', ['serial.uart.tx-fifo'], twisted({ write: (o, v, u) => (o === 2 ? (u.ioWrite(2, 1, v & ~0x04), true) : false) }), ['serial.uart.tx-fifo']),
   uart('uart-iir-no-thre', 'IIR never reports THR empty (0x02): it reads "none pending" instead', ['serial.uart.lsr-iir'], twisted({ read: (o, u) => (o === 2 ? ((v) => ((v & 0x0f) === 0x02 ? (v & 0xf0) | 0x01 : v))(u.ioRead(2, 1)) : undefined) }), ['serial.uart.lsr-iir']),
   uart('uart-mcr-read-spins', 'an MCR read also reads LSR, moving virtual time while a byte waits', ['serial.clock.virtual'], twisted({ read: (o, u) => (o === 4 ? (u.ioRead(5, 1), u.ioRead(4, 1)) : undefined) }), ['serial.clock.virtual']),
+  uart('uart-fcr-write-always-clears', 'every FCR write discards both FIFOs, as if bits 1 and 2 were always set', ['serial.uart.fcr-writes'], twisted({ write: (o, v, u) => (o === 2 ? (u.ioWrite(2, 1, v | 0x06), true) : false) }), ['serial.uart.tx-fifo']),
+  uart('uart-fcr-toggle-keeps-rx', 'toggling FCR bit 0 without bit 1 keeps the unread received bytes', ['serial.uart.fcr-writes'], twisted({ write: toggleKeepsRx }), ['serial.uart.tx-fifo']),
+  uart('uart-wide-write-first-byte', 'a 16/32-bit write inside COM1 reaches only the register of its first byte', ['serial.uart.port-decoding'], narrow, ['serial.uart.port-decoding']),
+  uart('uart-empty-rbr-read-slips', 'an RBR read with nothing received makes the next byte that arrives vanish', ['serial.uart.rbr-empty-read'], emptyReadSlips, ['serial.uart.rx-no-overrun']),
   uart('uart-grounded-neighbour', 'the port after COM1 reads 0 instead of floating high', ['serial.uart.port-decoding'], groundedNeighbour, ['serial.uart.port-decoding']),
 ];
 

@@ -36,6 +36,8 @@ export class Uart16550 implements IoDevice, UartOutside {
   private readonly opts: Uart16550Options;
   private readonly lineLog: LineByte[] = [];
 
+  // Master reset state (datasheet): interrupts off, 5N1, FIFOs off, transmitter empty. The
+  // divisor latch is not reset by MR on a real 16550; 0 here means "not programmed".
   private ier = 0;
   private lcr = 0;
   private mcr = 0;
@@ -55,23 +57,6 @@ export class Uart16550 implements IoDevice, UartOutside {
 
   constructor(opts: Uart16550Options) {
     this.opts = opts;
-    this.reset();
-  }
-
-  /** Master reset state (datasheet): interrupts off, 5N1, FIFOs off, transmitter empty. */
-  reset(): void {
-    this.ier = 0;
-    this.lcr = 0;
-    this.mcr = 0;
-    this.scr = 0;
-    this.fcr = 0;
-    this.dll = 0; // the latch is not reset by MR on a real 16550; 0 = "not programmed"
-    this.dlm = 0;
-    this.rx = [];
-    this.rxHead = 0;
-    this.tx = [];
-    this.burst = { start: 0, count: 0, period: 0 };
-    this.txDropped = 0;
   }
 
   // ---------------------------------------------------------------- timing
