@@ -17,7 +17,7 @@ import { SerialPort } from '../../drivers/serial.ts';
 import { SlipSerial } from '../../drivers/slip-serial.ts';
 import { QemuMemory } from './memory.ts';
 import { QemuNic } from './nic.ts';
-import { QemuUart } from './uart.ts';
+import { dropUnfed, QemuUart } from './uart.ts';
 import { configKey, QEMU_BINARY, QemuProcess, type QemuConfig } from './process.ts';
 import { QemuError } from './qtest.ts';
 import { nap } from './sync.ts';
@@ -101,6 +101,7 @@ export class QemuBackend {
     }
     if (q) {
       try {
+        dropUnfed(q);
         this.#reset(q);
         return q;
       } catch {
@@ -169,7 +170,7 @@ export class QemuBackend {
     };
     nic.watch(bus);
     const uart = new QemuUart(q, profile.defaults.comBase, clock);
-    uart.drain(); // bytes the last scenario fed and QEMU never took must not reach this one
+    uart.forgetLine();
     uart.watch(bus);
     const nicDriver = new Rtl8139Driver(bus, memory, layout, profile);
     const serial = new SerialPort(bus, profile);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeParkingFirmware } from './firmware.ts';
 import { QemuError, QtestChannel } from './qtest.ts';
 import { QemuWire } from './wire.ts';
-import { processRunning } from './sync.ts';
+import { openFifo, processRunning } from './sync.ts';
 
 export const QEMU_BINARY = process.env['R2NET_QEMU'] ?? 'qemu-system-x86_64';
 
@@ -60,6 +60,8 @@ export class QemuProcess {
   /** The serial line's FIFOs: QEMU reads uart.in (towards the guest), writes uart.out (the line). */
   readonly uartIn: string;
   readonly uartOut: string;
+  /** Our ends of them, opened once per QEMU (a scenario's QemuUart borrows them). */
+  readonly uartFds: { in: number; out: number };
   readonly startedMs: number;
   #stopped = false;
   /** A frame the NIC refused for now sits in QEMU's own queue (it would reach the next scenario). */
@@ -80,6 +82,7 @@ export class QemuProcess {
       this.uartIn = `${uartPath}.in`;
       this.uartOut = `${uartPath}.out`;
       execFileSync('mkfifo', [`${qtestPath}.in`, `${qtestPath}.out`, this.uartIn, this.uartOut]);
+      this.uartFds = { in: openFifo(this.uartIn), out: openFifo(this.uartOut) };
       this.wire = new QemuWire(timeoutMs);
       const mac = [...config.mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
       const args = [
@@ -156,6 +159,9 @@ export class QemuProcess {
       /* never opened */
     }
     this.wire?.close();
+    for (const fd of [this.uartFds?.in, this.uartFds?.out]) {
+      if (fd !== undefined) closeSync(fd);
+    }
     if (this.child?.pid !== undefined && this.child.exitCode === null) {
       try {
         this.child.kill('SIGKILL');

@@ -7,7 +7,18 @@ import type { LineByte } from '../api.ts';
 import type { IoBus } from '../bus.ts';
 import type { Clock } from '../clock.ts';
 import type { QemuProcess } from './process.ts';
-import { openFifo, readNow, writeAll } from './sync.ts';
+import { readNow, writeAll } from './sync.ts';
+
+/**
+ * Bytes fed that QEMU never took, dropped before the system reset: after it QEMU's receive FIFO
+ * has room again and would pull them in, so the next scenario would find DR set. Returns how many.
+ */
+export function dropUnfed(q: QemuProcess): number {
+  const chunk = Buffer.alloc(1 << 16);
+  let n = 0;
+  for (let b = readNow(q.uartFds.in, chunk); b.length; b = readNow(q.uartFds.in, chunk)) n += b.length;
+  return n;
+}
 
 /** Main-loop turns without QEMU taking a fed byte before feed() stops waiting for it. */
 const STABLE_ROUNDS = 3;
@@ -24,8 +35,8 @@ export class QemuUart {
     readonly base: number,
     readonly clock: Clock,
   ) {
-    this.#in = openFifo(q.uartIn);
-    this.#out = openFifo(q.uartOut);
+    this.#in = q.uartFds.in;
+    this.#out = q.uartFds.out;
   }
 
   /** FCR is write-only on the chip: the trace's FCR is the last value written. */
@@ -60,14 +71,11 @@ export class QemuUart {
     }
   }
 
-  /** Bytes fed that QEMU never took (they would reach the next scenario): dropped, counted. */
-  drain(): number {
-    let n = 0;
-    for (let b = readNow(this.#in, this.#chunk); b.length; b = readNow(this.#in, this.#chunk)) n += b.length;
+  /** What the last scenario left on the line: forgotten (the next scenario starts with an empty line). */
+  forgetLine(): void {
     void this.line;
     this.#line = [];
     this.#fcr = 0;
-    return n;
   }
 
   registers(): Record<string, number> {
