@@ -39,8 +39,10 @@ export interface Rtl8139Options {
   rstBusyReads?: number;
   /**
    * QEMU's behaviour (spec/hardware/qemu.json 'rx-back-pressure'): with less than a full frame of
-   * room and RXOVW masked, a frame is held (the wire backs up) instead of dropped with RXOVW/MPC,
-   * and written once a CAPR write frees room. Default false: the datasheet's drop.
+   * room and RXOVW masked, a frame is held (the wire backs up) instead of dropped with RXOVW/MPC;
+   * a frame tried that does not fit is counted (RXOVW, MPC) and held too. Held frames are tried
+   * again at each CAPR write (counted again while they still do not fit). Default false: the
+   * datasheet's drop.
    */
   rxBackPressure?: boolean;
 }
@@ -281,11 +283,15 @@ export class Rtl8139 implements IoDevice, NicOutside {
   }
 
   inject(frame: Uint8Array): InjectOutcome {
-    if (this.opts.rxBackPressure && this.cmd & CR.RE && (this.held.length > 0 || this.refusesForRoom())) {
+    if (!this.opts.rxBackPressure || !(this.cmd & CR.RE)) return this.receive(frame);
+    if (this.held.length > 0 || this.refusesForRoom()) {
       this.held.push(frame.slice());
       return { accepted: false, reason: 'ring-full', held: true };
     }
-    return this.receive(frame);
+    const out = this.receive(frame);
+    // QEMU keeps a frame it tried and could not fit (counted: RXOVW, MPC) and tries it again.
+    if (!out.accepted && out.reason === 'ring-full') this.held.push(frame.slice());
+    return out;
   }
 
   /** Back-pressure: less than a full frame of room and RXOVW masked (an empty ring is all room). */
@@ -293,9 +299,16 @@ export class Rtl8139 implements IoDevice, NicOutside {
     return this.rxFree() < BACK_PRESSURE_ROOM && !(this.imr & ISR.RXOVW);
   }
 
-  /** Writes held frames, oldest first, while there is room for them (after a CAPR write). */
+  /**
+   * After a CAPR write: tries the held frames, oldest first, while there is room for them. One
+   * that still does not fit is counted again and stays first in line.
+   */
   protected releaseHeld(): void {
-    while (this.held.length > 0 && !this.refusesForRoom()) this.receive(this.held.shift()!);
+    while (this.held.length > 0 && this.cmd & CR.RE && !this.refusesForRoom()) {
+      const out = this.receive(this.held[0]!);
+      if (!out.accepted && out.reason === 'ring-full') return;
+      this.held.shift();
+    }
   }
 
   protected receive(frame: Uint8Array): InjectOutcome {
