@@ -86,17 +86,22 @@ export const nicRegisterProperties: PropertyDef[] = [
 /** CR bit 0: the receive buffer is empty (nic.regs.bufe). */
 const CR_BUFE = 0x01;
 /** init; a frame of (nearly) the largest size, then the largest frame the chip writes (4092 bytes): it no longer fits, so MPC counts it. */
+// The frame is read before the one that overflows the ring: QEMU keeps a frame it refused and
+// retries it once CAPR moves (spec/hardware/qemu.json rx-back-pressure), so on QEMU the ring
+// would not be empty after a read that follows the refusal.
 const bufeOps = (x: { mpcWrite: number; len: number }): Op[] => [
   { op: 'init' },
   { op: 'read-register', name: 'CR' },
   { op: 'inject', frame: toHex(patterned(x.len, 1)) },
   { op: 'read-register', name: 'CR' },
+  { op: 'poll', buffer: NIC.MAX_WRITTEN + NIC.CRC },
+  { op: 'read-register', name: 'CR' }, // 5
+  { op: 'inject', frame: toHex(patterned(x.len, 3)) },
+  { op: 'read-register', name: 'CR' },
   { op: 'inject', frame: toHex(patterned(NIC.MAX_WRITTEN, 2)) },
-  { op: 'read-register', name: 'MPC' },
+  { op: 'read-register', name: 'MPC' }, // 9
   { op: 'write-register', name: 'MPC', value: x.mpcWrite },
   { op: 'read-register', name: 'MPC' },
-  { op: 'poll', buffer: NIC.MAX_WRITTEN + NIC.CRC },
-  { op: 'read-register', name: 'CR' },
 ];
 
 nicRegisterProperties.push(
@@ -113,13 +118,14 @@ nicRegisterProperties.push(
         okValue(trace, 0, 'init');
         expectSame(bufe(1), CR_BUFE, 'CR.BUFE after init (empty ring)');
         expectSame(bufe(3), 0, `CR.BUFE with one unread ${x.len}-byte frame`);
-        expectSame(bufe(9), CR_BUFE, 'CR.BUFE after the poll read the only frame');
+        expectSame(bufe(5), CR_BUFE, 'CR.BUFE after the poll read the only frame');
+        expectSame(bufe(7), 0, `CR.BUFE with a ${x.len}-byte frame unread behind the one read`);
       });
       t.check('nic.regs.mpc-clear', () => {
-        const missed = registerValue(trace, 5, 'MPC');
-        must(missed > 0, `the ${NIC.MAX_WRITTEN}-byte frame after a ${x.len}-byte one no longer fits the ring, so MPC counts it (nic.rx.ring-full); MPC is ${missed}`);
-        okValue(trace, 6, `MPC <- ${hex(x.mpcWrite)}`);
-        expectSame(registerValue(trace, 7, 'MPC'), 0, `MPC after writing ${hex(x.mpcWrite)} to it (it held ${missed})`);
+        const missed = registerValue(trace, 9, 'MPC');
+        must(missed > 0, `the ${NIC.MAX_WRITTEN}-byte frame after an unread ${x.len}-byte one no longer fits the ring, so MPC counts it (nic.rx.ring-full); MPC is ${missed}`);
+        okValue(trace, 10, `MPC <- ${hex(x.mpcWrite)}`);
+        expectSame(registerValue(trace, 11, 'MPC'), 0, `MPC after writing ${hex(x.mpcWrite)} to it (it held ${missed})`);
       });
     },
     runsFactor: 0.1,
