@@ -2,6 +2,7 @@
 // reference class with one documented rule broken, run through the real `nic` executor.
 import type { Mutant } from './mutant.ts';
 import type { Machine } from '../../src/hw/index.ts';
+import type { InjectOutcome } from '../../src/hw/api.ts';
 import type { PortIo } from '../../src/hw/bus.ts';
 import { Rtl8139, type Rtl8139Options } from '../../src/hw/rtl8139.ts';
 import { CR, CRC_BYTES, ISR, RCR, REG, RX_HEADER_BYTES } from '../../src/hw/rtl8139-regs.ts';
@@ -384,11 +385,29 @@ class HeldNeverReleased extends Rtl8139 {
   protected override releaseHeld(): void {}
 }
 
+/** Back-pressure where a frame tried and counted as ring-full is dropped, not kept for a retry. */
+class CountedFrameDropped extends Rtl8139 {
+  override inject(frame: Uint8Array): InjectOutcome {
+    if (this.opts.rxBackPressure && this.held.length === 0 && !this.refusesForRoom()) return this.receive(frame);
+    return super.inject(frame);
+  }
+}
+
 /** A write to MPC is ignored: the missed-packet count is never reset. */
 class MpcWriteIgnored extends Rtl8139 {
   override ioWrite(offset: number, width: Width, value: number): void {
     if (offset === REG.MPC) return;
     super.ioWrite(offset, width, value);
+  }
+}
+
+/** CR.BUFE latches on: once the ring has been empty after a read it stays set, frames or not. */
+class BufeStuckAfterRead extends Rtl8139 {
+  #stuck = false;
+  protected override rxEmpty(): boolean {
+    const empty = super.rxEmpty();
+    if (empty && this.readPtr() !== 0) this.#stuck = true;
+    return empty || this.#stuck;
   }
 }
 
@@ -547,6 +566,23 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.rx.back-pressure'],
     breaks: ['nic.rx.back-pressure'],
     executor: nicExecutor({ device: chip(HeldNeverReleased) }),
+  },
+  {
+    name: 'nic-chip-bufe-stuck-after-read',
+    layer: 'nic',
+    description: 'CR.BUFE stays set once the ring was emptied by a read, even while a later frame is unread',
+    caughtBy: ['nic.regs.bufe-mpc'],
+    breaks: ['nic.regs.bufe'],
+    spares: ['nic.regs.mpc-clear'],
+    executor: nicExecutor({ device: chip(BufeStuckAfterRead) }),
+  },
+  {
+    name: 'nic-chip-counted-frame-dropped',
+    layer: 'nic',
+    description: 'with rxBackPressure and RXOVW enabled a frame that does not fit is counted and dropped, where QEMU keeps it and tries it again at the next CAPR write',
+    caughtBy: ['nic.rx.back-pressure'],
+    breaks: ['nic.rx.back-pressure'],
+    executor: nicExecutor({ device: chip(CountedFrameDropped) }),
   },
   {
     name: 'nic-chip-mpc-write-ignored',
