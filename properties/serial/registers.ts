@@ -198,8 +198,12 @@ export const serialRegisterProperties = [
       const rxCleared = (toggled || x.v & FCR_CLEAR_RX) !== 0;
       const txCleared = (toggled || x.v & FCR_CLEAR_TX) !== 0;
       const what = `FCR ${hex8(x.v)} written with FIFOs ${x.fifo ? 'on' : 'off'}${toggled ? ' (bit 0 toggled)' : ''}`;
+      // Two checks: the TX half rests on bytes waiting to be sent, which QEMU never has
+      // (spec/hardware/qemu.json uart-transmits-at-once); the RX half is judged there too.
       t.check('serial.uart.tx-fifo', () => {
         expectSame(lineOf(trace).map((l) => hex8(l.byte)), (txCleared ? [0x41] : [0x41, 0x42]).map(hex8), `bytes on the line after 0x41 (shifting) and 0x42 (waiting), then ${what}`);
+      });
+      t.check('serial.uart.tx-fifo', () => {
         expectSame(hex8(valueAt(trace, 6, 'LSR') & UART.LSR_DR), hex8(rxCleared ? 0 : UART.LSR_DR), `LSR DR with ${x.rx.length} bytes received before ${what}`);
         if (!rxCleared) expectSame([...x.rx.keys()].map((k) => hex8(valueAt(trace, 7 + k, `RBR #${k}`))), [...x.rx].map(hex8), `RBR reads after ${what} (the bytes received before it)`);
       });

@@ -1,7 +1,6 @@
 // What a hardware backend other than our models cannot show, and where it differs from the facts
 // the clauses follow (spec/hardware/<name>.json; today only `qemu`). The runner reads it for a
-// statement whose `backend` is qemu: a clause QEMU cannot show (or one not yet checked there) is
-// `skip` with the reason; a
+// statement whose `backend` is qemu: a clause QEMU cannot show is `skip` with the reason; a
 // clause that fails with exactly its recorded difference passes "against its recorded difference".
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +12,6 @@ export interface Unobservable {
   /** The clauses QEMU cannot show; `properties` limits it to those properties' checks. */
   clauses: string[];
   properties?: string[];
-  why: string;
-}
-
-/** Clauses not yet judged on this hardware: their first run there failed and the cause is not settled. */
-export interface Unchecked {
-  clauses: string[];
   why: string;
 }
 
@@ -39,8 +32,6 @@ export interface HardwareFacts {
   hardware: string;
   version: string;
   unobservable: Unobservable[];
-  /** Optional: a clause listed here is `skip` on this hardware until someone settles it. */
-  unchecked?: Unchecked[];
   differences: HardwareDifference[];
 }
 
@@ -57,7 +48,6 @@ export function loadHardwareFacts(name: string): HardwareFacts {
     throw new SpecError(`${where}: ${(e as Error).message}`);
   }
   if (!Array.isArray(doc.unobservable) || !Array.isArray(doc.differences)) throw new SpecError(`${where}: 'unobservable' and 'differences' must be arrays`);
-  if (doc.unchecked !== undefined && (!Array.isArray(doc.unchecked) || doc.unchecked.some((u) => !Array.isArray(u.clauses) || typeof u.why !== 'string'))) throw new SpecError(`${where}: 'unchecked' must be an array of { clauses, why }`);
   for (const d of doc.differences) {
     if (typeof d.id !== 'string' || !Array.isArray(d.clauses) || typeof d.failure !== 'string' || !d.evidence) throw new SpecError(`${where}: difference ${d.id ?? '?'} needs id, clauses, failure and evidence`);
     new RegExp(d.failure); // a broken pattern fails here, not in the middle of a run
@@ -72,10 +62,7 @@ const factsFor = (s: Statement): HardwareFacts | undefined => (s.backend ? loadH
 export function unobservable(s: Statement, property: string, clause: string): string | null {
   const f = factsFor(s);
   const u = f?.unobservable.find((x) => x.clauses.includes(clause) && (!x.properties || x.properties.includes(property)));
-  if (u) return `not observable on ${f!.hardware}: ${u.why} (spec/hardware/${f!.hardware}.json)`;
-  // Skipped, never judged, while nobody knows whether the hardware or our reading of it is wrong.
-  const n = f?.unchecked?.find((x) => x.clauses.includes(clause));
-  return n ? `not yet checked on ${f!.hardware}: ${n.why} (spec/hardware/${f!.hardware}.json)` : null;
+  return u ? `not observable on ${f!.hardware}: ${u.why} (spec/hardware/${f!.hardware}.json)` : null;
 }
 
 /** The recorded difference a failure of `clause` with `message` is, if any. */
