@@ -13,7 +13,7 @@
 // undocumented return code or imbalance.
 import { createMachine, type Machine } from '../src/kernel/machine.ts';
 import { FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger.ts';
-import { frameBalance, ipcBalance } from '../test/kernel/balance.ts';
+import { frameBalance, ipcBalance } from '../properties/kernel/balance.ts';
 import { seedProfile } from '../src/spec/profile.ts';
 import { documented } from '../properties/kernel/commands/index.ts';
 import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';

@@ -7,39 +7,18 @@
 import fc from 'fast-check';
 import type { Trace } from '../../src/iut/contract.ts';
 import type { PropertyContext, PropertyDef } from '../../src/runner/property.ts';
-import { Violation } from '../../src/runner/property.ts';
 import { okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { CP } from './commands/index.ts';
 import { NIC, PORT_SYS, UART } from './model-portio.ts';
 import { RC, SYS } from './model.ts';
 import { CRC_BYTES, ETH_HEADER, IPV4_HEADER, tcpFrame } from './frames.ts';
-import { hx, ioAt, Plan, portWrite, serialAt } from './portio.ts';
-import { defineProperty } from '../../src/runner/property.ts';
+import { hx, ioAt, Plan, planProperty, portWrite, serialAt } from './portio.ts';
 
 const TCP_HEADER = 20;
 /** "op #3" or "ops #3..#7". */
 const opsOf = (ats: number[]): string => (ats.length === 1 ? `op #${ats[0]}` : `ops #${ats[0]}..#${ats[ats.length - 1]}`);
 const resultOf = (trace: Trace, at: number): unknown => okValue<{ result: unknown }>(trace, at, `op #${at}`).result;
-
-function hazardProperty<I>(d: { id: string; title: string; clause: string; arbitrary: (ctx: PropertyContext) => fc.Arbitrary<I>; plan: (a: I, ctx: PropertyContext) => { plan: Plan; judge: (trace: Trace) => string | null } }): PropertyDef {
-  return defineProperty<I>({
-    id: d.id,
-    title: d.title,
-    layer: 'kernel',
-    clauses: [d.clause],
-    arbitrary: d.arbitrary,
-    scenario: (a, ctx) => d.plan(a, ctx).plan.ops,
-    check: (a, trace, ctx, t) => {
-      const { plan, judge } = d.plan(a, ctx);
-      plan.run(trace, t);
-      t.check(d.clause, () => {
-        const broken = judge(trace);
-        if (broken) throw new Violation(`${broken} [${d.clause}]`);
-      });
-    },
-  });
-}
 
 /** Four byte writes of `addr` to RBSTART (I/O base + 0x30..0x33), as any process may issue them. */
 function writeRbstart(plan: Plan, ctx: PropertyContext, addr: number): number[] {
@@ -58,10 +37,10 @@ function prologue(plan: Plan, port: number | null): void {
 }
 
 export const kernelPortioHazardProperties: PropertyDef[] = [
-  hazardProperty({
+  planProperty({
     id: 'kernel.hazard.portio-nic-dma',
     title: 'no process can send the NIC’s receive DMA outside the RX ring',
-    clause: CP.nicReprogram,
+    clauses: [CP.nicReprogram],
     // Kernel addresses below the userland window that are neither the ring nor a kernel buffer.
     arbitrary: () => fc.record({ target: fc.constantFrom(0x300000, 0x380000, 0x400000), payload: fc.integer({ min: 6, max: 64 }), show: fc.integer({ min: 1, max: 6 }) }),
     plan: (a, ctx) => {
@@ -87,10 +66,10 @@ export const kernelPortioHazardProperties: PropertyDef[] = [
       };
     },
   }),
-  hazardProperty({
+  planProperty({
     id: 'kernel.hazard.portio-nic-reset',
     title: 'no process can discard the frames waiting in the RX ring',
-    clause: CP.nicReprogram,
+    clauses: [CP.nicReprogram],
     arbitrary: () => fc.record({ frames: fc.integer({ min: 1, max: 3 }), payload: fc.integer({ min: 0, max: 64 }) }),
     plan: (a, ctx) => {
       const plan = new Plan();
@@ -116,10 +95,10 @@ export const kernelPortioHazardProperties: PropertyDef[] = [
       };
     },
   }),
-  hazardProperty({
+  planProperty({
     id: 'kernel.hazard.portio-unchecked-pointers',
     title: 'no process can read kernel memory (another process’s frame in NET_FRAME_BUF) through a syscall',
-    clause: CP.kernelRead,
+    clauses: [CP.kernelRead],
     arbitrary: () => fc.record({ payload: fc.integer({ min: 1, max: 32 }), show: fc.integer({ min: 1, max: 8 }), port: fc.constantFrom(80, 443, 8080) }),
     plan: (a, ctx) => {
       const plan = new Plan();

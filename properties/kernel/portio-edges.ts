@@ -4,9 +4,8 @@
 // `hazards` counts (kernel.decision.portio-hazard-events). Every edge is in every case; the
 // arbitrary only varies the bytes, so a few runs cover it.
 import fc from 'fast-check';
-import type { Op, Trace } from '../../src/iut/contract.ts';
+import type { Trace } from '../../src/iut/contract.ts';
 import type { Checks, PropertyContext, PropertyDef } from '../../src/runner/property.ts';
-import { defineProperty } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { CP } from './commands/index.ts';
@@ -16,7 +15,7 @@ import { NIC, PHYS_LIMIT, PORT_SYS, u32le } from './model-portio.ts';
 import { RC, SYS } from './model.ts';
 // The kernel address of the IPC buffer, the buf_addr every 0x36 Message carries (spec/contract/README.md).
 import { IPC_MSG_BUF_ADDR } from '../../src/kernel/constants.ts';
-import { hx, Plan, portWrite, serialAt } from './portio.ts';
+import { hx, Plan, planProperty, portWrite, serialAt } from './portio.ts';
 
 export const HAZARD_EVENTS = 'kernel.decision.portio-hazard-events';
 /** The RTL8139 receive header before each frame in the ring (status u16, length u16). */
@@ -162,24 +161,11 @@ function eventsPlan(a: EventsCase, ctx: PropertyContext): Plan {
   return plan;
 }
 
-function planProperty<I>(d: { id: string; title: string; clause: string; arbitrary: () => fc.Arbitrary<I>; plan: (a: I, ctx: PropertyContext) => Plan; runsFactor: number }): PropertyDef {
-  return defineProperty<I>({
-    id: d.id,
-    title: d.title,
-    layer: 'kernel',
-    clauses: [d.clause],
-    arbitrary: d.arbitrary,
-    scenario: (a, ctx): Op[] => d.plan(a, ctx).ops,
-    check: (a, trace, ctx, t) => d.plan(a, ctx).run(trace, t),
-    runsFactor: d.runsFactor,
-  });
-}
-
 export const kernelPortioEdgeProperties: PropertyDef[] = [
   planProperty<MemoryCase>({
     id: 'kernel.portio.unchecked-memory',
     title: "an unchecked 0x30 value pointer reads the kernel's buffers exactly over their extent, guest memory beside them, and zero for negative, fractional and ≥ 2^32 addresses",
-    clause: CP.uncheckedMemory,
+    clauses: [CP.uncheckedMemory],
     arbitrary: () => fc.record({ fill: fc.integer({ min: 1, max: 0xff }), payload: fc.integer({ min: 1, max: 64 }), msg: fc.array(fc.integer({ min: 1, max: 0xff }), { minLength: 1, maxLength: 8 }) }),
     plan: memoryPlan,
     runsFactor: 0.05,
@@ -187,7 +173,7 @@ export const kernelPortioEdgeProperties: PropertyDef[] = [
   planProperty<EventsCase>({
     id: 'kernel.portio.hazard-events',
     title: "the snapshot counts one portio-nic-reprogram per 0x30 into the NIC's I/O window and one portio-unchecked-pointers per pointer not wholly inside the window",
-    clause: HAZARD_EVENTS,
+    clauses: [HAZARD_EVENTS],
     arbitrary: () => fc.record({ keys: fc.array(fc.nat({ max: 1000 }), { minLength: 48, maxLength: 48 }) }),
     plan: eventsPlan,
     runsFactor: 0.05,

@@ -4,7 +4,7 @@
 // after 0x32's init, and every pointer check at the window's edges and on the shared heap.
 import fc from 'fast-check';
 import type { Op, Trace } from '../../src/iut/contract.ts';
-import { defineProperty, type Checks, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
+import { defineProperty, Violation, type Checks, type PropertyContext, type PropertyDef } from '../../src/runner/property.ts';
 import { must, mustEqual, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { expandIo } from '../../src/iut/io-format.ts';
@@ -166,17 +166,35 @@ function edgesPlan(a: { order: number[] }, ctx: PropertyContext): Plan {
   return plan;
 }
 
-function planProperty<I>(d: { id: string; title: string; clauses: string[]; arbitrary: (ctx: PropertyContext) => fc.Arbitrary<I>; plan: (a: I, ctx: PropertyContext) => Plan; runsFactor?: number }): PropertyDef {
+/** A plan and, optionally, a rule over the whole trace that the plan's op-by-op checks cannot state. */
+export type Planned = Plan | { plan: Plan; judge: (trace: Trace) => string | null };
+
+/**
+ * A kernel property whose scenario and checks come from one Plan. A `judge`, when the plan brings
+ * one, is checked under the first clause after the plan's own checks ran.
+ */
+export function planProperty<I>(d: { id: string; title: string; clauses: string[]; arbitrary: (ctx: PropertyContext) => fc.Arbitrary<I>; plan: (a: I, ctx: PropertyContext) => Planned; runsFactor?: number }): PropertyDef {
+  const build = (a: I, ctx: PropertyContext): { plan: Plan; judge?: (trace: Trace) => string | null } => {
+    const p = d.plan(a, ctx);
+    return p instanceof Plan ? { plan: p } : p;
+  };
   return defineProperty<I>({
     id: d.id,
     title: d.title,
     layer: 'kernel',
     clauses: d.clauses,
     arbitrary: d.arbitrary,
-    scenario: (a, ctx) => d.plan(a, ctx).ops,
+    scenario: (a, ctx) => build(a, ctx).plan.ops,
     check: (a, trace, ctx, t) => {
       must(trace.results.length > 0, 'the trace has no results');
-      d.plan(a, ctx).run(trace, t);
+      const { plan, judge } = build(a, ctx);
+      plan.run(trace, t);
+      const clause = d.clauses[0]!;
+      if (judge)
+        t.check(clause, () => {
+          const broken = judge(trace);
+          if (broken) throw new Violation(`${broken} [${clause}]`);
+        });
     },
     ...(d.runsFactor !== undefined ? { runsFactor: d.runsFactor } : {}),
   });

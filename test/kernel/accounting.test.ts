@@ -2,7 +2,7 @@
 // hazards when (and only when) they happen.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { frameBalance, ipcBalance } from './balance.ts';
+import { frameBalance, ipcBalance } from '../../properties/kernel/balance.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import { IP_A, L, W0, WEND, arpFrame, boot, icmpFrame, ipv4Header, tcpFrame, withDriver } from './helpers.ts';
 import type { FakeHardware } from './fake-hardware.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Implementation, Trace } from '../../src/iut/contract.ts';
 import { createReference } from '../../src/iut/reference.ts';
-import { frameBalance, ipcBalance } from './balance.ts';
+import { frameBalance, ipcBalance } from '../../properties/kernel/balance.ts';
 import { allProperties } from '../../properties/index.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { loadFeatures } from '../../src/spec/features.ts';

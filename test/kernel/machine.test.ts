@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createMachine } from '../../src/kernel/machine.ts';
 import type { Machine } from '../../src/kernel/machine.ts';
 import { RC } from '../../src/kernel/constants.ts';
-import { frameBalance, ipcBalance } from './balance.ts';
+import { frameBalance, ipcBalance } from '../../properties/kernel/balance.ts';
 import { IP_A, IP_B, L, W0, WEND, arpFrame, icmpFrame, ipv4Header, tcpFrame, udpFrame } from './helpers.ts';
 import { withFcs } from '../../properties/oracles.ts';
 

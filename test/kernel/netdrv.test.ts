@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tcpDestPort } from '../../src/kernel/netdrv.ts';
 import { NET_FRAME_BUF_ADDR } from '../../src/kernel/constants.ts';
-import { frameBalance } from './balance.ts';
+import { frameBalance } from '../../properties/kernel/balance.ts';
 import { L, arpFrame, boot, ethernet, icmpFrame, ipv4Header, tcpFrame, udpFrame, withDriver } from './helpers.ts';
 
 describe('tcp_dest_port', () => {

@@ -1,4 +1,4 @@
-// Sums of the accounting parts against their totals, for the kernel tests and the soak script:
+// Sums of the accounting parts against their totals, for the kernel tests and scripts/soak.ts:
 // the kernel itself never reads them (the accounting property checks each part against its model).
 import { FRAME_PARTS, IPC_PARTS, type FrameAccounting, type IpcAccounting } from '../../src/kernel/ledger.ts';
 
