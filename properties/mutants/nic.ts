@@ -26,6 +26,23 @@ class StuckTxIndex extends Rtl8139Driver {
   }
 }
 
+/** receive_frame writes CAPR before it copies the frame (the chip may write over it meanwhile). */
+class CaprBeforeCopy extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const io = this.ioBase;
+    const ring = this.profile.limits.rxRingBytes;
+    if (io === undefined || ((this.io.inw(io + REG.CAPR) + 16) & 0xffff) === this.io.inw(io + REG.CBR)) return super.receiveFrame(into);
+    this.io.outw(io + REG.ISR, ISR.ROK);
+    const at = this.layout.rxRing + (this.RX_OFFSET % ring);
+    const length = this.memory.readU16LE(at + 2);
+    this.RX_OFFSET = (this.RX_OFFSET + length + RX_HEADER_BYTES + 3) % ring & ~3;
+    this.io.outw(io + REG.CAPR, (this.RX_OFFSET - 16) & 0xffff);
+    if (length < this.profile.limits.minRxFrame || length > into.length) return 0;
+    this.memory.readInto(at + RX_HEADER_BYTES, length, into);
+    return length;
+  }
+}
+
 /** Pads short frames to 64 bytes (the minimum with the FCS) instead of 60. */
 class PadTo64 extends Rtl8139Driver {
   override sendFrame(data: Uint8Array, len: number) {
@@ -419,6 +436,15 @@ class IgnoresRblen extends Rtl8139 {
 }
 
 export const nicMutants: Mutant[] = [
+  {
+    name: 'nic-capr-before-copy',
+    layer: 'nic',
+    description: 'receive_frame writes CAPR before it copies the frame: a frame the chip holds lands on that write, over the bytes still to be copied',
+    caughtBy: ['nic.rx.back-pressure'],
+    breaks: ['nic.rx.copy-before-capr'],
+    spares: ['nic.rx.back-pressure'],
+    executor: nicExecutor({ driver: driverOf(CaprBeforeCopy) }),
+  },
   { name: 'nic-tx-index-stuck', layer: 'nic', description: 'TX_INDEX never advances: every frame is handed to descriptor 0', caughtBy: ['nic.tx.round-robin', 'nic.model.commands'], executor: nicExecutor({ driver: driverOf(StuckTxIndex) }) },
   { name: 'nic-tx-pad-64', layer: 'nic', description: 'short frames are padded to 64 bytes instead of 60', caughtBy: ['nic.tx.zero-pad', 'nic.tx.round-robin'], executor: nicExecutor({ driver: driverOf(PadTo64) }) },
   { name: 'nic-tx-pad-stale', layer: 'nic', description: 'padding is not zero-filled: stale bytes of an earlier, longer frame go on the wire', caughtBy: ['nic.tx.zero-pad'], executor: nicExecutor({ driver: driverOf(PadWithoutZeroFill) }) },

@@ -144,18 +144,18 @@ export class Rtl8139Driver implements NicDriver {
     // every delivered frame ends with its CRC (nic.rx.deliver-includes-crc).
     const length = this.memory.readU16LE(at + 2);
 
-    // Advance first: a dropped frame must still be consumed, or the ring stalls on it.
+    // The limits are on the length copied (nic.rx.drop-thresholds-on-frame).
+    const keep = length >= this.profile.limits.minRxFrame && length <= into.length;
+    // Copy before CAPR moves (nic.rx.copy-before-capr): the CAPR write hands the bytes back to the
+    // chip, and one holding a frame (QEMU's back-pressure) writes it there at once. WRAP is set,
+    // so the frame is contiguous in memory even past the ring end (in the guard).
+    if (keep) this.memory.readInto(at + RX_HEADER_BYTES, length, into);
+    else this.dropped++;
+
+    // A dropped frame is consumed too, or the ring would stall on it.
     this.RX_OFFSET = align4(this.RX_OFFSET + length + RX_HEADER_BYTES) % ring;
     this.io.outw(io + REG.CAPR, (this.RX_OFFSET - 16) & 0xffff);
-
-    // The limits are on the length copied (nic.rx.drop-thresholds-on-frame).
-    if (length < this.profile.limits.minRxFrame || length > into.length) {
-      this.dropped++;
-      return 0;
-    }
-    // WRAP is set, so the frame is contiguous in memory even past the ring end (in the guard).
-    this.memory.readInto(at + RX_HEADER_BYTES, length, into);
-    return length;
+    return keep ? length : 0;
   }
 
   sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
