@@ -1,4 +1,5 @@
-// Deliberately wrong I/O buses: the reference machine whose bus mis-decodes wide accesses.
+// Deliberately wrong I/O buses and guest memory: the reference machine whose bus mis-decodes
+// wide accesses, or whose memory fills past the range asked for.
 import type { Mutant } from './mutant.ts';
 import { createHardware, type Machine, type MachineOptions } from '../../src/hw/index.ts';
 import type { Width } from '../../src/hw/bus.ts';
@@ -19,7 +20,24 @@ function straddleWhole(options: MachineOptions): Machine {
   return m;
 }
 
+/** Guest memory whose fill runs on to the end of the 4 KiB page (zeroing a neighbour's TX buffer). */
+function fillToPageEnd(options: MachineOptions): Machine {
+  const m = createHardware(seedProfile(), options);
+  const fill = m.memory.fill.bind(m.memory);
+  const PAGE = 4096;
+  m.memory.fill = (addr, length, value) => fill(addr, length > 0 ? Math.max(length, PAGE - (addr % PAGE)) : length, value);
+  return m;
+}
+
 export const hwBusMutants: Mutant[] = [
+  {
+    name: 'memory-fill-to-page-end',
+    layer: 'nic',
+    description: "guest memory's fill runs to the end of the page, so padding a short frame zeroes the TX buffer beside it",
+    caughtBy: ['nic.tx.buffer-untouched'],
+    breaks: ['nic.tx.device-send'],
+    executor: nicExecutor({ hardware: fillToPageEnd }),
+  },
   {
     name: 'bus-straddle-whole',
     layer: 'nic',

@@ -2,7 +2,7 @@
 // buffer, zero padding to 60 bytes, the 2 KiB limit, and the chip's own descriptor walk.
 import fc from 'fast-check';
 import type { Op, Trace } from '../../src/iut/contract.ts';
-import { defineProperty, type Checks, type PropertyContext } from '../../src/runner/property.ts';
+import { defineProperty, Violation, type Checks, type PropertyContext } from '../../src/runner/property.ts';
 import { must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { sendLength, tsdSize } from './arbitraries.ts';
@@ -278,5 +278,35 @@ export const nicTxProperties = [
     },
     runsFactor: 0.3,
   }),
+  defineProperty({
+    id: 'nic.tx.buffer-untouched',
+    title: "a descriptor re-armed by a raw TSD write sends its buffer as it was last written: padding another descriptor's short frame touches nothing beyond that frame's 60 bytes",
+    layer: 'nic',
+    clauses: ['nic.tx.device-send'],
+    // Four long sends fill the buffers (0 and 1 share a 4 KiB page, as do 2 and 3); a short one
+    // on descriptor 0 is padded; TSD1 <- its old size makes the chip (its pointer at 1) resend it.
+    arbitrary: (ctx) =>
+      fc.record({
+        lengths: fc.array(fc.oneof(fc.constantFrom(ctx.limits.minEthernetFrame, ctx.limits.txBufferBytes), fc.integer({ min: ctx.limits.minEthernetFrame, max: ctx.limits.txBufferBytes })), { minLength: ctx.limits.txDescriptors, maxLength: ctx.limits.txDescriptors }),
+        short: fc.oneof(fc.constantFrom(1, ctx.limits.minEthernetFrame - 1), fc.integer({ min: 1, max: ctx.limits.minEthernetFrame - 1 })),
+        seed: fc.nat({ max: 0xffff }),
+      }),
+    scenario: (x) => [
+      { op: 'init' },
+      ...x.lengths.map((n, d) => sendOp({ length: n, seed: x.seed + d })),
+      sendOp({ length: x.short, seed: x.seed + 9 }),
+      { op: 'write-register', name: 'TSD1', value: x.lengths[1]! },
+    ],
+    check: (x, trace, ctx) => {
+      const resend = 2 + ctx.limits.txDescriptors;
+      const sent = wireOfOp(trace, resend);
+      expectSame(sent.length, 1, `frames on the wire for TSD1 <- ${x.lengths[1]} (op #${resend}, the chip's pointer at 1)`);
+      const want = toHex(patterned(x.lengths[1]!, x.seed + 1));
+      if (sent[0]!.bytes !== want) {
+        const at = [...sent[0]!.bytes].findIndex((c, i) => c !== want[i]) >> 1;
+        throw new Violation(`descriptor 1 resent its ${x.lengths[1]}-byte buffer changed from byte ${at} on, after a ${x.short}-byte frame was padded to ${ctx.limits.minEthernetFrame} on descriptor 0`);
+      }
+    },
+    runsFactor: 0.2,
+  }),
 ];
-
