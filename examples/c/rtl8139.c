@@ -123,26 +123,30 @@ size_t rtl8139_receive_frame(uint8_t *buf, size_t cap) {
   outw(io + ISR, ISR_ROK);                    /* acknowledge: write 1 to clear */
   const uint8_t *hdr = RX_BUFFER + (RX_OFFSET % RX_RING_BYTES);
   uint32_t length = (uint32_t)hdr[2] | (uint32_t)hdr[3] << 8; /* frame + 4 CRC bytes */
-  /* Consume the slot first: a dropped frame must not stall the ring. */
+  /* The frame is delivered with its CRC (spec-notes §6): the 14-byte minimum and the caller's
+   * buffer are compared with that copied length. */
+  int keep = length >= MIN_RX_FRAME && length <= cap;
+  /* Copy before CAPR moves (nic.rx.copy-before-capr): the CAPR write hands the bytes back to the
+   * chip, which may write a frame it held over them at once. WRAP is set: the frame is contiguous
+   * even past the ring end (in the guard), and a frame longer than the guard runs on into the
+   * physical memory after RX_BUFFER. */
+  if (keep) {
+    size_t inside = RX_ALLOC_BYTES - (size_t)(hdr + 4 - RX_BUFFER);
+    if (length <= inside) {
+      memcpy(buf, hdr + 4, length);
+    } else {
+      memcpy(buf, hdr + 4, inside);
+      phys_read(virt_to_phys(RX_BUFFER) + RX_ALLOC_BYTES, buf + inside, length - inside);
+    }
+  }
+  /* A dropped frame is consumed too, or the ring would stall on it. */
   RX_OFFSET = align4(RX_OFFSET + length + 4) % RX_RING_BYTES;
 #ifdef WRONG_CAPR
   outw(io + CAPR, (uint16_t)RX_OFFSET); /* wrong on purpose: CAPR without the -16 */
 #else
   outw(io + CAPR, (uint16_t)(RX_OFFSET - 16));
 #endif
-  /* The frame is delivered with its CRC (spec-notes §6): the 14-byte minimum and the caller's
-   * buffer are compared with that copied length. */
-  if (length < MIN_RX_FRAME || length > cap) return 0;
-  /* WRAP is set: the frame is contiguous even past the ring end (in the guard), and a frame
-   * longer than the guard runs on into the physical memory after RX_BUFFER. */
-  size_t inside = RX_ALLOC_BYTES - (size_t)(hdr + 4 - RX_BUFFER);
-  if (length <= inside) {
-    memcpy(buf, hdr + 4, length);
-  } else {
-    memcpy(buf, hdr + 4, inside);
-    phys_read(virt_to_phys(RX_BUFFER) + RX_ALLOC_BYTES, buf + inside, length - inside);
-  }
-  return length;
+  return keep ? length : 0;
 }
 
 int rtl8139_send_frame(const uint8_t *data, size_t len, unsigned *descriptor, size_t *send_len) {
