@@ -79,20 +79,24 @@ impl Nic {
         outw(io + 0x3E, 0x01); // acknowledge ROK
         let at = self.rx_offset as usize % RX_RING;
         let len = u16::from_le_bytes([rx()[at + 2], rx()[at + 3]]) as usize; // frame + CRC
+        // Delivered with its CRC (spec-notes §6): the limits apply to that copied length.
+        let keep = len >= 14 && len <= cap;
+        // Copy before CAPR moves (nic.rx.copy-before-capr): the CAPR write hands the bytes back to
+        // the chip. WRAP: contiguous past the ring end, into the guard and, for a longer frame, on
+        // into the physical memory after RX_BUFFER.
+        let mut out = Vec::new();
+        if keep {
+            let inside = len.min(RX_ALLOC - (at + 4));
+            out = rx()[at + 4..at + 4 + inside].to_vec();
+            if inside < len {
+                let mut rest = vec![0; len - inside];
+                mem_read(phys(rx().as_ptr()) + RX_ALLOC as u32, &mut rest);
+                out.extend_from_slice(&rest);
+            }
+        }
+        // A dropped frame is consumed too, or the ring would stall on it.
         self.rx_offset = ((self.rx_offset + len as u32 + 4 + 3) & !3) % RX_RING as u32;
         outw(io + 0x38, self.rx_offset.wrapping_sub(16) as u16);
-        // Delivered with its CRC (spec-notes §6): the limits apply to that copied length.
-        let deliver = len;
-        if len < 14 || deliver > cap { return Vec::new(); }
-        // WRAP: contiguous past the ring end, into the guard and, for a longer frame, on into the
-        // physical memory after RX_BUFFER.
-        let inside = deliver.min(RX_ALLOC - (at + 4));
-        let mut out = rx()[at + 4..at + 4 + inside].to_vec();
-        if inside < deliver {
-            let mut rest = vec![0; deliver - inside];
-            mem_read(phys(rx().as_ptr()) + RX_ALLOC as u32, &mut rest);
-            out.extend_from_slice(&rest);
-        }
         out
     }
 
