@@ -23,8 +23,6 @@ const RX_HEADER = 4;
 /** Bit 0 of the receive status: ROK, a good frame. */
 const RX_ROK = 0x01;
 const align4 = (n: number): number => (n + 3) & ~3;
-/** Where the first DMA'd frame's header lands: below the first CBR (so RBSTART + CBR passes 2^32) and off a page edge. */
-const LOW_HEADER = 0x1c;
 
 /** Four 0x30 byte writes that point the NIC's receive DMA at `addr` (any process may). */
 function setRbstart(plan: Plan, ctx: PropertyContext, addr: number): void {
@@ -57,15 +55,19 @@ function memoryPlan(a: MemoryCase, ctx: PropertyContext): Plan {
   const msg = Uint8Array.from({ length: ipcMessageBytes }, (_, i) => a.msg[i % a.msg.length]!);
   plan.add({ op: 'poke', pid: 1, addr: w0 + 0x400, bytes: toHex(msg) });
   plan.add({ op: 'syscall', pid: 1, no: SYS.Ipc, arg1: 2, arg2: w0 + 0x400, note: '0x36 pid 1 → pid 2: the IPC buffer holds the message' });
-  // Guest memory: the NIC's DMA sent (one frame each) to LOW_HEADER, just past NET_FRAME_BUF and
-  // just past the IPC buffer, so the bytes on either side of each kernel buffer differ from it.
-  // The first lands past 2^32 - 1 (RBSTART + CBR = 2^32 + LOW_HEADER): a 32-bit DMA master's
-  // address wraps, so its header is at LOW_HEADER, not at 0.
+  // Guest memory: the NIC's DMA sent (one frame each) to 0, right after that frame, just past
+  // NET_FRAME_BUF and just past the IPC buffer, so the bytes on either side of each kernel buffer
+  // differ from it. The first two start past 2^32 - 1 (RBSTART + CBR = 2^32 and 2^32 + the first
+  // frame's footprint): a 32-bit DMA master's address wraps, once on a page edge and once off it.
   const guest = new Map<number, number>();
   let cbr = align4(RX_HEADER + f0.length + CRC_BYTES);
-  for (const target of [LOW_HEADER + RX_HEADER, net + netFrameBufBytes, ipc + ipcMessageBytes]) {
+  let low = 0; // where the next low frame's header goes
+  const headers: number[] = [];
+  for (const target of ['low', 'low', net + netFrameBufBytes, ipc + ipcMessageBytes] as const) {
     const frame = tcpFrame(7, { payload: a.payload + 8, dstMac: mac }).map((b, i) => (i < 6 ? b : b ^ a.fill));
-    const header = target - RX_HEADER; // the frame's first byte lands at `target`
+    const header = target === 'low' ? low : target - RX_HEADER; // the frame's first byte lands at `target`
+    if (target === 'low') low = header + align4(RX_HEADER + frame.length + CRC_BYTES);
+    headers.push(header);
     setRbstart(plan, ctx, (header - cbr) >>> 0);
     plan.add({ op: 'inject', frame: toHex(frame) }, (tr, at, t) =>
       t.check(CP.uncheckedMemory, () => mustEqual(okValue<{ accepted: unknown }>(tr, at, 'inject').accepted, true, `op #${at}: a frame for our MAC with RBSTART reprogrammed to ${hx((header - cbr) >>> 0)}`)),
@@ -73,17 +75,18 @@ function memoryPlan(a: MemoryCase, ctx: PropertyContext): Plan {
     frame.forEach((b, i) => guest.set(header + RX_HEADER + i, b));
     cbr = align4(cbr + RX_HEADER + frame.length + CRC_BYTES);
   }
-  const at0 = guest.get(LOW_HEADER + RX_HEADER)!;
+  const at0 = guest.get(RX_HEADER)!;
+  const offEdge = headers[1]! + RX_HEADER;
   // Each address, and the byte 0x30 must put on COM1's THR from it (null: the ROK bit of a header).
   // No time passes between them, so at most 17 (the byte shifting and the 16-byte FIFO).
   const edges: [number, number | null, string][] = [
-    [LOW_HEADER, null, 'the receive header the NIC wrote past 2^32 - 1, wrapped'],
-    [LOW_HEADER + RX_HEADER, at0, 'guest memory (a frame the NIC wrote past 2^32 - 1, wrapped)'],
+    [0, null, 'guest address 0: the receive header the NIC wrote there (its DMA at 2^32, wrapped)'],
+    [RX_HEADER, at0, 'guest memory (a frame the NIC wrote)'],
+    [offEdge, guest.get(offEdge)!, 'guest memory: a frame whose DMA started at 2^32 + its header address, wrapped'],
     [RX_HEADER + 0.5, 0, 'a fractional address'],
     [RX_HEADER - PHYS_LIMIT, 0, 'a negative address'],
     [-1, 0, 'a negative address'],
-    [PHYS_LIMIT + LOW_HEADER, 0, '2^32 + the header address, past physical memory (no wrap for a pointer)'],
-    [PHYS_LIMIT + LOW_HEADER + RX_HEADER, 0, 'past physical memory, over the frame (no wrap for a pointer)'],
+    [PHYS_LIMIT, 0, '2^32, past physical memory (a pointer does not wrap)'],
     [2 ** 53 + RX_HEADER, 0, 'an address past 2^53'],
     [net - 1, 0, 'the byte before NET_FRAME_BUF'],
     [net, f0[0]!, 'NET_FRAME_BUF[0], the last frame delivered'],
