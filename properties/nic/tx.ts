@@ -6,7 +6,7 @@ import { defineProperty, Violation, type Checks, type PropertyContext } from '..
 import { must, mustFail, okValue } from '../../src/runner/assert.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { sendLength, tsdSize } from './arbitraries.ts';
-import { NIC, expectSame, initValue, ioOfOp, patterned, peekValue, registerValue, stateAt, wireOf, type WireObs } from './support.ts';
+import { NIC, expectSame, firstDifferingByte, initValue, ioOfOp, patterned, peekValue, registerValue, stateAt, wireOf, type WireObs } from './support.ts';
 
 interface SendSpec {
   /** Bytes supplied. */
@@ -301,9 +301,8 @@ export const nicTxProperties = [
       const resend = 2 + ctx.limits.txDescriptors;
       const sent = wireOfOp(trace, resend);
       expectSame(sent.length, 1, `frames on the wire for TSD1 <- ${x.lengths[1]} (op #${resend}, the chip's pointer at 1)`);
-      const want = toHex(patterned(x.lengths[1]!, x.seed + 1));
-      if (sent[0]!.bytes !== want) {
-        const at = [...sent[0]!.bytes].findIndex((c, i) => c !== want[i]) >> 1;
+      const at = firstDifferingByte(sent[0]!.bytes, toHex(patterned(x.lengths[1]!, x.seed + 1)));
+      if (at >= 0) {
         throw new Violation(`descriptor 1 resent its ${x.lengths[1]}-byte buffer changed from byte ${at} on, after a ${x.short}-byte frame was padded to ${ctx.limits.minEthernetFrame} on descriptor 0`);
       }
     },
