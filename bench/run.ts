@@ -49,7 +49,7 @@ function line(r: BenchRow): string {
   let vs = '';
   if (r.anchor && 'skipped' in r.anchor) vs = `anchor ${r.anchor.name}: ${r.anchor.skipped}`;
   else if (r.ratio !== undefined) vs = `${fmt(r.ratio)}x ${r.anchor!.name}${r.goal === undefined ? '' : `, goal ${r.goal}x: ${r.met ? 'met' : 'NOT met'}`}`;
-  return `${r.group.padEnd(8)} ${r.name.padEnd(64)} ${value.padStart(26)} ${spread === undefined ? '' : `±${(spread * 50).toFixed(0)}%`.padStart(5)}  ${vs}${r.note ? `  (${r.note})` : ''}`;
+  return `${r.group.padEnd(8)} ${r.name.padEnd(84)} ${value.padStart(26)} ${spread === undefined ? '' : `±${(spread * 50).toFixed(0)}%`.padStart(5)}  ${vs}${r.note ? `  (${r.note})` : ''}`;
 }
 
 const { wanted, o } = options(process.argv.slice(2));

@@ -56,3 +56,15 @@ export function allocBytesToOverwrite(n: number): Uint8Array {
 export function poisonOverwriteAllocations(byte: number | undefined): void {
   poison = byte;
 }
+
+/**
+ * allocBytesToOverwrite, but cut from a slab at every size up to the pooled limit (never on
+ * V8's heap): for an array whose views are handed out, since the first view of an on-heap
+ * array moves its bytes off the heap.
+ */
+export function allocSlabBytesToOverwrite(n: number): Uint8Array {
+  if (n > POOLED_MAX) return allocBytesToOverwrite(n);
+  const out = cut(unfilled, n);
+  if (poison !== undefined) out.fill(poison);
+  return out;
+}
