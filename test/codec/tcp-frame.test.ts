@@ -61,10 +61,13 @@ function layeredBuild(f: TcpFrameFields, d: Ipv4Defaults): Result<Uint8Array> {
   return emitEthernet({ dst: f.dstMac, src: f.srcMac, etherType: ETHERTYPE_IPV4, payload: ip.value });
 }
 
+/** The layers' message, with emitEthernet's MAC names as the frame builder calls them. */
+const asFrameMessage = (m: string): string => m.replace(/^(dst|src) must be a 6-byte MAC/, '$1Mac must be a 6-byte MAC');
+
 function expectSameBuild(ours: Result<Uint8Array>, theirs: Result<Uint8Array>): void {
   expect(ours.ok, ours.ok ? 'built a frame the layers refuse' : `refused what the layers build: ${ours.error.message}`).toBe(theirs.ok);
   if (ours.ok && theirs.ok) expect(toHex(ours.value)).toBe(toHex(theirs.value));
-  if (!ours.ok && !theirs.ok) expect(ours.error.kind).toBe(theirs.error.kind);
+  if (!ours.ok && !theirs.ok) expect([ours.error.kind, ours.error.where, ours.error.message]).toEqual([theirs.error.kind, 'tcpframe.create', asFrameMessage(theirs.error.message)]);
 }
 
 /** The definition of parsing: the layered parsers, with 'unsupported' for what is not IPv4 + TCP. */
@@ -210,11 +213,27 @@ describe('createTcpFrame: the layered builders in one call', () => {
     fc.assert(fc.property(fields, (f) => expectSameBuild(createTcpFrame(f), layeredBuild(f, seedIp))), { ...FC, numRuns: 100 });
   });
 
+  it('every field of a kind wrong at once', () => {
+    const good: TcpFrameFields = { dstMac: new Uint8Array(6), srcMac: new Uint8Array(6), srcIp: new Uint8Array(4), dstIp: new Uint8Array(4), srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: 5, window: 6, payload: new Uint8Array(7) };
+    const cases: Array<[Partial<TcpFrameFields>, Partial<Ipv4Defaults>]> = [
+      [{ srcPort: 0x10000, dstPort: -1, window: 0.5 }, { identification: 0x10000, flagsFragment: -1 }],
+      [{ seq: 2 ** 32, ack: -1 }, {}],
+      [{ flags: 0x100 }, { ttl: 0x100 }],
+      [{ srcIp: new Uint8Array(5), dstIp: new Uint8Array(3), dstMac: new Uint8Array(7), srcMac: new Uint8Array(5) }, {}],
+      [{ dstMac: new Uint8Array(7), srcMac: new Uint8Array(5) }, {}],
+      [{ payload: [1, 2, 3] as unknown as Uint8Array }, {}],
+    ];
+    for (const [f, d] of cases) expectSameBuild(createTcpFrame({ ...good, ...f }, { ...seedIp, ...d }), layeredBuild({ ...good, ...f }, { ...seedIp, ...d }));
+  });
+
   it('the largest segment IPv4 can carry is built; one byte more is too large', () => {
     const base = { dstMac: new Uint8Array(6), srcMac: new Uint8Array(6), srcIp: new Uint8Array(4), dstIp: new Uint8Array(4), srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: 5 };
     for (const n of [IPV4_MAX_PAYLOAD - 20, IPV4_MAX_PAYLOAD - 19]) {
       const f = { ...base, payload: new Uint8Array(n).fill(n & 0xff) };
       expectSameBuild(createTcpFrame(f), layeredBuild(f, seedIp));
+      // The size is checked before the MACs, as the layered builders check the segment before Ethernet.
+      const badMac = { ...f, srcMac: new Uint8Array(5) };
+      expectSameBuild(createTcpFrame(badMac), layeredBuild(badMac, seedIp));
     }
     expect(unwrap(createTcpFrame({ ...base, payload: new Uint8Array(IPV4_MAX_PAYLOAD - 20) })).length).toBe(14 + 0xffff);
     const tooLarge = createTcpFrame({ ...base, payload: new Uint8Array(IPV4_MAX_PAYLOAD - 19) });
@@ -260,9 +279,10 @@ describe('parseTcpFrame: the layered parsers in one call', () => {
     arp[13] = ETHERTYPE_ARP & 0xff;
     const udp = Uint8Array.from(f);
     udp[23] = IPPROTO_UDP;
-    for (const b of [arp, udp]) {
+    const messages = ['EtherType 0x0806 is not IPv4', 'IPv4 protocol 17 is not TCP'];
+    for (const [i, b] of [arp, udp].entries()) {
       const r = parseTcpFrame(b);
-      expect(r.ok ? 'ok' : [r.error.kind, r.error.where]).toEqual(['unsupported', 'tcpframe.parse']);
+      expect(r.ok ? 'ok' : [r.error.kind, r.error.where, r.error.message]).toEqual(['unsupported', 'tcpframe.parse', messages[i]]);
     }
   });
 
