@@ -5,12 +5,13 @@
 // The results are defined as the layered helpers' (test/codec/tcp-frame.test.ts checks it):
 //   createTcpFrame(f) = emitEthernet(IPv4 packet(createTcpSegment(f)))
 //   parseTcpFrame(b)  = parseEthernet(b), then parseIpv4 of its payload, then parseTcp of that.
-import { allocBytesToOverwrite, allocSlabBytesToOverwrite } from '../util/alloc.ts';
+import { allocSlabBytesToOverwrite } from '../util/alloc.ts';
 import { ok, err } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from '../util/bytes.ts';
 import { seedProfile } from '../spec/profile.ts';
 import { onesComplementSum, pseudoHeaderSum } from './checksum.ts';
+import { MEMORY, wasmKernels } from './wasm/kernels.ts';
 import { ETHERNET_FIELD, ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IPV4_ADDR_LEN, MAC_LEN, bytesCheck, firstFailure, ipCheck, macCheck, need, putBytes, u16Check, u32Check, u8Check, viewOf, type ParseOptions } from './fields.ts';
 import { IPPROTO_TCP, IPV4_FIELD, IPV4_HEADER_LEN, IPV4_MAX_PAYLOAD, ipv4DefaultsFrom, type Ipv4Defaults, type Ipv4Header } from './ipv4.ts';
@@ -49,6 +50,24 @@ function headerSum(b: Uint8Array, from: number, to: number): number {
   let s = 0;
   for (let i = from; i < to; i += 2) s += (b[i]! << 8) | b[i + 1]!;
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return s;
+}
+
+/** From this many bytes on the segment is summed by the wasm kernel (checksum.ts's threshold too). */
+const WASM_MIN_BYTES = 64;
+
+/**
+ * Folded sum of the TCP segment b[from, to), started from `initial` (the pseudo-header's
+ * words, unfolded): the frame copied into the kernel's memory as it is, the segment summed
+ * there, so no view of it is made; short segments and frames past the kernel's memory go
+ * through onesComplementSum.
+ */
+function segmentSum(b: Uint8Array, from: number, to: number, initial: number): number {
+  if (to - from < WASM_MIN_BYTES || b.length > MEMORY.sumMax) return onesComplementSum(viewOf(b, from, to), initial);
+  const k = wasmKernels();
+  k.mem.set(b, MEMORY.sumIn);
+  let s = initial + k.sum(MEMORY.sumIn + from, to - from);
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
   return s;
 }
 
@@ -95,7 +114,7 @@ export function createTcpFrame(f: TcpFrameFields, defaults: Ipv4Defaults = seedD
     ]);
     if (worse) return worse;
   }
-  const out = allocBytesToOverwrite(TCP_AT + segment);
+  const out = allocSlabBytesToOverwrite(TCP_AT + segment); // off the heap at every size: its checksum is summed through a view
   putBytes(out, f.dstMac, ETHERNET_FIELD.dst);
   putBytes(out, f.srcMac, ETHERNET_FIELD.src);
   writeU16BE(out, ETHERNET_FIELD.etherType, ETHERTYPE_IPV4);
@@ -122,7 +141,7 @@ export function createTcpFrame(f: TcpFrameFields, defaults: Ipv4Defaults = seedD
   // Both checksums with their fields zero, summed where they lie.
   writeU16BE(out, IP_AT + IPV4_FIELD.checksum, ~headerSum(out, IP_AT, TCP_AT) & 0xffff);
   const pseudo = pseudoHeaderSum(f.srcIp, f.dstIp, IPPROTO_TCP, segment);
-  writeU16BE(out, TCP_AT + TCP_FIELD.checksum, ~onesComplementSum(viewOf(out, TCP_AT, out.length), pseudo) & 0xffff);
+  writeU16BE(out, TCP_AT + TCP_FIELD.checksum, ~segmentSum(out, TCP_AT, out.length, pseudo) & 0xffff);
   return ok(out);
 }
 
@@ -229,7 +248,7 @@ export function parseTcpFrame(bytes: Uint8Array, opts?: ParseOptions): Result<Pa
     b.set(end === bytes.length ? bytes : viewOf(bytes, 0, end));
   }
   // The pseudo-header's addresses read where they lie (the address arrays are made only when
-  // asked for); onesComplementSum folds the total.
+  // asked for); segmentSum folds the total.
   const at = IP_AT + IPV4_FIELD.src;
   const pseudo = readU16BE(b, at) + readU16BE(b, at + 2) + readU16BE(b, at + 4) + readU16BE(b, at + 6) + IPPROTO_TCP + segment;
   return ok({
@@ -252,7 +271,7 @@ export function parseTcpFrame(bytes: Uint8Array, opts?: ParseOptions): Result<Pa
         urgent: readU16BE(b, tcpAt + TCP_FIELD.urgent),
       },
       options: viewOf(b, tcpAt + TCP_FIELD.options, tcpAt + tcpHeaderLen),
-      checksumOk: onesComplementSum(viewOf(b, tcpAt, end), pseudo) === 0xffff,
+      checksumOk: segmentSum(b, tcpAt, end, pseudo) === 0xffff,
     },
     payload: viewOf(b, tcpAt + tcpHeaderLen, end),
   });

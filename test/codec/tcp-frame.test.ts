@@ -235,7 +235,11 @@ describe('createTcpFrame: the layered builders in one call', () => {
       const badMac = { ...f, srcMac: new Uint8Array(5) };
       expectSameBuild(createTcpFrame(badMac), layeredBuild(badMac, seedIp));
     }
-    expect(unwrap(createTcpFrame({ ...base, payload: new Uint8Array(IPV4_MAX_PAYLOAD - 20) })).length).toBe(14 + 0xffff);
+    // Past the wasm kernel's memory (64 KiB): the segment is summed by the other path, both ways.
+    const largest = unwrap(createTcpFrame({ ...base, payload: new Uint8Array(IPV4_MAX_PAYLOAD - 20).fill(0xa7) }));
+    expect(largest.length).toBe(14 + 0xffff);
+    expectSameParse(largest);
+    expect(unwrap(parseTcpFrame(largest)).tcp.checksumOk).toBe(true);
     const tooLarge = createTcpFrame({ ...base, payload: new Uint8Array(IPV4_MAX_PAYLOAD - 19) });
     expect(tooLarge.ok ? 'ok' : tooLarge.error.kind).toBe('too-large');
   });
@@ -270,6 +274,14 @@ describe('parseTcpFrame: the layered parsers in one call', () => {
       }),
       { ...FC, numRuns: 30 },
     );
+  });
+
+  it('a frame at the start of a buffer larger than the checksum kernel\'s memory (padding after it)', () => {
+    const f = unwrap(createTcpFrame({ dstMac: new Uint8Array(6), srcMac: new Uint8Array(6), srcIp: new Uint8Array(4), dstIp: new Uint8Array(4), srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: 5, payload: new Uint8Array(100).fill(9) }));
+    const huge = new Uint8Array(300 * 1024).fill(0x77);
+    huge.set(f);
+    expectSameParse(huge);
+    expect(unwrap(parseTcpFrame(huge, { view: true })).tcp.checksumOk).toBe(true);
   });
 
   it('another EtherType or protocol is unsupported', () => {
