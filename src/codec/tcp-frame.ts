@@ -15,7 +15,7 @@ import { MEMORY, wasmKernels } from './wasm/kernels.ts';
 import { ETHERNET_FIELD, ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from './ethernet.ts';
 import { IPV4_ADDR_LEN, MAC_LEN, bytesCheck, firstFailure, ipCheck, macCheck, need, putBytes, u16Check, u32Check, u8Check, viewOf, type ParseOptions } from './fields.ts';
 import { IPPROTO_TCP, IPV4_FIELD, IPV4_HEADER_LEN, IPV4_MAX_PAYLOAD, ipv4DefaultsFrom, type Ipv4Defaults, type Ipv4Header } from './ipv4.ts';
-import { TCP_FIELD, TCP_HEADER_LEN, type TcpHeader } from './tcp.ts';
+import { TCP_FIELD, TCP_HEADER_LEN, type TcpHeader, type createTcpSegment } from './tcp.ts';
 
 /** Where the layers start in a frame whose IPv4 header has no options. */
 const IP_AT = ETHERNET_HEADER_LEN;
@@ -23,19 +23,11 @@ const TCP_AT = IP_AT + IPV4_HEADER_LEN;
 /** Ethernet + IPv4 + TCP headers without options. */
 export const TCP_FRAME_HEADERS_LEN = TCP_AT + TCP_HEADER_LEN;
 
-export interface TcpFrameFields {
+type SegmentFields = Parameters<typeof createTcpSegment>[0];
+/** createTcpSegment's fields (window defaulting to the profile's tcpWindow), and the two MACs. */
+export interface TcpFrameFields extends SegmentFields {
   dstMac: Uint8Array;
   srcMac: Uint8Array;
-  srcIp: Uint8Array;
-  dstIp: Uint8Array;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
-  /** Defaults to the profile's tcpWindow, as createTcpSegment's does. */
-  window?: number;
-  payload: Uint8Array;
 }
 
 // The fast form of fields.ts's checks (same verdicts: a non-integer, out-of-range or
