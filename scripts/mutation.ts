@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { log, parseCommand, parsePositive, UsageError } from '../src/cli/args.ts';
 import { loadEquivalents, scores, scoreTable } from './mutation-scores.ts';
 
-import { FILE, FOLDERS, reportFolder } from './mutation-selection.mjs';
+import { FILE, FOLDERS, NOT_BEHIND_CONTRACT, reportFolder } from './mutation-selection.mjs';
 const MUTATION = {
   name: 'mutation',
   usage: `Usage: npm run mutation [-- FOLDER|FILE ... --runs N --concurrency N --static]
@@ -37,6 +37,7 @@ function parse(): { folders: string[]; runs: number; concurrency: number; static
     const picked = p.positionals.length ? [...new Set(p.positionals)] : FOLDERS;
     for (const f of picked) if (!FOLDERS.includes(f) && !FILE.test(f)) throw new UsageError(`'${f}' is neither a folder (${FOLDERS.join(', ')}) nor a .ts file under src/<folder>/`);
     for (const f of picked) if (FILE.test(f) && !existsSync(f)) throw new UsageError(`no such file: ${f}`);
+    for (const f of picked) if (NOT_BEHIND_CONTRACT.includes(f)) throw new UsageError(`${f} is behind no op of the contract, so no property reaches it: npx stryker run stryker.tcp-frame.config.mjs runs its mutants against its own test`);
     return { folders: [...FOLDERS.filter((f) => picked.includes(f)), ...picked.filter((f) => FILE.test(f))], runs: parsePositive(p.values.runs, '--runs', 100), concurrency: parsePositive(p.values.concurrency, '--concurrency', 2), static: p.values.static === true };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
