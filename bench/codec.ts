@@ -13,7 +13,6 @@ import { seedProfile } from '../src/spec/profile.ts';
 import { rootDir } from '../src/spec/paths.ts';
 import { anchored, filler, informative, measureTogether, pythonWith, rateRow, skippedAnchor, type BenchRow, type MeasureOptions, type Rate } from './harness.ts';
 
-const HEADERS = TCP_FRAME_HEADERS_LEN; // Ethernet + IPv4 + TCP without options
 const MAC = Uint8Array.of(0x52, 0x54, 0x00, 0x12, 0x34, 0x56);
 const SRC = Uint8Array.of(10, 0, 2, 15);
 const DST = Uint8Array.of(10, 0, 2, 2);
@@ -98,7 +97,7 @@ export async function codecBench(o: MeasureOptions): Promise<BenchRow[]> {
   const limits = seedProfile().limits;
   const rows: BenchRow[] = [];
   const sizes = [limits.minEthernetFrame, limits.maxEthernetFrame];
-  const payloads = sizes.map((n) => filler(n - HEADERS, n));
+  const payloads = sizes.map((n) => filler(n - TCP_FRAME_HEADERS_LEN, n));
   const frames = payloads.map(buildFrame);
   for (const [i, f] of frames.entries()) if (f.length !== sizes[i]) throw new Error(`bench frame is ${f.length} bytes, wanted ${sizes[i]}`);
 
@@ -145,7 +144,7 @@ export async function codecBench(o: MeasureOptions): Promise<BenchRow[]> {
       continue;
     }
     const check = new Pcap().decode(buf, 0).payload.payload.data;
-    if (!check || check.length !== size - HEADERS) throw new Error('bench: pcap decoded a different TCP payload');
+    if (!check || check.length !== size - TCP_FRAME_HEADERS_LEN) throw new Error('bench: pcap decoded a different TCP payload');
     // The goal row in turn with pcap alone, then the others in turn with pcap again: each ratio
     // against the pcap samples taken beside it, and no informative subject's garbage on the goal row's time.
     const pcapName = 'npm pcap 3.1 decoders (same frames; no copy, no verification)';

@@ -100,12 +100,12 @@ export const frameSpec = (min: number, max: number): fc.Arbitrary<FrameSpec> =>
 
 export const frameBytes = (f: FrameSpec): Uint8Array => patterned(f.length, f.seed);
 export const frameHex = (f: FrameSpec): string => toHex(frameBytes(f));
-/** What receive_frame hands back for a frame (hex in, hex out): the frame and its CRC-32. */
 /** Byte offset of the first difference between two hex strings of bytes (-1: none). */
 export const firstDifferingByte = (a: string, b: string): number => {
   const i = [...a].findIndex((c, k) => c !== b[k]);
   return i < 0 ? (a.length === b.length ? -1 : Math.min(a.length, b.length) >> 1) : i >> 1;
 };
+/** What receive_frame hands back for a frame (hex in, hex out): the frame and its CRC-32. */
 export const deliveredHex = (frame: string): string => toHex(withFcs(Uint8Array.from(Buffer.from(frame, 'hex'))));
 
 /**
