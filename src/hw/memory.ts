@@ -27,7 +27,13 @@ export class GuestMemory {
 
   /** Copies `length` bytes out; untouched memory reads as zero. */
   read(addr: number, length: number): Uint8Array {
-    const out = new Uint8Array(Math.max(0, Math.trunc(length)));
+    const n = Math.max(0, Math.trunc(length));
+    const a = wrap(addr);
+    const inPage = a & (PAGE_SIZE - 1);
+    // Inside one written page (a TX DMA, say): one copy, no view of the page.
+    const page = inPage + n <= PAGE_SIZE ? this.existing(a >>> PAGE_BITS) : undefined;
+    if (page) return page.slice(inPage, inPage + n);
+    const out = new Uint8Array(n);
     this.readInto(addr, out.length, out);
     return out;
   }

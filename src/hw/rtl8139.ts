@@ -70,6 +70,8 @@ export class Rtl8139 implements IoDevice, NicOutside {
   protected readonly wireLog: WireFrame[] = [];
   /** Header + largest accepted packet: where inject() assembles what it DMAs. */
   private readonly rxScratch = new Uint8Array(RX_HEADER_BYTES + MAX_RX_PACKET_BYTES);
+  /** rxScratchViews[n]: the scratch's first n bytes, made once (a view costs as much as the CRC of a small frame). */
+  private readonly rxScratchViews: Uint8Array[] = [];
   /** Frames the RCR address filter rejected (never happens with the documented RCR, AAP set). */
   rxFiltered = 0;
   /** Frames held by back-pressure (rxBackPressure), oldest first. */
@@ -334,7 +336,7 @@ export class Rtl8139 implements IoDevice, NicOutside {
     }
 
     // The packet is assembled in a scratch buffer (no allocation per frame) and DMAed in one write.
-    const pkt = this.rxScratch.subarray(0, total);
+    const pkt = (this.rxScratchViews[total] ??= this.rxScratch.subarray(0, total));
     const length = frame.length + CRC_BYTES;
     pkt[0] = status & 0xff;
     pkt[1] = status >>> 8;
