@@ -1,10 +1,15 @@
-// node --import tsx scripts/mutation-relocate.ts [--write]: after src/ moves, finds each
-// spec/mutation-equivalents.json entry whose original text is no longer at its line:column and
+// node --import tsx scripts/mutation-relocate.ts [--since REV] [--write]: after src/ moves, finds
+// each spec/mutation-equivalents.json entry whose original text is no longer at its line:column and
 // moves it to the nearest place in the same file where that text starts (within 80 lines, and only
-// when one place is nearest). Entries it cannot place are listed and left for review: a moved
-// mutant's reason must still hold, so read the diff before committing it.
+// when one place is nearest). With --since REV (the commit the entries were right for), an entry
+// first follows `git diff REV`'s line mapping: its line moves with the lines around it, so a short
+// text that also occurs nearby (`p`, `to - from`) is not taken for another occurrence; only an
+// entry on a changed line falls back to the nearest text. Entries it cannot place are listed and
+// left for review: a moved mutant's reason must still hold, so read the diff before committing it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { EQUIVALENTS_FILE as PATH, type Equivalent } from './mutation-scores.ts';
+import { hunksOfDiff, mapLine, type Hunk } from './diff-lines.ts';
 
 const MAX_DISTANCE = 80;
 const doc = JSON.parse(readFileSync(PATH, 'utf8')) as { equivalents: Equivalent[] };
@@ -22,23 +27,38 @@ function places(text: string, needle: string): { line: number; column: number }[
   return out;
 }
 
+const hunksOf = new Map<string, Hunk[]>();
+const hunks = (since: string, file: string): Hunk[] =>
+  hunksOf.get(file) ?? (hunksOf.set(file, hunksOfDiff(execFileSync('git', ['diff', '-U0', since, '--', file], { encoding: 'utf8' }))), hunksOf.get(file)!);
+
+const textAt = (file: string, line: number, column: number): string => {
+  const lines = textOf(file).split('\n');
+  return [lines[line - 1]?.slice(column - 1) ?? '', ...lines.slice(line)].join('\n');
+};
+
+const sinceAt = process.argv.indexOf('--since');
+const since = sinceAt >= 0 ? process.argv[sinceAt + 1] : undefined;
+if (sinceAt >= 0 && !since) throw new Error('--since needs a revision (the commit the entries were right for)');
+
 let moved = 0;
 const unplaced: string[] = [];
 for (const e of doc.equivalents) {
-  const lines = textOf(e.file).split('\n');
-  const from = [lines[e.line - 1]?.slice(e.column - 1) ?? '', ...lines.slice(e.line)].join('\n');
-  if (from.startsWith(e.original)) continue;
-  const near = places(textOf(e.file), e.original)
-    .map((p) => ({ ...p, d: Math.abs(p.line - e.line) }))
-    .filter((p) => p.d <= MAX_DISTANCE)
-    .sort((a, b) => a.d - b.d);
-  if (near.length === 0 || (near.length > 1 && near[1]!.d === near[0]!.d)) {
-    unplaced.push(`${e.file}:${e.line}:${e.column} ${JSON.stringify(e.original)}`);
-    continue;
+  const was = `${e.line}:${e.column}`;
+  const mapped = since ? mapLine(hunks(since, e.file), e.line) : e.line;
+  if (mapped !== 'changed') e.line = mapped;
+  if (mapped === 'changed' || !textAt(e.file, e.line, e.column).startsWith(e.original)) {
+    const near = places(textOf(e.file), e.original)
+      .map((p) => ({ ...p, d: Math.abs(p.line - e.line) }))
+      .filter((p) => p.d <= MAX_DISTANCE)
+      .sort((a, b) => a.d - b.d);
+    if (near.length === 0 || (near.length > 1 && near[1]!.d === near[0]!.d)) {
+      unplaced.push(`${e.file}:${was} ${JSON.stringify(e.original)}`);
+      continue;
+    }
+    e.line = near[0]!.line;
+    e.column = near[0]!.column;
   }
-  e.line = near[0]!.line;
-  e.column = near[0]!.column;
-  moved++;
+  if (`${e.line}:${e.column}` !== was) moved++;
 }
 process.stdout.write(`${moved} moved, ${unplaced.length} not placed${unplaced.length ? ':\n  ' + unplaced.join('\n  ') : ''}\n`);
 if (process.argv.includes('--write')) writeFileSync(PATH, JSON.stringify(doc, null, 2) + '\n');
