@@ -7,6 +7,8 @@
 // processes (this one's plus the served child's, read from /proc), so the ratio is the cost
 // of the boundary whatever else the machine runs; per wall second where /proc is missing.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { allProperties } from '../properties/index.ts';
@@ -17,7 +19,7 @@ import { contextFor, runProperty } from '../src/runner/run.ts';
 import { prefetchFor } from '../src/runner/prefetch.ts';
 import { startWorkerImplementation } from '../src/iut/worker/adapter.ts';
 import { rootDir } from '../src/spec/paths.ts';
-import { anchored, childCpuMs, informative, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions } from './harness.ts';
+import { anchored, childCpuMs, informative, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions, type Rate } from './harness.ts';
 
 /** Scenarios of one layer as a run generates them (deterministic seed). */
 export function layerScenarios(layer: Layer, perProperty = 20): Scenario[] {
@@ -40,6 +42,21 @@ const pass = (impl: Implementation, scenarios: Scenario[]): AsyncOp => async () 
   for (const s of scenarios) await impl.execute(s);
 };
 const batchedPass = (impl: Batcher, scenarios: Scenario[]): AsyncOp => async () => impl.executeBatch!(scenarios);
+
+/**
+ * A child that replays the reference's traces of `scenarios` (bench/replay-child.ts): measured
+ * on this process's CPU alone, it is r2net's side of the boundary, what an implementation that
+ * cost nothing would get. The caller closes it and removes `dir`.
+ */
+async function replayChild(reference: Implementation, scenarios: Scenario[]): Promise<{ impl: Batcher & { close(): Promise<void> }; dir: string }> {
+  const traces = [];
+  for (const s of scenarios) traces.push(await reference.execute(s));
+  const dir = mkdtempSync(join(tmpdir(), 'r2net-replay-'));
+  const file = join(dir, 'traces.json');
+  writeFileSync(file, JSON.stringify(traces));
+  const impl = await startProcessImplementation([process.execPath, '--import', 'tsx', join(rootDir, 'bench/replay-child.ts'), file]);
+  return { impl, dir };
+}
 
 /** Runs per property in the suite rows: the same for every implementation, so ratios compare like with like. */
 const SUITE_RUNS = 20;
@@ -82,7 +99,16 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       const usePython = python?.statement.layers.includes(layer);
       if (usePython) fns.push(out(pass(python!, scenarios), pythonCpu));
       fns.push({ fn: pass(worker, scenarios), async: true });
-      const [inProc, single, ...rest] = await measureTogether(fns, o);
+      const replay = canBatch && BATCH_GOAL_LAYERS.includes(layer) ? await replayChild(reference, scenarios) : undefined;
+      if (replay) fns.push({ fn: batchedPass(replay.impl, scenarios), async: true }); // this process's CPU only
+      let measured: Rate[];
+      try {
+        measured = await measureTogether(fns, o);
+      } finally {
+        await replay?.impl.close();
+        if (replay) rmSync(replay.dir, { recursive: true, force: true });
+      }
+      const [inProc, single, ...rest] = measured;
       const inRow = rateRow('adapter', `${layer}: in process (${n} scenarios from its properties, ${ops.toFixed(1)} ops avg)`, 'scenarios/s', inProc!, n, basis);
       const anchor = { name: 'the same scenarios in process', value: inRow.value, basis };
       const goal = BATCH_GOAL_LAYERS.includes(layer) ? 0.5 : 0; // other layers: informative ratio
@@ -96,6 +122,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       }
       if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
       rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
+      if (replay) rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces; its CPU not counted)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
 
       // The suite itself: the layer's properties run as r2net run runs them (runs per second,
       // shrinking of hazards included), in process, out of process, and out of process with
