@@ -12,7 +12,7 @@
 // injected and messages sent equal to what this script did. Exits non-zero on any exception,
 // undocumented return code or imbalance.
 import { createMachine, type Machine } from '../src/kernel/machine.ts';
-import { FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger.ts';
+import { FRAME_PARTS, IPC_PARTS } from '../src/kernel/ledger-records.ts';
 import { frameBalance, ipcBalance } from '../properties/kernel/balance.ts';
 import { seedProfile } from '../src/spec/profile.ts';
 import { documented } from '../properties/kernel/commands/index.ts';

@@ -4,7 +4,8 @@ import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
 import { createMachine } from '../../src/kernel/machine.ts';
 import type { KernelComponents } from '../../src/kernel/kernel.ts';
-import { Ledger, type HazardEvent } from '../../src/kernel/ledger.ts';
+import { Ledger } from '../../src/kernel/ledger.ts';
+import type { HazardEvent } from '../../src/kernel/ledger-records.ts';
 import { NetDrv } from '../../src/kernel/netdrv.ts';
 import { readU16BE } from '../../src/util/bytes.ts';
 

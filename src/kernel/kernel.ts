@@ -5,7 +5,7 @@ import type { Hardware } from '../hw/api.ts';
 import type { Profile } from '../spec/profile.ts';
 import { toHex } from '../util/bytes.ts';
 import { Ledger } from './ledger.ts';
-import type { KernelEvent, LedgerSnapshot } from './ledger.ts';
+import type { KernelEvent, LedgerSnapshot } from './ledger-records.ts';
 import { NetDrv } from './netdrv.ts';
 import { Scheduler } from './scheduler.ts';
 import type { LifetimeOp, ProcState, TickRecord } from './scheduler.ts';

@@ -10,7 +10,7 @@ import { err, ok } from '../util/result.ts';
 import type { Result } from '../util/result.ts';
 import { createKernel } from './kernel.ts';
 import type { Kernel, KernelOptions, KernelSnapshot, SyscallOutcome } from './kernel.ts';
-import type { KernelEvent } from './ledger.ts';
+import type { KernelEvent } from './ledger-records.ts';
 import type { TickRecord } from './scheduler.ts';
 
 export interface MachineOptions {

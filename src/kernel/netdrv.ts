@@ -10,7 +10,8 @@ import { formatMac, readU16BE } from '../util/bytes.ts';
 import { ETHERNET_HEADER_LEN, ETHERTYPE_IPV4 } from '../codec/ethernet.ts';
 import { IPV4_HEADER_LEN, IPPROTO_TCP } from '../codec/ipv4.ts';
 import { NET_FRAME_BUF_ADDR } from './constants.ts';
-import type { FrameOrigin, Ledger } from './ledger.ts';
+import type { Ledger } from './ledger.ts';
+import type { FrameOrigin } from './ledger-records.ts';
 import type { PollRecord, Scheduler } from './scheduler.ts';
 import type { SystemConfig } from './system-config.ts';
 

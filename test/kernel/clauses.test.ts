@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadClauses } from '../../src/spec/clauses.ts';
 import { rootDir } from '../../src/spec/paths.ts';
-import { HAZARD_KINDS, hazardClause } from '../../src/kernel/ledger.ts';
+import { HAZARD_KINDS, hazardClause } from '../../src/kernel/ledger-records.ts';
 
 const kernel = [...loadClauses().values()].filter((c) => c.layer === 'kernel');
 
