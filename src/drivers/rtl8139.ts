@@ -173,7 +173,7 @@ export class Rtl8139Driver implements NicDriver {
     const i = this.TX_INDEX;
     const buf = this.layout.txBuffers[i];
     if (buf === undefined) return err('device', 'rtl8139.send_frame', `no TX buffer for descriptor ${i}`);
-    this.memory.write(buf, len === data.length ? data : data.subarray(0, len));
+    this.memory.write(buf, data.subarray(0, len));
     // Zero the padding: the buffer may still hold the tail of an earlier, longer frame.
     this.memory.fill(buf + len, sendLen - len, 0);
     this.io.outl(io + REG.TSAD0 + 4 * i, buf);
