@@ -122,7 +122,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       }
       if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
       rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
-      if (replay) rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces; its CPU not counted)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
+      if (replay) rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces)`, 'scenarios/s', rest.shift()!, n, basis, "this process's CPU only: the most any implementation can reach"), anchor));
 
       // The suite itself: the layer's properties run as r2net run runs them (runs per second,
       // shrinking of hazards included), in process, out of process, and out of process with
