@@ -1,5 +1,6 @@
-// Deliberately wrong kernels for the hazard counters, the NIC reset's books and the routing
-// length edges (issue 9): the reference with one component subclassed, as in kernel.ts.
+// Deliberately wrong kernels for the hazard counters, the NIC reset's books, the routing
+// length edges (issue 9) and NET_FRAME_BUF on the drop path: the reference with one component
+// subclassed, as in kernel.ts.
 import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
 import { createMachine } from '../../src/kernel/machine.ts';
@@ -7,6 +8,9 @@ import type { KernelComponents } from '../../src/kernel/kernel.ts';
 import { Ledger } from '../../src/kernel/ledger.ts';
 import type { HazardEvent } from '../../src/kernel/ledger-records.ts';
 import { NetDrv } from '../../src/kernel/netdrv.ts';
+import { Rtl8139Driver } from '../../src/drivers/rtl8139.ts';
+import { createHardware } from '../../src/hw/index.ts';
+import { RX_HEADER_BYTES } from '../../src/hw/rtl8139-regs.ts';
 import { readU16BE } from '../../src/util/bytes.ts';
 
 const withComponents = (components: Partial<KernelComponents>) => kernelExecutor((profile, options) => createMachine(profile, { ...options, components }));
@@ -67,6 +71,30 @@ class OneShortNetDrv extends NetDrv {
     return len <= 14 + ihl * 4 + 4 ? { port: null, dstPid: this.NET_DRV_PID } : super.route(frame, len);
   }
 }
+
+/**
+ * receive_frame that copies a frame out of the ring before its size check: a frame it then
+ * drops (returning 0) is already in the caller's buffer, cut to its size.
+ */
+class CopyFirstDriver extends Rtl8139Driver {
+  override receiveFrame(into: Uint8Array): number {
+    const from = this.RX_OFFSET;
+    const n = super.receiveFrame(into);
+    if (n === 0 && this.RX_OFFSET !== from) {
+      // Consumed and dropped: the bytes the copy-first order had written (the ring still holds them).
+      const at = this.layout.rxRing + from;
+      this.memory.readInto(at + RX_HEADER_BYTES, this.memory.readU16LE(at + 2), into);
+    }
+    return n;
+  }
+}
+
+/** The reference kernel over that driver: poll_and_deliver hands it NET_FRAME_BUF itself. */
+const copyFirstDriver = kernelExecutor((profile, options) => {
+  const hw = createHardware(profile, { ...options.hardware, ...(options.mac ? { mac: options.mac } : {}) });
+  hw.nicDriver = new CopyFirstDriver(hw.bus, hw.memory, hw.layout, profile);
+  return createMachine(profile, { ...options, hw });
+});
 
 export const kernelHazardMutants: Mutant[] = [
   {
@@ -132,5 +160,13 @@ export const kernelHazardMutants: Mutant[] = [
     caughtBy: ['kernel.model.routing-edges'],
     breaks: ['kernel.routing.bound-port'],
     executor: withComponents({ netdrv: (...a) => new OneShortNetDrv(...a) }),
+  },
+  {
+    name: 'dropped-frame-overwrites-netframebuf',
+    layer: 'kernel',
+    description: "receive_frame copies a frame into its caller's buffer, NET_FRAME_BUF, before the size check: a frame it drops (under 14 bytes or over 2 KiB with its CRC) still overwrites the head of the last delivered frame, whose message may not have been read",
+    caughtBy: ['kernel.model.polling'],
+    breaks: ['kernel.netframebuf.last-frame'],
+    executor: copyFirstDriver,
   },
 ];

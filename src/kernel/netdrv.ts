@@ -48,8 +48,11 @@ export class NetDrv {
   readonly PORT_REGISTRY: RegistryEntry[];
   /** The one shared kernel frame buffer: each delivered frame overwrites it. */
   readonly NET_FRAME_BUF: Uint8Array;
-  /** receive_frame's destination (r2 reads into a stack buffer, then copies into NET_FRAME_BUF). */
-  protected readonly rxScratch: Uint8Array;
+  /**
+   * receive_frame's buffer: NET_FRAME_BUF itself, the caller's 2 KiB buffer of
+   * nic.rx.drop-and-continue (cut to rxCallerBufferBytes should a profile make the slot larger).
+   */
+  protected readonly rxInto: Uint8Array;
   protected readonly noPid: number;
 
   constructor(
@@ -64,7 +67,7 @@ export class NetDrv {
     this.NET_DRV_PID = l.noPid;
     this.PORT_REGISTRY = Array.from({ length: l.portBindings }, () => ({ port: 0, pid: l.noPid }));
     this.NET_FRAME_BUF = new Uint8Array(l.netFrameBufBytes);
-    this.rxScratch = new Uint8Array(l.rxCallerBufferBytes);
+    this.rxInto = this.NET_FRAME_BUF.subarray(0, Math.min(l.netFrameBufBytes, l.rxCallerBufferBytes));
   }
 
   get driverRegistered(): boolean {
@@ -132,7 +135,7 @@ export class NetDrv {
   /**
    * poll_and_deliver, called by the scheduler on every PIT tick before it picks a process.
    * Nothing happens until a driver registers (frames stay with the NIC). Then at most
-   * framesPerTick receive_frame calls; each received frame is copied into NET_FRAME_BUF, routed
+   * framesPerTick receive_frame calls straight into NET_FRAME_BUF; each received frame is routed
    * and pushed as Message { port_id: len, src_pid: noPid, dst_pid, buf_addr: NET_FRAME_BUF }.
    * A frame the driver drops still uses up its call.
    */
@@ -140,7 +143,7 @@ export class NetDrv {
     const rec: PollRecord = { calls: 0, received: [], dropped: 0 };
     if (!this.driverRegistered) return rec;
     for (let i = 0; i < this.profile.limits.framesPerTick; i++) {
-      const len = this.hw.nicDriver.receiveFrame(this.rxScratch);
+      const len = this.hw.nicDriver.receiveFrame(this.rxInto);
       rec.calls++;
       if (len <= 0) {
         // 0 is "empty" or "dropped": the books know whether the ring held a frame.
@@ -152,13 +155,13 @@ export class NetDrv {
       // A frame the books never saw enter the ring (injected behind the machine's back) is
       // entered now so the accounting still balances.
       const id = this.ledger.ringTake() ?? this.untracked();
-      if (len > this.NET_FRAME_BUF.length) {
-        // r2 discards a length over its buffer rather than overrun NET_FRAME_BUF.
+      if (len > this.rxInto.length) {
+        // A driver claiming more than the buffer it was given (a wrong one can): discard the
+        // length rather than route by bytes past it.
         this.ledger.driverDropped(id);
         rec.dropped++;
         continue;
       }
-      this.NET_FRAME_BUF.set(this.rxScratch.subarray(0, len));
       this.deliver(id, 'wire', len);
       rec.received.push(id);
     }
