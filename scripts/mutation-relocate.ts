@@ -44,15 +44,18 @@ let moved = 0;
 const unplaced: string[] = [];
 for (const e of doc.equivalents) {
   const was = `${e.line}:${e.column}`;
+  const oldLine = e.line;
   const mapped = since ? mapLine(hunks(since, e.file), e.line) : e.line;
-  if (mapped !== 'changed') e.line = mapped;
-  if (mapped === 'changed' || !textAt(e.file, e.line, e.column).startsWith(e.original)) {
+  // A changed line is looked for around where its hunk now starts, not at its old number.
+  e.line = typeof mapped === 'number' ? mapped : mapped.changed;
+  if (typeof mapped !== 'number' || !textAt(e.file, e.line, e.column).startsWith(e.original)) {
     const near = places(textOf(e.file), e.original)
       .map((p) => ({ ...p, d: Math.abs(p.line - e.line) }))
       .filter((p) => p.d <= MAX_DISTANCE)
       .sort((a, b) => a.d - b.d);
     if (near.length === 0 || (near.length > 1 && near[1]!.d === near[0]!.d)) {
       unplaced.push(`${e.file}:${was} ${JSON.stringify(e.original)}`);
+      e.line = oldLine; // left as it was, for a hand to place
       continue;
     }
     e.line = near[0]!.line;

@@ -1,6 +1,7 @@
 // The line mapping mutation-relocate.ts --since follows (scripts/diff-lines.ts), on real
 // `git diff -U0` output: lines before, between and after hunks move with them; a rewritten or
-// removed line is 'changed'; insertions (count 0) and deletions (new count 0) shift what follows.
+// removed line is changed, with where its hunk now starts; insertions (count 0) and deletions
+// (new count 0) shift what follows.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +33,11 @@ describe('mapLine over git diff -U0', () => {
   it('follows every unchanged line to the same text and marks the rest changed', () => {
     for (let line = 1; line <= before.length; line++) {
       const to = mapLine(hunks, line);
-      if (to === 'changed') expect([5, 8, 9], `line ${line}`).toContain(line);
+      if (typeof to !== 'number') expect([5, 8, 9], `line ${line}`).toContain(line);
       else expect(after[to - 1], `line ${line} -> ${to}`).toBe(before[line - 1]);
     }
-    expect([5, 8, 9].map((l) => mapLine(hunks, l))).toEqual(['changed', 'changed', 'changed']);
+    // A changed line points at where its hunk's new lines start (line 5's rewrite is at 7; 8-9's deletion leaves 11).
+    expect([5, 8, 9].map((l) => mapLine(hunks, l))).toEqual([{ changed: 7 }, { changed: 11 }, { changed: 11 }]);
   });
 
   it('maps every line to itself when nothing changed', () => {
@@ -46,9 +48,9 @@ describe('mapLine over git diff -U0', () => {
   it('reads one-line hunks without a count', () => {
     const h = hunksOfDiff('@@ -3 +3 @@\n-a\n+b\n@@ -6,0 +7,2 @@\n+x\n+y\n');
     expect(h).toEqual([
-      { from: 3, count: 1, newCount: 1 },
-      { from: 6, count: 0, newCount: 2 },
+      { from: 3, count: 1, to: 3, newCount: 1 },
+      { from: 6, count: 0, to: 7, newCount: 2 },
     ]);
-    expect([2, 3, 4, 6, 7].map((l) => mapLine(h, l))).toEqual([2, 'changed', 4, 6, 9]);
+    expect([2, 3, 4, 6, 7].map((l) => mapLine(h, l))).toEqual([2, { changed: 3 }, 4, 6, 9]);
   });
 });
