@@ -31,8 +31,9 @@ const hunksOf = new Map<string, Hunk[]>();
 const hunks = (since: string, file: string): Hunk[] =>
   hunksOf.get(file) ?? (hunksOf.set(file, hunksOfDiff(execFileSync('git', ['diff', '-U0', since, '--', file], { encoding: 'utf8' }))), hunksOf.get(file)!);
 
+const linesOf = new Map<string, string[]>();
 const textAt = (file: string, line: number, column: number): string => {
-  const lines = textOf(file).split('\n');
+  const lines = linesOf.get(file) ?? (linesOf.set(file, textOf(file).split('\n')), linesOf.get(file)!);
   return [lines[line - 1]?.slice(column - 1) ?? '', ...lines.slice(line)].join('\n');
 };
 

@@ -3,13 +3,12 @@
 // subclassed, as in kernel.ts.
 import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
-import { createMachine } from '../../src/kernel/machine.ts';
+import { createMachine, machineHardware } from '../../src/kernel/machine.ts';
 import type { KernelComponents } from '../../src/kernel/kernel.ts';
 import { Ledger } from '../../src/kernel/ledger.ts';
 import type { HazardEvent } from '../../src/kernel/ledger-records.ts';
 import { NetDrv } from '../../src/kernel/netdrv.ts';
 import { Rtl8139Driver } from '../../src/drivers/rtl8139.ts';
-import { createHardware } from '../../src/hw/index.ts';
 import { RX_HEADER_BYTES } from '../../src/hw/rtl8139-regs.ts';
 import { readU16BE } from '../../src/util/bytes.ts';
 
@@ -91,7 +90,7 @@ class CopyFirstDriver extends Rtl8139Driver {
 
 /** The reference kernel over that driver: poll_and_deliver hands it NET_FRAME_BUF itself. */
 const copyFirstDriver = kernelExecutor((profile, options) => {
-  const hw = createHardware(profile, { ...options.hardware, ...(options.mac ? { mac: options.mac } : {}) });
+  const hw = machineHardware(profile, options);
   hw.nicDriver = new CopyFirstDriver(hw.bus, hw.memory, hw.layout, profile);
   return createMachine(profile, { ...options, hw });
 });
