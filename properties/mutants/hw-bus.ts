@@ -4,6 +4,7 @@ import type { Mutant } from './mutant.ts';
 import { createHardware, type Machine, type MachineOptions } from '../../src/hw/index.ts';
 import type { Width } from '../../src/hw/bus.ts';
 import { nicExecutor } from '../../src/iut/layers/nic.ts';
+import type { LayerExecutor } from '../../src/iut/layers/index.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
 
 const PCI_CONFIG_ADDRESS = 0xcf8;
@@ -29,14 +30,34 @@ function fillToPageEnd(options: MachineOptions): Machine {
   return m;
 }
 
+/** The memory-fill mutant as an implementation that does not report the optional txWrites observation. */
+const fillToPageEndUnreported: LayerExecutor = (ops, profile, statement) => {
+  const trace = nicExecutor({ hardware: fillToPageEnd })(ops, profile, statement);
+  const { txWrites: _unreported, ...observations } = trace.observations ?? {};
+  return { ...trace, observations };
+};
+
 export const hwBusMutants: Mutant[] = [
   {
     name: 'memory-fill-to-page-end',
     layer: 'nic',
     description: "guest memory's fill runs to the end of the page, so padding a short frame zeroes the TX buffer beside it",
+    // The send's padding write reaches past its buffer, as the txWrites observation shows:
+    // writes-own-buffer fails, and the chip is not blamed for sending the bytes it was left.
+    caughtBy: ['nic.tx.own-buffer'],
+    breaks: ['nic.tx.writes-own-buffer'],
+    spares: ['nic.tx.device-send'],
+    executor: nicExecutor({ hardware: fillToPageEnd }),
+  },
+  {
+    name: 'memory-fill-to-page-end-unreported',
+    layer: 'nic',
+    description: 'the same fill past the page, from an implementation whose traces leave out txWrites: only the resent neighbour buffer shows it',
+    // Without txWrites nobody can tell who changed descriptor 1's bytes; the chip-level check
+    // still sees that the buffer it resends is not what the driver last wrote there.
     caughtBy: ['nic.tx.buffer-untouched'],
     breaks: ['nic.tx.device-send'],
-    executor: nicExecutor({ hardware: fillToPageEnd }),
+    executor: fillToPageEndUnreported,
   },
   {
     name: 'bus-straddle-whole',

@@ -95,6 +95,30 @@ class AcceptsOneOverLimit extends Rtl8139Driver {
   }
 }
 
+/**
+ * Zeroes "the rest of the buffer" with the buffer's whole size instead of what is left of it
+ * (memset(buf + len, 0, 2048)): every send runs len bytes past TX_BUFFERS[i].
+ */
+const padClearsPastBuffer = (m: Machine): Rtl8139Driver => {
+  const memory = new Proxy(m.memory, {
+    get(target, key) {
+      if (key === 'fill') return (addr: number, _length: number, value?: number) => target.fill(addr, m.profile.limits.txBufferBytes, value);
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  return new Rtl8139Driver(m.bus, memory, m.layout, m.profile);
+};
+
+/** Copies the frame into TX_BUFFERS[TX_INDEX] before the size check: a refused 3 KiB frame still overruns the buffer. */
+class CopiesBeforeSizeCheck extends Rtl8139Driver {
+  override sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
+    const buf = this.layout.txBuffers[this.TX_INDEX];
+    if (this.ioBase !== undefined && buf !== undefined && Number.isSafeInteger(len) && len >= 0 && len <= data.length) this.memory.write(buf, data.subarray(0, len));
+    return super.sendFrame(data, len);
+  }
+}
+
 /** All four descriptors transmit from TX_BUFFERS[0]. */
 const sharedTxBuffer = (m: Machine): Rtl8139Driver => new Rtl8139Driver(m.bus, m.memory, { ...m.layout, txBuffers: m.layout.txBuffers.map(() => m.layout.txBuffers[0]!) }, m.profile);
 
@@ -456,6 +480,24 @@ export const nicMutants: Mutant[] = [
     caughtBy: ['nic.tx.too-large', 'nic.model.commands'],
     breaks: ['nic.tx.too-large'],
     executor: nicExecutor({ driver: driverOf(AcceptsOneOverLimit) }),
+  },
+  {
+    name: 'nic-tx-pad-clears-past-buffer',
+    layer: 'nic',
+    description: 'the padding is zeroed with memset(buf + len, 0, 2048): every send writes len bytes past its 2 KiB TX buffer',
+    caughtBy: ['nic.tx.own-buffer'],
+    breaks: ['nic.tx.writes-own-buffer'],
+    spares: ['nic.tx.own-buffer', 'nic.tx.zero-pad', 'nic.tx.device-send'],
+    executor: nicExecutor({ driver: padClearsPastBuffer }),
+  },
+  {
+    name: 'nic-tx-copies-before-size-check',
+    layer: 'nic',
+    description: 'send_frame copies the frame into its TX buffer before checking send_len <= 2048: a refused frame overruns the buffer',
+    caughtBy: ['nic.tx.own-buffer'],
+    breaks: ['nic.tx.writes-own-buffer'],
+    spares: ['nic.tx.own-buffer', 'nic.tx.too-large'],
+    executor: nicExecutor({ driver: driverOf(CopiesBeforeSizeCheck) }),
   },
   { name: 'nic-tx-shared-buffer', layer: 'nic', description: 'all descriptors transmit from TX_BUFFERS[0]', caughtBy: ['nic.tx.own-buffer'], executor: nicExecutor({ driver: sharedTxBuffer }) },
   { name: 'nic-rx-drop-stalls', layer: 'nic', description: 'a dropped frame returns without advancing the ring, which then stalls on it (r2’s code)', caughtBy: ['nic.rx.drop-and-continue'], executor: nicExecutor({ driver: driverOf(DropStallsRing) }) },

@@ -186,6 +186,14 @@ export const wireOf = (t: Trace): WireObs[] => observation<WireObs>(t, 'wire');
 export const ioOf = (t: Trace): IoObs[] => observation<IoObs>(t, 'io');
 export const dmaOf = (t: Trace): DmaObs[] => observation<DmaObs>(t, 'dma');
 export const deliveredOf = (t: Trace): Delivered[] => observation<Delivered>(t, 'delivered');
+/** Guest-memory writes during send ops, `at` absolute; undefined when the trace does not report them (optional). */
+export function txWritesOf(t: Trace): DmaObs[] | undefined {
+  if (t.observations?.['txWrites'] === undefined) return undefined;
+  const ws = observation<DmaObs>(t, 'txWrites');
+  const bad = ws.findIndex((w) => typeof w !== 'object' || w === null || ![w.op, w.at, w.length].every((x) => Number.isSafeInteger(x) && x >= 0));
+  if (bad >= 0) throw new ContractViolation(`contract: trace.observations.txWrites[${bad}] must be { op, at, length } of non-negative integers, got ${JSON.stringify(ws[bad])}`);
+  return ws;
+}
 
 /** Device and driver state after op i (observations.state[i]). */
 export function stateAt(t: Trace, i: number): StateObs {

@@ -44,6 +44,37 @@ describe('verdicts are the clauses\' own', () => {
     expect(out.clauses.find((x) => x.id === 'nic.rx.guard-overrun')?.verdict).toBe('untested');
   });
 
+  it('a nic implementation whose traces leave out the optional txWrites gets nic.tx.writes-own-buffer untested, the rest as before', async () => {
+    const ref = createReference();
+    const unreported: Implementation = {
+      statement: { ...ref.statement, layers: ['nic'] },
+      execute: async (s: Scenario) => {
+        const t = await ref.execute(s);
+        const { txWrites: _left, ...observations } = t.observations ?? {};
+        return { ...t, observations };
+      },
+    };
+    const tx = allProperties.filter((p) => p.id.startsWith('nic.tx.'));
+    const out = await runSuite(tx, unreported, { seed: 1, runs: RUNS, layers: ['nic'] });
+    const verdict = (id: string) => out.clauses.find((x) => x.id === id)?.verdict;
+    expect(verdict('nic.tx.writes-own-buffer')).toBe('untested');
+    expect(verdict('nic.tx.own-buffer')).toBe('pass');
+    expect(verdict('nic.tx.device-send')).toBe('pass');
+    // An implementation that reports txWrites but never a write shows nothing either.
+    const empty: Implementation = {
+      statement: unreported.statement,
+      execute: async (s: Scenario) => {
+        const t = await ref.execute(s);
+        return { ...t, observations: { ...t.observations, txWrites: [] } };
+      },
+    };
+    const none = await runSuite(tx, empty, { seed: 1, runs: RUNS, layers: ['nic'] });
+    expect(none.clauses.find((x) => x.id === 'nic.tx.writes-own-buffer')?.verdict).toBe('untested');
+    // With them, the same run passes the clause.
+    const full = await runSuite(tx, ref, { seed: 1, runs: RUNS, layers: ['nic'] });
+    expect(full.clauses.find((x) => x.id === 'nic.tx.writes-own-buffer')?.verdict).toBe('pass');
+  });
+
   it('an implementation whose traces have one result too many gets only error verdicts', async () => {
     const ref = createReference();
     const extra: Implementation = {

@@ -65,6 +65,8 @@ interface NicState {
   /** The current op is one of DRIVER_OPS / an inject. */
   logIo: boolean;
   logDma: boolean;
+  /** The current op is a send: guest-memory writes are the driver's copy and padding. */
+  logTxWrites: boolean;
   /** Last CONFIG_ADDRESS written (to decode configuration writes). */
   cfgAddress: number;
   wireSeen: number;
@@ -72,6 +74,7 @@ interface NicState {
   delivered: Json[];
   io: IoEntry[];
   dma: Json[];
+  txWrites: Json[];
   state: Json[];
 }
 
@@ -105,6 +108,7 @@ function build(st: NicState, options: MachineOptions): Machine {
   });
   m.memory.tap((addr, length) => {
     if (st.logDma) st.dma.push({ op: st.op, at: addr - m.layout.rxRing, length });
+    else if (st.logTxWrites) st.txWrites.push({ op: st.op, at: addr, length });
   });
   st.machine = m;
   return m;
@@ -272,12 +276,14 @@ export function nicSession(profile: Profile, variant: NicVariant = {}, machine?:
     op: 0,
     logIo: false,
     logDma: false,
+    logTxWrites: false,
     cfgAddress: 0,
     wireSeen: 0,
     wire: [],
     delivered: [],
     io: [],
     dma: [],
+    txWrites: [],
     state: [],
   };
   const table = handlers(profile);
@@ -287,12 +293,14 @@ export function nicSession(profile: Profile, variant: NicVariant = {}, machine?:
       st.op = i;
       st.logIo = NIC_DRIVER_OPS.has(op.op);
       st.logDma = op.op === 'inject';
+      st.logTxWrites = op.op === 'send';
       if (!(i === 0 && op.op === 'setup')) machineOf(st);
     },
     local: (op) => runOne(op, table, st),
     end(i, op, results) {
       st.logIo = false;
       st.logDma = false;
+      st.logTxWrites = false;
       try {
         snapshot(st);
       } catch (e) {
@@ -306,7 +314,7 @@ export function nicSession(profile: Profile, variant: NicVariant = {}, machine?:
     },
     finish(results) {
       const m = st.machine;
-      const observations: Record<string, Json> = { wire: st.wire, delivered: st.delivered, state: st.state, io: st.io, dma: st.dma };
+      const observations: Record<string, Json> = { wire: st.wire, delivered: st.delivered, state: st.state, io: st.io, dma: st.dma, txWrites: st.txWrites };
       if (m) observations['registers'] = m.nic.registers();
       return { results, observations };
     },
