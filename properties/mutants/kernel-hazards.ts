@@ -3,7 +3,7 @@
 // subclassed, as in kernel.ts.
 import type { Mutant } from './mutant.ts';
 import { kernelExecutor } from '../../src/iut/layers/kernel.ts';
-import { createMachine, machineHardware } from '../../src/kernel/machine.ts';
+import { createMachine } from '../../src/kernel/machine.ts';
 import type { KernelComponents } from '../../src/kernel/kernel.ts';
 import { Ledger } from '../../src/kernel/ledger.ts';
 import type { HazardEvent } from '../../src/kernel/ledger-records.ts';
@@ -89,11 +89,9 @@ class CopyFirstDriver extends Rtl8139Driver {
 }
 
 /** The reference kernel over that driver: poll_and_deliver hands it NET_FRAME_BUF itself. */
-const copyFirstDriver = kernelExecutor((profile, options) => {
-  const hw = machineHardware(profile, options);
-  hw.nicDriver = new CopyFirstDriver(hw.bus, hw.memory, hw.layout, profile);
-  return createMachine(profile, { ...options, hw });
-});
+const copyFirstDriver = kernelExecutor((profile, options) =>
+  createMachine(profile, { ...options, hardware: { ...options.hardware, nicDriver: (p) => new CopyFirstDriver(p.bus, p.memory, p.layout, p.profile) } }),
+);
 
 export const kernelHazardMutants: Mutant[] = [
   {

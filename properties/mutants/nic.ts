@@ -1,7 +1,7 @@
 // Deliberately wrong RTL8139 chips and drivers: each a small subclass of (or wrapper around) the
 // reference class with one documented rule broken, run through the real `nic` executor.
 import type { Mutant } from './mutant.ts';
-import type { Machine } from '../../src/hw/index.ts';
+import type { NicDriverParts } from '../../src/hw/index.ts';
 import type { InjectOutcome } from '../../src/hw/api.ts';
 import type { PortIo } from '../../src/hw/bus.ts';
 import { Rtl8139, type Rtl8139Options } from '../../src/hw/rtl8139.ts';
@@ -12,7 +12,7 @@ import { Rtl8139Driver, RESET_POLL_LIMIT, type PciFound } from '../../src/driver
 import { nicExecutor } from '../../src/iut/layers/nic.ts';
 import { err, ok, type Result } from '../../src/util/result.ts';
 
-const driverOf = (make: new (...a: ConstructorParameters<typeof Rtl8139Driver>) => Rtl8139Driver) => (m: Machine) => new make(m.bus, m.memory, m.layout, m.profile);
+const driverOf = (make: new (...a: ConstructorParameters<typeof Rtl8139Driver>) => Rtl8139Driver) => (m: NicDriverParts) => new make(m.bus, m.memory, m.layout, m.profile);
 const chip = (make: new (o: Rtl8139Options) => Rtl8139) => (o: Rtl8139Options) => new make(o);
 
 // ------------------------------------------------------------------ drivers
@@ -99,7 +99,7 @@ class AcceptsOneOverLimit extends Rtl8139Driver {
  * Zeroes "the rest of the buffer" with the buffer's whole size instead of what is left of it
  * (memset(buf + len, 0, 2048)): every send runs len bytes past TX_BUFFERS[i].
  */
-const padClearsPastBuffer = (m: Machine): Rtl8139Driver => {
+const padClearsPastBuffer = (m: NicDriverParts): Rtl8139Driver => {
   const memory = new Proxy(m.memory, {
     get(target, key) {
       if (key === 'fill') return (addr: number, _length: number, value?: number) => target.fill(addr, m.profile.limits.txBufferBytes, value);
@@ -120,7 +120,7 @@ class CopiesBeforeSizeCheck extends Rtl8139Driver {
 }
 
 /** All four descriptors transmit from TX_BUFFERS[0]. */
-const sharedTxBuffer = (m: Machine): Rtl8139Driver => new Rtl8139Driver(m.bus, m.memory, { ...m.layout, txBuffers: m.layout.txBuffers.map(() => m.layout.txBuffers[0]!) }, m.profile);
+const sharedTxBuffer = (m: NicDriverParts): Rtl8139Driver => new Rtl8139Driver(m.bus, m.memory, { ...m.layout, txBuffers: m.layout.txBuffers.map(() => m.layout.txBuffers[0]!) }, m.profile);
 
 /** receive_frame as r2's code has it: a dropped frame returns without advancing (the ring stalls). */
 class DropStallsRing extends Rtl8139Driver {
@@ -175,7 +175,7 @@ class CaprWithoutMinus16 extends Rtl8139Driver {
 }
 
 /** Never acknowledges ROK: the driver's ISR writes are lost on their way to the port. */
-const noRokAck = (m: Machine): Rtl8139Driver => {
+const noRokAck = (m: NicDriverParts): Rtl8139Driver => {
   const io: PortIo = {
     inb: m.bus.inb,
     inw: m.bus.inw,

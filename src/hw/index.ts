@@ -4,7 +4,7 @@
 import type { Hardware, HardwareOptions } from './api.ts';
 import type { Profile } from '../spec/profile.ts';
 import { seedProfile } from '../spec/profile.ts';
-import { IoBus } from './bus.ts';
+import { IoBus, type PortIo } from './bus.ts';
 import { Clock } from './clock.ts';
 import { GuestMemory, dmaLayout, type DmaLayout } from './memory.ts';
 import { PCI_CONFIG_ADDRESS, PciHost, hostBridgeFunction, rtl8139PciFunction, type PciFunction, type PciLocation } from './pci.ts';
@@ -36,7 +36,22 @@ export interface MachineOptions extends HardwareOptions {
   rxBackPressure?: boolean;
   /** Builds the RTL8139 model (default `new Rtl8139(opts)`); deliberately wrong chips for the mutants. */
   nicDevice?: (opts: Rtl8139Options) => Rtl8139;
+  /** Builds the RTL8139 driver (default `new Rtl8139Driver(...)`); deliberately wrong drivers, on any hardware backend. */
+  nicDriver?: NicDriverFactory;
 }
+
+/** What a driver is built over: the machine's bus, guest memory, DMA layout and profile. */
+export interface NicDriverParts {
+  bus: PortIo;
+  memory: GuestMemory;
+  layout: DmaLayout;
+  profile: Profile;
+}
+export type NicDriverFactory = (parts: NicDriverParts) => Rtl8139Driver;
+
+/** The driver `options` asks for over these parts (the reference one by default). */
+export const buildNicDriver = (parts: NicDriverParts, options: MachineOptions): Rtl8139Driver =>
+  options.nicDriver ? options.nicDriver(parts) : new Rtl8139Driver(parts.bus, parts.memory, parts.layout, parts.profile);
 
 export interface Machine extends Hardware {
   profile: Profile;
@@ -94,7 +109,7 @@ export function createHardware(profile: Profile = seedProfile(), options: Machin
   const uart = new Uart16550({ profile, clock });
   bus.map(uart, profile.defaults.comBase, UART_IO_SIZE);
 
-  const nicDriver = new Rtl8139Driver(bus, memory, layout, profile);
+  const nicDriver = buildNicDriver({ bus, memory, layout, profile }, options);
   const serial = new SerialPort(bus, profile);
   const serialNet = new SlipSerial(serial, profile);
 

@@ -59,12 +59,8 @@ export interface Machine {
   takeEvents(): KernelEvent[];
 }
 
-/** The hardware createMachine builds when `options.hw` is not given (a variant can change it first). */
-export const machineHardware = (profile: Profile, options: MachineOptions): ReturnType<typeof createHardware> =>
-  createHardware(profile, { ...options.hardware, ...(options.mac ? { mac: options.mac } : {}) });
-
 export function createMachine(profile: Profile = seedProfile(), options: MachineOptions = {}): Machine {
-  const hw: Hardware = options.hw ?? machineHardware(profile, options);
+  const hw: Hardware = options.hw ?? createHardware(profile, { ...options.hardware, ...(options.mac ? { mac: options.mac } : {}) });
   const kernel = createKernel(hw, profile, {
     ...(options.ip ? { ip: options.ip } : {}),
     ...(options.eventLimit !== undefined ? { eventLimit: options.eventLimit } : {}),

@@ -9,10 +9,9 @@ import { ImplementationError } from '../../iut/contract.ts';
 import { IoBus, type IoDevice, type Width } from '../bus.ts';
 import { Clock } from '../clock.ts';
 import { dmaLayout } from '../memory.ts';
-import { DEFAULT_MAC, DEFAULT_NIC_PCI, type Machine, type MachineOptions } from '../index.ts';
+import { DEFAULT_MAC, DEFAULT_NIC_PCI, buildNicDriver, type Machine, type MachineOptions } from '../index.ts';
 import { REG } from '../rtl8139-regs.ts';
 import { PCI_CFG, PCI_COMMAND, PCI_CONFIG_ADDRESS, PciHost, pciAddress } from '../pci.ts';
-import { Rtl8139Driver } from '../../drivers/rtl8139.ts';
 import { SerialPort } from '../../drivers/serial.ts';
 import { SlipSerial } from '../../drivers/slip-serial.ts';
 import { QemuMemory } from './memory.ts';
@@ -89,7 +88,7 @@ export class QemuBackend {
     // Neither the system reset nor CR.RST clears QEMU's MPC (measured: 1 after both); any
     // write clears it, as on the RTL8139.
     if (config.nicDev !== null) q.qtest.out((ioBase & 0xff00) + REG.MPC, 4, 0);
-    return this.#assemble(q, config, ioBase);
+    return this.#assemble(q, config, ioBase, o);
   }
 
   #ready(config: QemuConfig): QemuProcess {
@@ -153,7 +152,7 @@ export class QemuBackend {
     q.qtest.out(PCI_CONFIG_ADDRESS, 4, 0);
   }
 
-  #assemble(q: QemuProcess, config: QemuConfig, ioBase: number): QemuMachine {
+  #assemble(q: QemuProcess, config: QemuConfig, ioBase: number, o: MachineOptions): QemuMachine {
     const profile = this.profile;
     const clock = new Clock();
     const bus = new IoBus();
@@ -172,7 +171,7 @@ export class QemuBackend {
     const uart = new QemuUart(q, profile.defaults.comBase, clock);
     uart.forgetLine();
     uart.watch(bus);
-    const nicDriver = new Rtl8139Driver(bus, memory, layout, profile);
+    const nicDriver = buildNicDriver({ bus, memory, layout, profile }, o);
     const serial = new SerialPort(bus, profile);
     const serialNet = new SlipSerial(serial, profile);
     const m = { profile, clock, bus, memory, layout, pci: new PciHost(), nicPciFunction: undefined, nic, uart, nicDriver, serial, serialNet, qemu: q };

@@ -6,7 +6,7 @@ import { ArgError, bytesArg, hex, intArg, runOne, type Handler } from './dispatc
 import type { LayerExecutor } from './index.ts';
 import type { Profile } from '../../spec/profile.ts';
 import { ok, type Result } from '../../util/result.ts';
-import { createHardware, type Machine, type MachineOptions } from '../../hw/index.ts';
+import { createHardware, type Machine, type MachineOptions, type NicDriverFactory } from '../../hw/index.ts';
 import type { Rtl8139, Rtl8139Options } from '../../hw/rtl8139.ts';
 import type { Rtl8139Driver } from '../../drivers/rtl8139.ts';
 import type { Width } from '../../hw/bus.ts';
@@ -17,8 +17,8 @@ import { PCI_CONFIG_ADDRESS, PCI_IO_SIZE } from '../../hw/pci.ts';
 export interface NicVariant {
   /** Builds the chip instead of `new Rtl8139(opts)`. */
   device?: (opts: Rtl8139Options) => Rtl8139;
-  /** Replaces the driver once the machine is built. */
-  driver?: (m: Machine) => Rtl8139Driver;
+  /** Builds the driver instead of the reference one, on whichever hardware the session builds. */
+  driver?: NicDriverFactory;
   /** Where the `state` observation reads TX_INDEX and RX_OFFSET (default: the machine's driver). */
   driverState?: () => { txIndex: number; rxOffset: number };
   /** Builds the machine instead of createHardware (another hardware backend: src/hw/qemu). */
@@ -82,8 +82,8 @@ interface NicState {
 type IoEntry = { [k: string]: Json };
 
 function build(st: NicState, options: MachineOptions): Machine {
-  const m = st.variant.hardware ? st.variant.hardware(options) : createHardware(st.profile, { ...options, ...(st.variant.device ? { nicDevice: st.variant.device } : {}) });
-  if (st.variant.driver) m.nicDriver = st.variant.driver(m);
+  const o: MachineOptions = { ...options, ...(st.variant.driver ? { nicDriver: st.variant.driver } : {}) };
+  const m = st.variant.hardware ? st.variant.hardware(o) : createHardware(st.profile, { ...o, ...(st.variant.device ? { nicDevice: st.variant.device } : {}) });
   m.bus.tap((a) => {
     if (a.dir === 'out' && a.port === PCI_CONFIG_ADDRESS && a.width === 4) st.cfgAddress = a.value;
     if (!st.logIo) return;
