@@ -1,8 +1,10 @@
-// Deliberately wrong I/O buses and guest memory: the reference machine whose bus mis-decodes
-// wide accesses, or whose memory fills past the range asked for.
+// Deliberately wrong I/O buses, PCI functions and guest memory: the reference machine whose bus
+// mis-decodes wide accesses, whose RTL8139 configuration space takes writes wrongly or decodes
+// with I/O off, or whose memory fills past the range asked for.
 import type { Mutant } from './mutant.ts';
 import { createHardware, type Machine, type MachineOptions } from '../../src/hw/index.ts';
 import type { Width } from '../../src/hw/bus.ts';
+import { PCI_CFG, type PciFunction } from '../../src/hw/pci.ts';
 import { nicExecutor } from '../../src/iut/layers/nic.ts';
 import type { LayerExecutor } from '../../src/iut/layers/index.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
@@ -29,6 +31,39 @@ function fillToPageEnd(options: MachineOptions): Machine {
   m.memory.fill = (addr, length, value) => fill(addr, length > 0 ? Math.max(length, PAGE - (addr % PAGE)) : length, value);
   return m;
 }
+
+/** The reference machine with its RTL8139's PCI function changed by `patch`. */
+function withNicPci(patch: (f: PciFunction) => void): (options: MachineOptions) => Machine {
+  return (options) => {
+    const m = createHardware(seedProfile(), options);
+    if (m.nicPciFunction) patch(m.nicPciFunction);
+    return m;
+  };
+}
+
+/** A multi-byte configuration write puts byte i at offset - i instead of offset + i. */
+const lanesReversed = withNicPci((f) => {
+  f.write = function (offset, width, value) {
+    for (let i = 0; i < width; i++) {
+      const at = (offset - i) & 0xff;
+      const m = this.wmask[at] ?? 0;
+      this.config[at] = ((this.config[at] ?? 0) & ~m) | ((value >>> (8 * i)) & m);
+    }
+    this.onWrite?.(offset, width);
+  };
+});
+
+/** BAR0's low byte is writable too: sizing reads 0xFFFFFFFF, and the I/O indicator bit can be cleared. */
+const bar0LowByteWritable = withNicPci((f) => {
+  f.wmask[PCI_CFG.BAR0] = 0xff;
+});
+
+/** The chip keeps decoding its ports at BAR0 with COMMAND's I/O bit clear. */
+const decodesWithIoOff = withNicPci((f) => {
+  f.ioBase = function () {
+    return this.read(PCI_CFG.BAR0, 4) & 0xfffc & 0xffff;
+  };
+});
 
 /** The memory-fill mutant as an implementation that does not report the optional txWrites observation. */
 const fillToPageEndUnreported: LayerExecutor = (ops, profile, statement) => {
@@ -58,6 +93,32 @@ export const hwBusMutants: Mutant[] = [
     caughtBy: ['nic.tx.buffer-untouched'],
     breaks: ['nic.tx.device-send'],
     executor: fillToPageEndUnreported,
+  },
+  {
+    name: 'pci-write-lanes-reversed',
+    layer: 'nic',
+    description: 'a configuration write of width 2 or 4 stores byte i at offset - i instead of offset + i',
+    caughtBy: ['nic.pci.config-write'],
+    breaks: ['nic.pci.config-write'],
+    executor: nicExecutor({ hardware: lanesReversed }),
+  },
+  {
+    name: 'pci-bar0-low-byte-writable',
+    layer: 'nic',
+    description: "BAR0's low byte is writable: sizing reads 0xFFFFFFFF instead of 0xFFFFFF01 (an I/O BAR of 256 ports)",
+    caughtBy: ['nic.pci.config-write'],
+    breaks: ['nic.pci.config-write'],
+    spares: ['nic.pci.io-enable'],
+    executor: nicExecutor({ hardware: bar0LowByteWritable }),
+  },
+  {
+    name: 'pci-decodes-with-io-off',
+    layer: 'nic',
+    description: "the chip answers its ports with COMMAND's I/O space bit clear",
+    caughtBy: ['nic.pci.config-write'],
+    breaks: ['nic.pci.io-enable'],
+    spares: ['nic.pci.config-write'],
+    executor: nicExecutor({ hardware: decodesWithIoOff }),
   },
   {
     name: 'bus-straddle-whole',

@@ -8,6 +8,7 @@ import { nicRegisterProperties } from './registers.ts';
 import { nicRingLengthProperties } from './rx-ring-length.ts';
 import { nicBusDecodingProperties } from './bus-decoding.ts';
 import { nicPortProperties } from './ports.ts';
+import { nicPciConfigProperties } from './pci-config.ts';
 import { nicBackPressureProperties } from './rx-back-pressure.ts';
 
-export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties, ...nicBusDecodingProperties, ...nicPortProperties, ...nicBackPressureProperties];
+export const nicProperties = [...nicInitProperties, ...nicRxProperties, ...nicRxFilterProperties, ...nicTxProperties, ...nicModelProperties, ...nicRegisterProperties, ...nicRingLengthProperties, ...nicBusDecodingProperties, ...nicPortProperties, ...nicPciConfigProperties, ...nicBackPressureProperties];

@@ -15,6 +15,7 @@ import { boundaryInt } from '../arbitraries.ts';
 /** Register offsets and bits named by the clauses (spec-notes §6). */
 export const NIC = {
   IDR0: 0x00,
+  MAR0: 0x08,
   TSD0: 0x10,
   TSAD0: 0x20,
   RBSTART: 0x30,
@@ -60,8 +61,14 @@ export const NIC = {
   /** PCI (nic.pci.*). */
   CONFIG_ADDRESS: 0xcf8,
   CONFIG_DATA: 0xcfc,
+  PCI_IDS: 0x00,
   PCI_COMMAND: 0x04,
+  PCI_CLASS_REV: 0x08,
   PCI_BAR0: 0x10,
+  /** BAR0 is an I/O BAR of 256 ports [hw: datasheet; QEMU reads 0xFFFFFF01 after all ones]. */
+  PCI_BAR0_IO_PORTS: 0x100,
+  /** Lowest I/O base a scenario moves the chip to: below it lie the PC's legacy and configuration ports. */
+  IO_BASE_MIN: 0x1000,
   PCI_IO: 0x0001,
   PCI_BUS_MASTER: 0x0004,
 } as const;
