@@ -11,9 +11,10 @@ import { NIC, expectSame, memoOps, pciAddress, registerValue } from './support.t
 type W = 1 | 2 | 4;
 const ones = (w: W): number => (w === 4 ? 0xffffffff : (1 << (8 * w)) - 1);
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
-/** The card's location; ABSENT is a slot no function answers at (nor on QEMU's i440FX). */
+/** The card's location; ABSENT is a slot no function answers at (nor on QEMU's i440FX); HOST the host bridge. */
 const LOC = { bus: 0, dev: 3, fn: 0 } as const;
 const ABSENT = { bus: 0, dev: 9, fn: 0 } as const;
+const HOST = { bus: 0, dev: 0, fn: 0 } as const;
 
 /**
  * Config dwords the writes aim at, with the bits software may change [hw: PCI Local Bus Spec
@@ -25,8 +26,11 @@ const TARGETS = [
   { reg: NIC.PCI_CLASS_REV, writable: 0 },
 ] as const;
 
-/** Where a write goes: the card's dword, the same with the enable bit clear, or an absent function. */
-type Path = 'card' | 'disabled' | 'absent';
+/**
+ * Where a write goes: the card's dword, the same with the enable bit clear, an absent function,
+ * or the host bridge (which implements none of these bits: IDs and class read-only, no BAR0).
+ */
+type Path = 'card' | 'disabled' | 'absent' | 'bridge';
 
 interface CfgWrite {
   target: number;
@@ -41,7 +45,7 @@ const cfgWrite = (): fc.Arbitrary<CfgWrite> =>
   fc
     .record({
       target: fc.integer({ min: 0, max: TARGETS.length - 1 }),
-      path: fc.oneof({ weight: 4, arbitrary: fc.constant<Path>('card') }, { weight: 1, arbitrary: fc.constantFrom<Path>('disabled', 'absent') }),
+      path: fc.oneof({ weight: 4, arbitrary: fc.constant<Path>('card') }, { weight: 2, arbitrary: fc.constantFrom<Path>('disabled', 'absent', 'bridge') }),
       w: fc.constantFrom<W>(1, 2, 4),
       k: fc.nat({ max: 3 }),
       value: fc.oneof(fc.constantFrom(0, 0xffffffff, 0x55555555, 0xaaaaaaaa), fc.nat({ max: 0xffffffff })),
@@ -79,6 +83,7 @@ const cfgOps = memoOps((x: CfgInput, ctx): Op[] => {
     ...TARGETS.flatMap((t): Op[] => [select(t.reg), dword]),
     ...x.writes.flatMap((c): Op[] => {
       const reg = TARGETS[c.target]!.reg;
+      if (c.path === 'bridge') return [select(reg, HOST), dword, { op: 'out', port: NIC.CONFIG_DATA + c.k, width: c.w, value: c.value }, dword];
       return [
         c.path === 'absent' ? select(reg, ABSENT) : select(reg, LOC, c.path === 'card'),
         { op: 'out', port: NIC.CONFIG_DATA + c.k, width: c.w, value: c.value },
@@ -113,7 +118,7 @@ function written(old: number, c: CfgWrite, writable: number): number {
 export const nicPciConfigProperties = [
   defineProperty({
     id: 'nic.pci.config-write',
-    title: "a configuration write of width 1/2/4 at 0xCFC+k changes bytes k.. of the selected dword in the bits the register implements (BAR0 sizing reads 0xFFFFFF01, IDs and class are read-only), nothing when disabled or absent; the chip's ports answer only while COMMAND's I/O bit is set",
+    title: "a configuration write of width 1/2/4 at 0xCFC+k changes bytes k.. of the selected dword in the bits the register implements (BAR0 sizing reads 0xFFFFFF01, IDs and class are read-only), nothing on the host bridge, when disabled or absent; the chip's ports answer only while COMMAND's I/O bit is set",
     layer: 'nic',
     clauses: ['nic.pci.config-write', 'nic.pci.io-enable'],
     arbitrary: () =>
@@ -130,6 +135,12 @@ export const nicPciConfigProperties = [
         for (const [n, c] of x.writes.entries()) {
           const at = FIRST_WRITE + STEPS_PER_WRITE * n;
           const target = TARGETS[c.target]!;
+          if (c.path === 'bridge') {
+            okValue(trace, at + 2, `out 0xCFC+${c.k} width ${c.w} to the host bridge`);
+            const before = inValue(trace, at + 1, `the host bridge's config dword ${hex(target.reg)}`);
+            expectSame(hex(inValue(trace, at + 3, `the host bridge's config dword ${hex(target.reg)}`)), hex(before), `host bridge ${HOST.bus}:${HOST.dev}.${HOST.fn} dword ${hex(target.reg)} after writing ${hex(c.value)} at 0xCFC+${c.k} width ${c.w} (it implements none of these bits)`);
+            continue;
+          }
           okValue(trace, at + 1, `out 0xCFC+${c.k} width ${c.w}`);
           if (c.path === 'card') model[c.target] = written(model[c.target]!, c, target.writable);
           const how = c.path === 'card' ? '' : c.path === 'disabled' ? ' with the enable bit clear' : ` to absent function ${ABSENT.bus}:${ABSENT.dev}.${ABSENT.fn}`;

@@ -114,8 +114,8 @@ const QEMU_SUBSYS_VENDOR = 0x1af4;
 const QEMU_SUBSYS_ID = 0x1100;
 const CLASS_ETHERNET = 0x020000;
 const CLASS_HOST_BRIDGE = 0x060000;
-/** [hw] the i440FX host bridge QEMU puts at 00:00.0; scanning must skip it. */
-const I440FX = { vendor: 0x8086, device: 0x1237 } as const;
+/** [hw] the i440FX host bridge QEMU puts at 00:00.0 (revision 0x02 as QEMU 7.2 reads it); scanning must skip it. */
+const I440FX = { vendor: 0x8086, device: 0x1237, revision: 0x02 } as const;
 
 /**
  * The RTL8139's configuration space as firmware leaves it: BAR0 assigned to `ioBase` (I/O BAR,
@@ -142,6 +142,7 @@ export function hostBridgeFunction(): PciFunction {
   f.set(PCI_CFG.VENDOR, 2, I440FX.vendor);
   f.set(PCI_CFG.DEVICE, 2, I440FX.device);
   f.set(PCI_CFG.COMMAND, 2, 0x0006);
+  f.set(PCI_CFG.REVISION, 1, I440FX.revision);
   f.set(PCI_CFG.CLASS, 2, CLASS_HOST_BRIDGE & 0xffff);
   f.set(PCI_CFG.CLASS + 2, 1, CLASS_HOST_BRIDGE >>> 16);
   return f;
