@@ -3,16 +3,12 @@
 // implements (BAR0 sizing, read-only IDs), nothing when the cycle is disabled or the function
 // absent; and the chip answers its ports only while COMMAND's I/O bit is set.
 import fc from 'fast-check';
-import type { Op, Trace } from '../../src/iut/contract.ts';
+import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty, Violation } from '../../src/runner/property.ts';
 import { okValue } from '../../src/runner/assert.ts';
-import { NIC, expectSame, memoOps, pciAddress, registerValue } from './support.ts';
+import { CARD_PCI as LOC, NIC, expectSame, hexOf as hex, memoOps, onesOf as ones, pciAddress, registerValue as inValue, type PortWidth as W } from './support.ts';
 
-type W = 1 | 2 | 4;
-const ones = (w: W): number => (w === 4 ? 0xffffffff : (1 << (8 * w)) - 1);
-const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
-/** The card's location; ABSENT is a slot no function answers at (nor on QEMU's i440FX); HOST the host bridge. */
-const LOC = { bus: 0, dev: 3, fn: 0 } as const;
+/** ABSENT is a slot no function answers at (nor on QEMU's i440FX); HOST the host bridge. */
 const ABSENT = { bus: 0, dev: 9, fn: 0 } as const;
 const HOST = { bus: 0, dev: 0, fn: 0 } as const;
 
@@ -105,8 +101,6 @@ const cfgOps = memoOps((x: CfgInput, ctx): Op[] => {
     { op: 'in', port: base + x.reg, width: 1 },
   ];
 });
-
-const inValue = (t: Trace, i: number, what: string): number => registerValue(t, i, what);
 
 /** The dword after writing `value` at lane (k, w): the covered bytes change in their writable bits only. */
 function written(old: number, c: CfgWrite, writable: number): number {

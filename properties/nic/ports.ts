@@ -6,13 +6,8 @@ import fc from 'fast-check';
 import type { Op } from '../../src/iut/contract.ts';
 import { defineProperty } from '../../src/runner/property.ts';
 import { okValue } from '../../src/runner/assert.ts';
-import { NIC, expectSame, memoOps, pciAddress, registerValue } from './support.ts';
+import { CARD_PCI as LOC, NIC, expectSame, hexOf as hex, memoOps, onesOf as ones, pciAddress, registerValue as inValue, type PortWidth as W } from './support.ts';
 
-type W = 1 | 2 | 4;
-const ones = (w: W): number => (w === 4 ? 0xffffffff : (1 << (8 * w)) - 1);
-const hex = (v: number): string => `0x${v.toString(16)}`;
-/** The card's location in these scenarios (any non-bridge location would do). */
-const LOC = { bus: 0, dev: 3, fn: 0 } as const;
 /** Config dwords whose bytes are not all alike: IDs, command/status, class, BAR0, subsystem, interrupt. */
 const CFG_DWORDS = [0x00, 0x04, 0x08, 0x10, 0x2c, 0x3c] as const;
 
@@ -62,7 +57,6 @@ const pciOps = memoOps((x: PciInput): Op[] => {
   ];
 });
 
-const inValue = (trace: Parameters<typeof registerValue>[0], i: number, what: string): number => registerValue(trace, i, what);
 
 // ------------------------------------------------------------------ chip registers as bytes
 

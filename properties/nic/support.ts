@@ -73,6 +73,13 @@ export const NIC = {
   PCI_BUS_MASTER: 0x0004,
 } as const;
 
+/** A port access width, all ones of it, a value as unsigned 0x-hex: the raw-port properties' vocabulary. */
+export type PortWidth = 1 | 2 | 4;
+export const onesOf = (w: PortWidth): number => (w === 4 ? 0xffffffff : (1 << (8 * w)) - 1);
+export const hexOf = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+/** The card's PCI location in the raw-port scenarios (any non-bridge location would do). */
+export const CARD_PCI = { bus: 0, dev: 3, fn: 0 } as const;
+
 export const pciAddress = (bus: number, dev: number, fn: number, offset: number, enable = true): number =>
   ((enable ? 0x80000000 : 0) | (bus << 16) | (dev << 11) | (fn << 8) | (offset & 0xfc)) >>> 0;
 
