@@ -49,7 +49,7 @@ function strayWrite(trace: Trace, writes: DmaObs[], i: number, txBuffers: number
   const buf = typeof d === 'number' ? txBuffers[d] : undefined;
   if (buf === undefined) return undefined;
   const w = writes.find((w) => w.op === i && w.length > 0 && (w.at < buf || w.at + w.length > buf + bytes));
-  return w && `on descriptor ${d} wrote [0x${w.at.toString(16)}, 0x${(w.at + w.length).toString(16)}), outside TX_BUFFERS[${d}] [0x${buf.toString(16)}, 0x${(buf + bytes).toString(16)})`;
+  return w && `on descriptor ${d} wrote ${rangesOf([w])}, outside TX_BUFFERS[${d}] ${rangesOf([{ op: i, at: buf, length: bytes }])}`;
 }
 
 const sendsOps = (sends: SendSpec[], ctx: PropertyContext): Op[] => [
