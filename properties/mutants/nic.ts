@@ -306,6 +306,15 @@ class CaprModuloRing extends Rtl8139Driver {
 
 // ------------------------------------------------------------------ chips
 
+/** A reset keeps IDR0-5 as software last wrote them instead of reloading the EEPROM's address. */
+class ResetKeepsIdr extends Rtl8139 {
+  override reset(): void {
+    const written = this.idr;
+    super.reset();
+    if (written) this.idr = written;
+  }
+}
+
 /** Splits a frame at the ring end even with RCR.WRAP set. */
 class WrapIgnored extends Rtl8139 {
   override inject(frame: Uint8Array) {
@@ -529,6 +538,7 @@ export const nicMutants: Mutant[] = [
     spares: ['nic.init.resets-indices'],
     executor: nicExecutor({ driver: driverOf(ReinitKeepsTxIndex) }),
   },
+  { name: 'nic-chip-reset-keeps-idr', layer: 'nic', description: 'a chip reset keeps the station address software wrote into IDR0-5 instead of reloading it from the EEPROM', caughtBy: ['nic.mac.read'], breaks: ['nic.mac.read'], executor: nicExecutor({ device: chip(ResetKeepsIdr) }) },
   { name: 'nic-chip-wrap-ignored', layer: 'nic', description: 'the chip splits a frame at the ring end although RCR.WRAP is set', caughtBy: ['nic.rx.wrap'], executor: nicExecutor({ device: chip(WrapIgnored) }) },
   { name: 'nic-chip-mpc-not-counted', layer: 'nic', description: 'the chip refuses frames on a full ring without counting them in MPC', caughtBy: ['nic.rx.ring-full'], executor: nicExecutor({ device: chip(MpcNotCounted) }) },
   { name: 'nic-chip-length-without-crc', layer: 'nic', description: 'the ring header length leaves out the 4 CRC bytes', caughtBy: ['nic.rx.slot-layout'], executor: nicExecutor({ device: chip(LengthWithoutCrc) }) },

@@ -218,22 +218,29 @@ export const nicInitProperties = [
   }),
   defineProperty({
     id: 'nic.mac.read',
-    title: 'read_mac_addr returns IDR0-5 in order, which hold the station address the chip was built with (52:54:00:12:34:56 by default)',
+    title: 'read_mac_addr returns IDR0-5 in order, which hold the station address the chip was built with (52:54:00:12:34:56 by default): bytes written to IDR0-5 before init are replaced by it at the chip reset',
     layer: 'nic',
     clauses: ['nic.mac.read'],
-    arbitrary: () => fc.option(fc.uint8Array({ minLength: 6, maxLength: 6 }).map(toHex), { nil: undefined }),
-    scenario: (mac): Op[] => [
-      ...(mac !== undefined ? [{ op: 'setup', mac } as Op] : []),
+    arbitrary: () =>
+      fc.record({
+        mac: fc.option(fc.uint8Array({ minLength: 6, maxLength: 6 }).map(toHex), { nil: undefined }),
+        // Written into IDR0-5 before init: the reset init does must reload the EEPROM's address.
+        scribble: fc.option(fc.uint8Array({ minLength: 6, maxLength: 6 }), { nil: undefined }),
+      }),
+    scenario: (x): Op[] => [
+      ...(x.mac !== undefined ? [{ op: 'setup', mac: x.mac } as Op] : []),
+      ...(x.scribble ? [...x.scribble].map((value, k): Op => ({ op: 'write-register', name: `IDR${k}`, value })) : []),
       { op: 'init' },
       { op: 'read-mac' },
       ...Array.from({ length: 6 }, (_, k): Op => ({ op: 'read-register', name: `IDR${k}` })),
     ],
-    check: (mac, trace) => {
-      const first = mac !== undefined ? 1 : 0;
-      const want = mac ?? NIC.DEFAULT_MAC;
-      expectSame(okValue<{ mac: string }>(trace, first + 1, 'read-mac').mac, want, 'read_mac_addr');
+    check: (x, trace) => {
+      const first = (x.mac !== undefined ? 1 : 0) + (x.scribble ? 6 : 0);
+      const want = x.mac ?? NIC.DEFAULT_MAC;
+      const after = x.scribble ? ` (IDR0-5 were written ${toHex(x.scribble)} before init's reset)` : '';
+      expectSame(okValue<{ mac: string }>(trace, first + 1, 'read-mac').mac, want, `read_mac_addr${after}`);
       const idr = Array.from({ length: 6 }, (_, k) => registerValue(trace, first + 2 + k));
-      expectSame(toHex(Uint8Array.from(idr)), want, 'IDR0-5');
+      expectSame(toHex(Uint8Array.from(idr)), want, `IDR0-5${after}`);
     },
     runsFactor: 0.3,
   }),
