@@ -4,7 +4,7 @@
 import type { Mutant } from './mutant.ts';
 import { createHardware, type Machine, type MachineOptions } from '../../src/hw/index.ts';
 import type { Width } from '../../src/hw/bus.ts';
-import { PCI_CFG, type PciFunction } from '../../src/hw/pci.ts';
+import { PCI_CFG, PCI_COMMAND, type PciFunction } from '../../src/hw/pci.ts';
 import { nicExecutor } from '../../src/iut/layers/nic.ts';
 import type { LayerExecutor } from '../../src/iut/layers/index.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
@@ -43,13 +43,9 @@ function withNicPci(patch: (f: PciFunction) => void): (options: MachineOptions) 
 
 /** A multi-byte configuration write puts byte i at offset - i instead of offset + i. */
 const lanesReversed = withNicPci((f) => {
-  f.write = function (offset, width, value) {
-    for (let i = 0; i < width; i++) {
-      const at = (offset - i) & 0xff;
-      const m = this.wmask[at] ?? 0;
-      this.config[at] = ((this.config[at] ?? 0) & ~m) | ((value >>> (8 * i)) & m);
-    }
-    this.onWrite?.(offset, width);
+  const write = f.write.bind(f);
+  f.write = (offset, width, value) => {
+    for (let i = 0; i < width; i++) write((offset - i) & 0xff, 1, (value >>> (8 * i)) & 0xff);
   };
 });
 
@@ -58,11 +54,10 @@ const bar0LowByteWritable = withNicPci((f) => {
   f.wmask[PCI_CFG.BAR0] = 0xff;
 });
 
-/** The chip keeps decoding its ports at BAR0 with COMMAND's I/O bit clear. */
+/** The chip keeps decoding its ports at BAR0 with COMMAND's I/O bit clear: its own view of COMMAND always has it set. */
 const decodesWithIoOff = withNicPci((f) => {
-  f.ioBase = function () {
-    return this.read(PCI_CFG.BAR0, 4) & 0xfffc & 0xffff;
-  };
+  const command = f.command.bind(f);
+  f.command = () => command() | PCI_COMMAND.IO;
 });
 
 /** The memory-fill mutant as an implementation that does not report the optional txWrites observation. */

@@ -306,12 +306,15 @@ class CaprModuloRing extends Rtl8139Driver {
 
 // ------------------------------------------------------------------ chips
 
-/** A reset keeps IDR0-5 as software last wrote them instead of reloading the EEPROM's address. */
+/** A reset keeps IDR0-5 as software last wrote them instead of reloading the EEPROM's address (power-on still loads it). */
 class ResetKeepsIdr extends Rtl8139 {
+  // `declare`: no field initialiser, which would run after the constructor's power-on reset.
+  declare private poweredOn: boolean | undefined;
   override reset(): void {
-    const written = this.idr;
+    const written = this.poweredOn ? this.idr : undefined;
     super.reset();
     if (written) this.idr = written;
+    this.poweredOn = true;
   }
 }
 
