@@ -7,6 +7,7 @@
 // (measured in /work/notes/issue-14p.md); cbor-x with its native string extraction takes less
 // than half of that. Both sides use this file: the adapter (child.ts) and `r2net serve` (server.ts).
 import { Decoder, Encoder } from 'cbor-x';
+import { writePlainCbor } from './cbor-writer.ts';
 
 /** The framing names a hello may offer and accept; JSON lines is what no framing means. */
 export const CBOR_FRAMING = 'cbor';
@@ -22,6 +23,11 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
 /** One message as a frame: header and CBOR item. Throws when the value cannot be encoded. */
 export function encodeFrame(message: unknown): Buffer {
+  const plain = writePlainCbor(message, FRAME_HEADER_BYTES);
+  if (plain) {
+    plain.writeUInt32BE(plain.length - FRAME_HEADER_BYTES, 0);
+    return plain;
+  }
   const body = encoder.encode(message);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
   frame.writeUInt32BE(body.length, 0);
