@@ -6,6 +6,7 @@
 import type { Implementation, Json } from '../../iut/contract.ts';
 import { createReference } from '../../iut/reference.ts';
 import { DEFAULT_SERVE_BOUNDS, serveImplementation } from '../../iut/process/server.ts';
+import { blockingChunks } from '../../iut/process/blocking-input.ts';
 import { allMutants } from '../../../properties/mutants/index.ts';
 import { mutantImplementation } from '../../../properties/mutants/mutant.ts';
 import { log, out, parseCommand, parseLayers, parsePositive, UsageError } from '../args.ts';
@@ -89,7 +90,9 @@ export async function cmdServe(argv: string[]): Promise<number> {
   }
   const s = impl.statement;
   if (!values.quiet) log(`r2net serve: ${s.name} ${s.version} (layers ${s.layers.join(', ')}) on stdin/stdout`);
-  await serveImplementation(impl, process.stdin, process.stdout, bounds);
-  process.stdin.destroy(); // nothing more is read; let the process end
+  // Blocking reads of fd 0 (blocking-input.ts); process.stdin only if the descriptor is non-blocking.
+  let stdin: NodeJS.ReadStream | undefined;
+  await serveImplementation(impl, blockingChunks(0, () => (stdin = process.stdin)), process.stdout, bounds);
+  stdin?.destroy(); // nothing more is read; let the process end
   return 0;
 }

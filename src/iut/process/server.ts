@@ -91,6 +91,9 @@ export interface ServeBounds {
 /** Defaults (spec/contract/protocol.md, "Sizes"): the largest scenario of the suites is far below 16 MiB; 64 MiB is the adapter's reply bound. */
 export const DEFAULT_SERVE_BOUNDS: ServeBounds = { maxRequestBytes: 16 * 1024 * 1024, maxReplyBytes: 64 * 1024 * 1024 };
 
+/** Where requests come from: a stream, or any source of its chunks (blocking-input.ts). */
+export type Input = Readable | AsyncIterable<Buffer | string>;
+
 type InputMessage = { line: string } | { tooLong: number } | { frame: Buffer } | { truncated: string };
 
 /**
@@ -99,11 +102,11 @@ type InputMessage = { line: string } | { tooLong: number } | { frame: Buffer } |
  * handles each message before the next is read, so a hello that switches framing takes effect
  * at the very next byte.
  */
-async function* readMessages(input: Readable, max: number, mode: { frames?: FrameReader }): AsyncGenerator<InputMessage> {
+async function* readMessages(input: Input, max: number, mode: { frames?: FrameReader }): AsyncGenerator<InputMessage> {
   let parts: Buffer[] = [];
   let size = 0;
   let skipping = false;
-  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+  for await (const chunk of input) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     let start = 0;
     while (start < buf.length) {
@@ -170,7 +173,7 @@ function replyFrame(reply: Outcome['reply'], maxBytes: number): Buffer {
  * Serves `impl` until the input ends or a shutdown request arrives. Nothing but replies is
  * ever written to `output`. Resolves once the last reply has been flushed.
  */
-export async function serveImplementation(impl: Implementation, input: Readable, output: Writable, bounds: ServeBounds = DEFAULT_SERVE_BOUNDS): Promise<void> {
+export async function serveImplementation(impl: Implementation, input: Input, output: Writable, bounds: ServeBounds = DEFAULT_SERVE_BOUNDS): Promise<void> {
   const write = (s: string | Buffer): Promise<void> => new Promise((resolve, reject) => output.write(s, (e) => (e ? reject(e) : resolve())));
   const mode: { frames?: FrameReader } = {};
   const send = (o: Outcome): Promise<void> => write(mode.frames ? replyFrame(o.reply, bounds.maxReplyBytes) : replyLine(o.reply, bounds.maxReplyBytes) + '\n');
