@@ -1,10 +1,11 @@
 // A writer of plain CBOR (RFC 8949) for the protocol's messages, which are JSON data: strings,
 // finite numbers, booleans, null, arrays and plain objects. Why not cbor-x alone: cbor-x is a
 // general encoder (records, bundled strings, shared references, typed arrays), and on a batch
-// of codec traces its per-value checks cost as much as running the scenarios (measured in
-// bench/adapter.ts's figures; this writer takes about half). framing.ts calls it first; for a value it does not
-// take (undefined, a class instance, NaN, an integer past 32 bits, a cycle) it says so and
-// cbor-x encodes the message instead, exactly as before, so no message is refused here.
+// of codec traces its per-value checks cost as much as running the scenarios; this writer
+// takes about half of that (bench/adapter.ts, "codec: out of process"). framing.ts calls it
+// first; for a value it does not take (undefined, a class instance, NaN, a lone surrogate, a
+// map past 16 bits, a cycle) it says so and cbor-x encodes the message instead, exactly as
+// before, so no message is refused here.
 //
 // What it writes is what cbor-x writes for the same value, item for item: integers in the
 // shortest form, other numbers as doubles, maps with a 16-bit count (b9 nn nn), strings with
