@@ -18,6 +18,11 @@ import { startProcessImplementation } from '../src/iut/process/adapter.ts';
 import { contextFor, runProperty } from '../src/runner/run.ts';
 import { prefetchFor } from '../src/runner/prefetch.ts';
 import { startWorkerImplementation } from '../src/iut/worker/adapter.ts';
+import { BATCH_METHOD, SERVE_BATCH_LIMIT, checkBatchTraces } from '../src/iut/process/batch.ts';
+import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame } from '../src/iut/process/framing.ts';
+import { handleRequest } from '../src/iut/process/server.ts';
+import { boundsProblem } from '../src/iut/process/wire-bounds.ts';
+import { TRACE_BOUNDS } from '../src/util/json-bounds.ts';
 import { rootDir } from '../src/spec/paths.ts';
 import { anchored, childCpuMs, informative, measureTogether, rateRow, type AsyncOp, type Basis, type BenchRow, type MeasureOptions, type Rate } from './harness.ts';
 
@@ -57,6 +62,30 @@ async function replayChild(reference: Implementation, scenarios: Scenario[]): Pr
   const impl = await startProcessImplementation([process.execPath, '--import', 'tsx', join(rootDir, 'bench/replay-child.ts'), file]);
   return { impl, dir };
 }
+
+/**
+ * The process boundary without the processes: every executeBatch request written and read as
+ * a CBOR frame, handled by r2net serve's own request handler on the reference, its reply
+ * written, read and checked as the adapter checks it — all in this process, with no pipe and
+ * no switch between processes. What it adds to the in-process work is what the wire alone
+ * costs a JavaScript implementation as fast as the reference, so its ratio to in process is
+ * the most such an implementation can reach over this protocol.
+ */
+const wireOnlyPass = (reference: Implementation, scenarios: Scenario[]): AsyncOp => async () => {
+  const frameValue = (frame: Buffer): unknown => {
+    const d = decodeFrame(frame.subarray(FRAME_HEADER_BYTES), TRACE_BOUNDS.maxDepth);
+    if (!d.ok) throw new Error(d.problem);
+    return d.value;
+  };
+  for (let i = 0; i < scenarios.length; i += SERVE_BATCH_LIMIT) {
+    const chunk = scenarios.slice(i, i + SERVE_BATCH_LIMIT);
+    const request = frameValue(encodeFrame({ id: 1, method: BATCH_METHOD, scenarios: chunk }));
+    const reply = frameValue(encodeFrame((await handleRequest(reference, request)).reply)) as { traces?: unknown };
+    const t = checkBatchTraces(reply.traces, chunk.length);
+    if (!t.ok) throw new Error(t.problem);
+    for (const [k, trace] of t.traces.entries()) if (boundsProblem(trace, `traces[${k}]`)) throw new Error(`traces[${k}] out of bounds`);
+  }
+};
 
 /** Runs per property in the suite rows: the same for every implementation, so ratios compare like with like. */
 const SUITE_RUNS = 20;
@@ -100,7 +129,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       if (usePython) fns.push(out(pass(python!, scenarios), pythonCpu));
       fns.push({ fn: pass(worker, scenarios), async: true });
       const replay = canBatch && BATCH_GOAL_LAYERS.includes(layer) ? await replayChild(reference, scenarios) : undefined;
-      if (replay) fns.push({ fn: batchedPass(replay.impl, scenarios), async: true }); // this process's CPU only
+      if (replay) fns.push({ fn: batchedPass(replay.impl, scenarios), async: true }, { fn: wireOnlyPass(reference, scenarios), async: true }); // this process's CPU only
       let measured: Rate[];
       try {
         measured = await measureTogether(fns, o);
@@ -122,7 +151,10 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       }
       if (usePython) rows.push(rateRow('adapter', `${layer}: Python example out of process`, 'scenarios/s', rest.shift()!, n, basis));
       rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
-      if (replay) rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces)`, 'scenarios/s', rest.shift()!, n, basis, "this process's CPU only: the most any implementation can reach"), anchor));
+      if (replay) {
+        rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces)`, 'scenarios/s', rest.shift()!, n, basis, "this process's CPU only: the most any implementation can reach"), anchor));
+        rows.push(informative(rateRow('adapter', `${layer}: the reference's work plus the wire alone (both sides' CBOR, one process, no pipe)`, 'scenarios/s', rest.shift()!, n, basis, 'the most a JavaScript implementation as fast as the reference can reach'), anchor));
+      }
 
       // The suite itself: the layer's properties run as r2net run runs them (runs per second,
       // shrinking of hazards included), in process, out of process, and out of process with
