@@ -43,21 +43,28 @@ export class PadTo64 extends Rtl8139Driver {
   }
 }
 
+/** A driver whose mutant sends through its own path: copies `len` bytes into the current TX buffer and hands `sendLen` to the chip. */
+abstract class OwnSendPath extends Rtl8139Driver {
+  protected handOver(io: number, data: Uint8Array, len: number, sendLen: number): Result<{ descriptor: number; sendLen: number }> {
+    const i = this.TX_INDEX;
+    const buf = this.layout.txBuffers[i]!;
+    this.memory.write(buf, data.subarray(0, len));
+    this.io.outl(io + REG.TSAD0 + 4 * i, buf);
+    this.io.outl(io + REG.TSD0 + 4 * i, sendLen);
+    this.TX_INDEX = (i + 1) % this.profile.limits.txDescriptors;
+    return ok({ descriptor: i, sendLen });
+  }
+}
+
 /** Sends max(len, 60) bytes without zeroing the padding: stale bytes of an earlier frame leak. */
-export class PadWithoutZeroFill extends Rtl8139Driver {
+export class PadWithoutZeroFill extends OwnSendPath {
   override sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
     const io = this.ioBase;
     const l = this.profile.limits;
     if (io === undefined || !Number.isSafeInteger(len) || len < 0 || len > data.length) return super.sendFrame(data, len);
     const sendLen = Math.max(len, l.minEthernetFrame);
     if (sendLen > l.txBufferBytes) return super.sendFrame(data, len);
-    const i = this.TX_INDEX;
-    const buf = this.layout.txBuffers[i]!;
-    this.memory.write(buf, data.subarray(0, len));
-    this.io.outl(io + REG.TSAD0 + 4 * i, buf);
-    this.io.outl(io + REG.TSD0 + 4 * i, sendLen);
-    this.TX_INDEX = (i + 1) % l.txDescriptors;
-    return ok({ descriptor: i, sendLen });
+    return this.handOver(io, data, len, sendLen);
   }
 }
 
@@ -70,18 +77,12 @@ export class LimitOffByOne extends Rtl8139Driver {
 }
 
 /** Accepts a 2049-byte frame: the limit checked as send_len > 2049 (and the byte past the buffer written anyway). */
-export class AcceptsOneOverLimit extends Rtl8139Driver {
+export class AcceptsOneOverLimit extends OwnSendPath {
   override sendFrame(data: Uint8Array, len: number): Result<{ descriptor: number; sendLen: number }> {
     const io = this.ioBase;
     const l = this.profile.limits;
     if (io === undefined || len !== l.txBufferBytes + 1 || len > data.length) return super.sendFrame(data, len);
-    const i = this.TX_INDEX;
-    const buf = this.layout.txBuffers[i]!;
-    this.memory.write(buf, data.subarray(0, len));
-    this.io.outl(io + REG.TSAD0 + 4 * i, buf);
-    this.io.outl(io + REG.TSD0 + 4 * i, len);
-    this.TX_INDEX = (i + 1) % l.txDescriptors;
-    return ok({ descriptor: i, sendLen: len });
+    return this.handOver(io, data, len, len);
   }
 }
 
