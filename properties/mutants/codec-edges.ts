@@ -5,7 +5,7 @@
 import type { Op, OpResult } from '../../src/iut/contract.ts';
 import { fromHex } from '../../src/util/bytes.ts';
 import { seedProfile } from '../../src/spec/profile.ts';
-import { onBytes, onValue, patchOps, patchResults, type Mutant, type Obj } from './mutant.ts';
+import { onBytes, onValue, patchOps, patchResults, type Mutant } from './mutant.ts';
 import { pseudoHeader, rfc1071Checksum } from '../oracles.ts';
 
 /** Big-endian words summed with ONE end-around fold, the result cut to 16 bits. */

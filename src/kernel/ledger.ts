@@ -16,7 +16,7 @@
 // FIFO, so the frames accepted by the NIC are a FIFO of ids that receive_frame consumes.
 // IPC works the same way over the single kernel IPC buffer.
 import type { InjectOutcome } from '../hw/api.ts';
-import type { Envelope, MessageRef } from './queue.ts';
+import type { Envelope } from './queue.ts';
 import type { PushOutcome } from './scheduler.ts';
 import { hazardClause, type FrameAccounting, type FrameOrigin, type HazardEvent, type HazardKind, type IpcAccounting, type KernelEvent, type KernelEventBody, type LedgerSnapshot } from './ledger-records.ts';
 
