@@ -68,8 +68,9 @@ async function replayChild(reference: Implementation, scenarios: Scenario[]): Pr
  * a CBOR frame, handled by r2net serve's own request handler on the reference, its reply
  * written, read and checked as the adapter checks it — all in this process, with no pipe and
  * no switch between processes. What it adds to the in-process work is what the wire alone
- * costs a JavaScript implementation as fast as the reference, so its ratio to in process is
- * the most such an implementation can reach over this protocol.
+ * costs a JavaScript implementation as fast as the reference that reads and writes CBOR as
+ * r2net does (cbor-x, cbor-writer.ts), so its ratio to in process is the most such an
+ * implementation can reach over this protocol, before any pipe.
  */
 const wireOnlyPass = (reference: Implementation, scenarios: Scenario[]): AsyncOp => async () => {
   const frameValue = (frame: Buffer): unknown => {
@@ -153,7 +154,7 @@ export async function adapterBench(o: MeasureOptions): Promise<BenchRow[]> {
       rows.push(informative(rateRow('adapter', `${layer}: reference as a module (--impl FILE: worker thread)`, 'scenarios/s', rest.shift()!, n, basis), anchor));
       if (replay) {
         rows.push(informative(rateRow('adapter', `${layer}: r2net's side alone (executeBatch, CBOR, to a child replaying traces)`, 'scenarios/s', rest.shift()!, n, basis, "this process's CPU only: the most any implementation can reach"), anchor));
-        rows.push(informative(rateRow('adapter', `${layer}: the reference's work plus the wire alone (both sides' CBOR, one process, no pipe)`, 'scenarios/s', rest.shift()!, n, basis, 'the most a JavaScript implementation as fast as the reference can reach'), anchor));
+        rows.push(informative(rateRow('adapter', `${layer}: the reference's work plus the wire alone (both sides' CBOR, one process, no pipe)`, 'scenarios/s', rest.shift()!, n, basis, 'the most a JavaScript implementation as fast as the reference, with the same CBOR code, can reach'), anchor));
       }
 
       // The suite itself: the layer's properties run as r2net run runs them (runs per second,
